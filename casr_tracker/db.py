@@ -1,0 +1,146 @@
+"""The database: engine from a URL, SQLite pragmas, upgrade-on-open with Alembic, session scope."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlmodel import Session, create_engine
+
+from .errors import StorageError
+
+ENV_VAR = "CASR_TRACKER_DB"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_url() -> str:
+    """The URL used without --db: $CASR_TRACKER_DB, else a SQLite file in the user-data folder."""
+    if os.environ.get(ENV_VAR):
+        return os.environ[ENV_VAR]
+    folder = platformdirs.user_data_path("casr-tracker", appauthor=False)
+    return f"sqlite:///{folder / 'tracker.sqlite3'}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except Exception:  # a read-only file cannot switch journal mode; reading still works
+        pass
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL; SQLite files get WAL, foreign keys and a busy timeout."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(f"{url!r} is not a database URL (try sqlite:///path/to/file.sqlite3).") from None
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:":
+            file = Path(path).expanduser()
+            if file.is_dir():
+                raise StorageError(f"{file} is a folder, not a database file.")
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                raise StorageError(f"The folder {file.parent} cannot be created.") from None
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # missing driver, bad URL parts
+        raise StorageError(f"Cannot use the database {parsed.render_as_string(hide_password=True)}: {exc}.") from None
+
+
+def alembic_config(connection=None) -> Config:
+    """An Alembic configuration for the migrations shipped in the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> bool:
+    """Bring the schema to `revision` (head by default); True when anything was migrated.
+
+    Refuses a database written by a newer version of the app (a revision this one does not know).
+    """
+    scripts = ScriptDirectory.from_config(alembic_config())
+    try:
+        current = current_revision(engine)
+    except DatabaseError as exc:
+        raise StorageError(_describe(engine, exc)) from None
+    if current is not None:
+        try:
+            scripts.get_revision(current)
+        except Exception:
+            raise StorageError(
+                f"The database was written by a newer version of CASR Tracker (schema {current}); "
+                "update the app to open it."
+            ) from None
+    target = scripts.get_current_head() if revision == "head" else revision
+    if current == target:
+        return False
+    if current is None and inspect(engine).get_table_names() and "pledge" not in inspect(engine).get_table_names():
+        raise StorageError("The database already holds tables of another application.")
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+    except OperationalError as exc:
+        raise StorageError(_describe(engine, exc)) from None
+    return True
+
+
+def _describe(engine: Engine, exc: Exception) -> str:
+    where = engine.url.render_as_string(hide_password=True)
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "not a database" in text:
+        return f"{where} is not a CASR Tracker database (the file is not a database)."
+    if "readonly" in text or "read-only" in text:
+        return f"{where} is read-only; changes cannot be saved."
+    if "locked" in text:
+        return f"{where} is locked by another program; try again in a moment."
+    if "unable to open" in text:
+        return f"{where} cannot be opened."
+    return f"{where} cannot be used: {getattr(exc, 'orig', exc)}."
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except (OperationalError, DatabaseError) as exc:
+        session.rollback()
+        raise StorageError(_describe(engine, exc)) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,272 @@
+"""The statement import, as stages: read → parse → match against what is stored → apply.
+
+Each stage is a plain function. `match` decides whether the text is new, the same as a stored
+statement, or an edited version of one; `apply` writes the plan in the caller's transaction and
+returns an ImportReport of what is new, changed, unchanged and gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from ..models import Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
+from . import rules
+from .documents import read_text, sha256_text
+from .statement import ParsedPledge, ParsedSection, ParsedStatement, parse_statement
+
+#: how alike an old and a new sentence must be to count as the same pledge, edited
+SIMILARITY = 0.75
+
+
+@dataclass
+class ImportReport:
+    """What an import did; refs name the pledges in each group."""
+
+    statement_id: int
+    title: str
+    created: bool = False
+    identical: bool = False
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    spheres: int = 0
+
+    def summary(self) -> str:
+        if self.identical:
+            return f"Statement {self.statement_id} ({self.title}) is already imported; nothing changed."
+        verb = "Imported" if self.created else "Updated"
+        return (
+            f"{verb} statement {self.statement_id} ({self.title}): {self.spheres} spheres, "
+            f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
+            f"{len(self.gone)} gone pledges."
+        )
+
+
+@dataclass
+class ImportPlan:
+    """The parsed text and how each of its pledges relates to a stored statement's pledges."""
+
+    parsed: ParsedStatement
+    target: Statement | None
+    identical: bool
+    #: parsed pledge index → stored pledge, for those that match; and whether the text is the same
+    matches: dict[int, tuple[Pledge, bool]] = field(default_factory=dict)
+    gone: list[Pledge] = field(default_factory=list)
+
+
+def read(path: str | Path) -> str:
+    """Stage 1: the file's text (see importer.documents.read_text for the errors)."""
+    return read_text(path)
+
+
+def parse(text: str) -> ParsedStatement:
+    """Stage 2: sections and pledges (see importer.statement)."""
+    return parse_statement(text)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[Pledge, bool]]:
+    """Pair new pledges with stored ones: exact text first, then the most similar above SIMILARITY."""
+    pairs: dict[int, tuple[Pledge, bool]] = {}
+    free = {p.id: p for p in stored}
+    by_text: dict[str, list[Pledge]] = {}
+    for p in stored:
+        by_text.setdefault(_norm(p.text), []).append(p)
+    for i, new in enumerate(parsed):
+        same = [p for p in by_text.get(_norm(new.text), []) if p.id in free]
+        if same:
+            pairs[i] = (same[0], True)
+            del free[same[0].id]
+    scored = []
+    for i, new in enumerate(parsed):
+        if i in pairs:
+            continue
+        for old in free.values():
+            ratio = difflib.SequenceMatcher(None, _norm(new.text), _norm(old.text)).ratio()
+            if ratio >= SIMILARITY:
+                scored.append((ratio, i, old))
+    for _ratio, i, old in sorted(scored, key=lambda item: -item[0]):
+        if i not in pairs and old.id in free:
+            pairs[i] = (old, False)
+            del free[old.id]
+    return pairs
+
+
+def match(session: Session, parsed: ParsedStatement, title: str | None = None) -> ImportPlan:
+    """Stage 3: is this text new, identical to a stored statement, or an edited version of one?
+
+    A stored statement with the same text is identical; one with the given title, or else the one
+    that shares at least half of its pledges with this text, is the statement being edited.
+    """
+    sha = sha256_text(parsed.text)
+    same = session.exec(select(Statement).where(Statement.sha256 == sha)).first()
+    if same is not None:
+        return ImportPlan(parsed, same, identical=True)
+    new_pledges = [p for _s, p in parsed.pledges]
+    candidates = list(session.exec(select(Statement)))
+    if title:
+        titled = [s for s in candidates if s.title == title]
+        if titled:
+            candidates = titled
+    best: tuple[float, Statement, dict[int, tuple[Pledge, bool]], list[Pledge]] | None = None
+    for statement in candidates:
+        stored = list(
+            session.exec(
+                select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False)  # noqa: E712
+            )
+        )
+        if not stored:
+            continue
+        pairs = _pair(new_pledges, stored)
+        share = len(pairs) / len(stored)
+        if (title and statement.title == title) or share >= 0.5:
+            if best is None or share > best[0]:
+                best = (share, statement, pairs, stored)
+    if best is None:
+        return ImportPlan(parsed, None, identical=False)
+    _share, statement, pairs, stored = best
+    kept = {p.id for p, _same in pairs.values()}
+    return ImportPlan(parsed, statement, False, pairs, [p for p in stored if p.id not in kept])
+
+
+def ensure_parties(session: Session, codes: tuple[str, ...] | list[str]) -> dict[str, Party]:
+    """The Party rows for `codes`, creating the ones a known state lacks."""
+    known = {code: (name, formal) for code, name, formal, _aliases in rules.KNOWN_PARTIES}
+    existing = {p.code: p for p in session.exec(select(Party))}
+    for code in codes:
+        if code not in existing:
+            name, formal = known[code]
+            party = Party(code=code, name=name, formal_name=formal)
+            session.add(party)
+            existing[code] = party
+    session.flush()
+    return existing
+
+
+def _spheres_for(
+    session: Session, statement: Statement, sections: list[ParsedSection]
+) -> dict[int, Sphere]:
+    """Sphere rows for the parsed sections, reusing stored ones with the same name and kind."""
+    stored = {(s.name, s.kind): s for s in session.exec(select(Sphere).where(Sphere.statement_id == statement.id))}
+    out = {}
+    for section in sections:
+        sphere = stored.get((section.name, section.kind))
+        if sphere is None:
+            taken = {s.code for s in stored.values()}
+            code = section.code if section.code not in taken else rules.sphere_code(section.name, taken)
+            sphere = Sphere(statement_id=statement.id, name=section.name, kind=section.kind, code=code)
+            stored[(section.name, section.kind)] = sphere
+        sphere.order = section.order
+        sphere.heading_start = section.heading_start
+        session.add(sphere)
+        out[section.order] = sphere
+    session.flush()
+    return out
+
+
+def _set_parties(session: Session, pledge: Pledge, codes: tuple[str, ...], parties: dict[str, Party]) -> None:
+    for link in session.exec(select(PledgeParty).where(PledgeParty.pledge_id == pledge.id)):
+        session.delete(link)
+    session.flush()
+    for code in codes:
+        session.add(PledgeParty(pledge_id=pledge.id, party_id=parties[code].id))
+
+
+def apply(
+    session: Session,
+    plan: ImportPlan,
+    *,
+    title: str,
+    date: dt.date | None = None,
+    source_name: str = "",
+) -> ImportReport:
+    """Stage 4: write the plan. Matched pledges keep their ref, status, evidence and notes."""
+    parsed = plan.parsed
+    if plan.identical:
+        target = plan.target
+        assert target is not None
+        return ImportReport(target.id, target.title, identical=True)
+    parties = ensure_parties(session, parsed.parties)
+    statement = plan.target
+    created = statement is None
+    if statement is None:
+        statement = Statement(title=title, date=date, text=parsed.text, sha256="", source_name=source_name)
+    statement.text, statement.sha256 = parsed.text, sha256_text(parsed.text)
+    if date:
+        statement.date = date
+    if source_name:
+        statement.source_name = source_name
+    session.add(statement)
+    session.flush()
+    if created:
+        for code in parsed.parties:
+            session.add(StatementParty(statement_id=statement.id, party_id=parties[code].id))
+    spheres = _spheres_for(session, statement, parsed.sections)
+    report = ImportReport(statement.id, statement.title, created=created, spheres=len(parsed.spheres))
+    stored_refs = session.exec(select(Pledge.ref).where(Pledge.statement_id == statement.id)).all()
+    next_number: dict[str, int] = {}
+    for ref in stored_refs:
+        code, _, number = ref.rpartition("-")
+        next_number[code] = max(next_number.get(code, 0), int(number))
+    now = utcnow()
+    for seq, (section, new) in enumerate(parsed.pledges):
+        sphere = spheres[section.order]
+        paired = plan.matches.get(seq)
+        if paired is None:
+            number = next_number.get(sphere.code, 0) + 1
+            next_number[sphere.code] = number
+            pledge = Pledge(ref=f"{sphere.code}-{number}", statement_id=statement.id, sphere_id=sphere.id,
+                            text=new.text, start=new.start, end=new.end, strength=new.strength, seq=seq)
+            session.add(pledge)
+            session.flush()
+            _set_parties(session, pledge, new.parties, parties)
+            report.new.append(pledge.ref)
+            continue
+        pledge, same_text = paired
+        edited = not same_text or pledge.retired or pledge.strength != new.strength
+        pledge.text, pledge.start, pledge.end, pledge.seq = new.text, new.start, new.end, seq
+        pledge.sphere_id, pledge.strength, pledge.retired = sphere.id, new.strength, False
+        if edited:
+            pledge.version += 1
+            pledge.updated_at = now
+        session.add(pledge)
+        _set_parties(session, pledge, new.parties, parties)
+        (report.changed if edited else report.unchanged).append(pledge.ref)
+    for pledge in plan.gone:
+        pledge.retired = True
+        pledge.version += 1
+        pledge.updated_at = now
+        session.add(pledge)
+        report.gone.append(pledge.ref)
+    session.flush()
+    return report
+
+
+def import_statement(
+    session: Session,
+    text: str,
+    *,
+    title: str | None = None,
+    date: dt.date | None = None,
+    source_name: str = "",
+) -> ImportReport:
+    """parse → match → apply in the caller's transaction."""
+    parsed = parse(text)
+    plan = match(session, parsed, title)
+    default_title = title or (plan.target.title if plan.target else "") or _title_from(source_name)
+    return apply(session, plan, title=default_title, date=date, source_name=source_name)
+
+
+def _title_from(source_name: str) -> str:
+    stem = Path(source_name).stem if source_name else "Statement"
+    return re.sub(r"[_-]+", " ", stem).strip().capitalize() or "Statement"

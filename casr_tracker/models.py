@@ -1,0 +1,221 @@
+"""The database tables (sqlmodel) and the closed vocabularies: statuses, strengths, stances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware in UTC (how every timestamp is stored)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Status(str, Enum):
+    """Where a pledge stands. `not_assessed` means no evidence yet, not 'not started' (OGP IRM)."""
+
+    not_assessed = "not_assessed"
+    not_started = "not_started"
+    in_progress = "in_progress"
+    partially_fulfilled = "partially_fulfilled"
+    fulfilled = "fulfilled"
+    stalled = "stalled"
+    abandoned = "abandoned"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Strength(str, Enum):
+    """How firmly a pledge is worded: 'will', 'shall', 'intend to' vs 'are ready to', 'support'."""
+
+    firm = "firm"
+    soft = "soft"
+
+
+class Stance(str, Enum):
+    """What a piece of evidence says about its pledge."""
+
+    supports = "supports"
+    contradicts = "contradicts"
+    context = "context"
+
+
+class SphereKind(str, Enum):
+    """A statement section: the preamble, one of the headed spheres, or the closing review part."""
+
+    preamble = "preamble"
+    sphere = "sphere"
+    review = "review"
+
+
+class Party(SQLModel, table=True):
+    """A state that signs statements and is bound by pledges."""
+
+    __tablename__ = "party"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=8)
+    name: str = Field(unique=True)
+    formal_name: str = ""
+
+
+class Statement(SQLModel, table=True):
+    """A joint statement whose pledges are tracked; `text` is the exact source text."""
+
+    __tablename__ = "statement"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    date: dt.date | None = None
+    text: str
+    sha256: str = Field(index=True, max_length=64)
+    source_name: str = ""
+    imported_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class StatementParty(SQLModel, table=True):
+    """The parties that signed a statement."""
+
+    __tablename__ = "statement_party"
+    statement_id: int = Field(foreign_key="statement.id", primary_key=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", primary_key=True)
+
+
+class Sphere(SQLModel, table=True):
+    """A section of a statement: its heading as written, its order and the code used in refs."""
+
+    __tablename__ = "sphere"
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", index=True, ondelete="CASCADE")
+    name: str
+    code: str = Field(max_length=8)
+    kind: str = Field(default=SphereKind.sphere.value, max_length=16)
+    order: int = 0
+    heading_start: int | None = None
+
+
+class Pledge(SQLModel, table=True):
+    """One commitment: exact text at `start:end` of its statement, a stable ref such as TRD-3."""
+
+    __tablename__ = "pledge"
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(index=True, max_length=32)
+    statement_id: int = Field(foreign_key="statement.id", index=True, ondelete="CASCADE")
+    sphere_id: int = Field(foreign_key="sphere.id", index=True)
+    seq: int = 0
+    text: str
+    start: int
+    end: int
+    strength: str = Field(default=Strength.firm.value, max_length=8)
+    status: str = Field(default=Status.not_assessed.value, max_length=32, index=True)
+    version: int = 1
+    retired: bool = False
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PledgeParty(SQLModel, table=True):
+    """The parties a pledge binds."""
+
+    __tablename__ = "pledge_party"
+    pledge_id: int = Field(foreign_key="pledge.id", primary_key=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", primary_key=True)
+
+
+class StatusChange(SQLModel, table=True):
+    """One entry of a pledge's status history. Append-only: rows are never updated or deleted."""
+
+    __tablename__ = "status_change"
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True, ondelete="CASCADE")
+    old: str = Field(max_length=32)
+    new: str = Field(max_length=32)
+    effective_date: dt.date
+    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    who: str = ""
+    comment: str = ""
+
+
+class Assessment(SQLModel, table=True):
+    """A compliance score of one party on one pledge (-1, 0, +1). Append-only: latest wins."""
+
+    __tablename__ = "assessment"
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", index=True)
+    score: int
+    justification: str = ""
+    date: dt.date
+    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    who: str = ""
+
+
+class Document(SQLModel, table=True):
+    """A later source (news, interview, op-ed) with its full text."""
+
+    __tablename__ = "document"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    date: dt.date | None = None
+    author: str = ""
+    url: str = ""
+    text: str
+    sha256: str = Field(index=True, unique=True, max_length=64)
+    source_name: str = ""
+    imported_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Evidence(SQLModel, table=True):
+    """Support for a judgement: an excerpt of a document (with offsets) or a link."""
+
+    __tablename__ = "evidence"
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True, ondelete="CASCADE")
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    start: int | None = None
+    end: int | None = None
+    quote: str = ""
+    url: str = ""
+    stance: str = Field(default=Stance.supports.value, max_length=16)
+    date: dt.date | None = None
+    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    who: str = ""
+    withdrawn_at: dt.datetime | None = None
+
+
+class Note(SQLModel, table=True):
+    """An analyst's note on a pledge."""
+
+    __tablename__ = "note"
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True, ondelete="CASCADE")
+    text: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    edited_at: dt.datetime = Field(default_factory=utcnow)
+    who: str = ""
+    version: int = 1
+
+
+class TrackerMeta(SQLModel, table=True):
+    """Key/value facts about the tracker itself; `data_revision` counts every committed change."""
+
+    __tablename__ = "tracker_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = ""
+
+
+TABLES = (
+    Party,
+    Statement,
+    StatementParty,
+    Sphere,
+    Pledge,
+    PledgeParty,
+    StatusChange,
+    Assessment,
+    Document,
+    Evidence,
+    Note,
+    TrackerMeta,
+)

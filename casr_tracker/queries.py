@@ -1,0 +1,242 @@
+"""Read-only views of the tracker: pledge rows with counts, a pledge's history, documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from .models import (
+    Assessment,
+    Document,
+    Evidence,
+    Note,
+    Party,
+    Pledge,
+    PledgeParty,
+    Sphere,
+    Statement,
+    StatusChange,
+)
+from .services import find_party, parse_status
+
+
+@dataclass
+class PledgeRow:
+    """One line of the pledge list, as the CLI prints it and the JSON gives it."""
+
+    ref: str
+    statement: int
+    statement_title: str
+    sphere: str
+    text: str
+    start: int
+    end: int
+    parties: list[str]
+    strength: str
+    status: str
+    version: int
+    evidence_count: int
+    notes_count: int
+    last_change: str | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _counts(session: Session, model, pledge_ids: list[int], *extra) -> dict[int, int]:
+    query = (
+        select(model.pledge_id, func.count())
+        .where(col(model.pledge_id).in_(pledge_ids), *extra)
+        .group_by(model.pledge_id)
+    )
+    return dict(session.exec(query).all())
+
+
+def pledge_rows(
+    session: Session,
+    *,
+    sphere: str | None = None,
+    status: str | None = None,
+    party: str | None = None,
+    search: str | None = None,
+    statement_id: int | None = None,
+    include_retired: bool = False,
+) -> list[PledgeRow]:
+    """The pledges that pass every filter given, in statement order.
+
+    `sphere` matches a sphere's code or any part of its name; `party` a code or name; `search`
+    looks in pledge text, notes and evidence quotes (case-insensitive).
+    """
+    query = (
+        select(Pledge, Sphere, Statement)
+        .join(Sphere, Sphere.id == Pledge.sphere_id)
+        .join(Statement, Statement.id == Pledge.statement_id)
+        .order_by(Pledge.statement_id, Pledge.seq)
+    )
+    if not include_retired:
+        query = query.where(Pledge.retired == False)  # noqa: E712
+    if statement_id is not None:
+        query = query.where(Pledge.statement_id == statement_id)
+    if sphere:
+        like = f"%{sphere.strip()}%"
+        query = query.where(or_(func.upper(Sphere.code) == sphere.strip().upper(), col(Sphere.name).ilike(like)))
+    if status:
+        query = query.where(Pledge.status == parse_status(status).value)
+    if party:
+        found = find_party(session, party)
+        query = query.where(
+            col(Pledge.id).in_(select(PledgeParty.pledge_id).where(PledgeParty.party_id == found.id))
+        )
+    if search and search.strip():
+        like = f"%{search.strip()}%"
+        query = query.where(
+            or_(
+                col(Pledge.text).ilike(like),
+                col(Pledge.id).in_(select(Note.pledge_id).where(col(Note.text).ilike(like))),
+                col(Pledge.id).in_(
+                    select(Evidence.pledge_id).where(
+                        col(Evidence.quote).ilike(like), col(Evidence.withdrawn_at).is_(None)
+                    )
+                ),
+            )
+        )
+    found_rows = list(session.exec(query))
+    ids = [p.id for p, _s, _st in found_rows]
+    evidence = _counts(session, Evidence, ids, col(Evidence.withdrawn_at).is_(None))
+    notes = _counts(session, Note, ids)
+    last = dict(
+        session.exec(
+            select(StatusChange.pledge_id, func.max(StatusChange.effective_date))
+            .where(col(StatusChange.pledge_id).in_(ids))
+            .group_by(StatusChange.pledge_id)
+        ).all()
+    )
+    parties: dict[int, list[str]] = {}
+    for pledge_id, name in session.exec(
+        select(PledgeParty.pledge_id, Party.name)
+        .join(Party, Party.id == PledgeParty.party_id)
+        .where(col(PledgeParty.pledge_id).in_(ids))
+        .order_by(Party.id)
+    ):
+        parties.setdefault(pledge_id, []).append(name)
+    return [
+        PledgeRow(
+            ref=p.ref,
+            statement=st.id,
+            statement_title=st.title,
+            sphere=s.name,
+            text=p.text,
+            start=p.start,
+            end=p.end,
+            parties=parties.get(p.id, []),
+            strength=p.strength,
+            status=p.status,
+            version=p.version,
+            evidence_count=evidence.get(p.id, 0),
+            notes_count=notes.get(p.id, 0),
+            last_change=last[p.id].isoformat() if p.id in last else None,
+        )
+        for p, s, st in found_rows
+    ]
+
+
+@dataclass
+class HistoryEntry:
+    """One dated event in a pledge's life: a status change, assessment, evidence or note."""
+
+    kind: str
+    date: str
+    recorded_at: str
+    who: str
+    summary: str
+    detail: dict
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
+    """Everything recorded about a pledge, oldest first (by time recorded)."""
+    entries: list[HistoryEntry] = []
+    for change in session.exec(select(StatusChange).where(StatusChange.pledge_id == pledge.id)):
+        entries.append(
+            HistoryEntry(
+                "status",
+                _iso(change.effective_date),
+                _iso(change.recorded_at),
+                change.who,
+                f"{change.old} → {change.new}" + (f": {change.comment}" if change.comment else ""),
+                {"old": change.old, "new": change.new, "comment": change.comment, "id": change.id},
+            )
+        )
+    for assessment, party in session.exec(
+        select(Assessment, Party).join(Party, Party.id == Assessment.party_id).where(Assessment.pledge_id == pledge.id)
+    ):
+        entries.append(
+            HistoryEntry(
+                "assessment",
+                _iso(assessment.date),
+                _iso(assessment.recorded_at),
+                assessment.who,
+                f"{party.name} {assessment.score:+d}" + (f": {assessment.justification}" if assessment.justification else ""),
+                {"party": party.name, "score": assessment.score, "justification": assessment.justification},
+            )
+        )
+    for evidence in session.exec(select(Evidence).where(Evidence.pledge_id == pledge.id)):
+        source = f"document {evidence.document_id}" if evidence.document_id else evidence.url
+        entries.append(
+            HistoryEntry(
+                "evidence",
+                _iso(evidence.date),
+                _iso(evidence.recorded_at),
+                evidence.who,
+                f"{evidence.stance} from {source}" + (" (withdrawn)" if evidence.withdrawn_at else ""),
+                {
+                    "id": evidence.id,
+                    "document_id": evidence.document_id,
+                    "start": evidence.start,
+                    "end": evidence.end,
+                    "quote": evidence.quote,
+                    "url": evidence.url,
+                    "stance": evidence.stance,
+                    "withdrawn_at": _iso(evidence.withdrawn_at) or None,
+                },
+            )
+        )
+    for note in session.exec(select(Note).where(Note.pledge_id == pledge.id)):
+        entries.append(
+            HistoryEntry(
+                "note",
+                _iso(note.created_at.date()),
+                _iso(note.created_at),
+                note.who,
+                note.text,
+                {"id": note.id, "text": note.text, "edited_at": _iso(note.edited_at)},
+            )
+        )
+    entries.sort(key=lambda e: e.recorded_at)
+    return entries
+
+
+def document_rows(session: Session) -> list[dict]:
+    """The later documents, oldest import first, without their full text."""
+    return [
+        {
+            "id": d.id,
+            "title": d.title,
+            "date": _iso(d.date) or None,
+            "author": d.author,
+            "url": d.url,
+            "sha256": d.sha256,
+            "source_name": d.source_name,
+            "characters": len(d.text),
+        }
+        for d in session.exec(select(Document).order_by(Document.id))
+    ]

@@ -1,0 +1,402 @@
+"""The verbs: every change to the tracker goes through one of these functions.
+
+Each takes keyword-only arguments with an open `session` (one transaction, see db.session_scope),
+checks its input, records history (append-only) and bumps the data revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dateutil import parser as dateparser
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from .errors import BadDate, BadScore, BadUrl, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus
+from .importer.documents import DocumentMeta, detect_metadata, read_text, sha256_text
+from .models import (
+    Assessment,
+    Document,
+    Evidence,
+    Note,
+    Party,
+    Pledge,
+    PledgeParty,
+    Stance,
+    Statement,
+    Status,
+    StatusChange,
+    TrackerMeta,
+    utcnow,
+)
+
+URL_SCHEMES = ("http", "https", "file")
+
+
+# --- parsing what users type -------------------------------------------------------------------
+
+
+def parse_date(text: str | dt.date | None, *, default: dt.date | None = None) -> dt.date | None:
+    """A date from what a user typed (2020-10-15, 15 Oct 2020, ...); BadDate when it does not parse."""
+    if text is None or text == "":
+        return default
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dateparser.isoparse(text.strip()).date()
+    except ValueError:
+        pass
+    try:
+        return dateparser.parse(text.strip(), dayfirst=True).date()
+    except (ValueError, OverflowError):
+        raise BadDate(f"{text!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def parse_status(text: str) -> Status:
+    """A Status from its name, forgiving case, spaces and dashes."""
+    key = re.sub(r"[\s-]+", "_", text.strip().lower())
+    try:
+        return Status(key)
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise UnknownStatus(f"{text!r} is not a status; use one of: {names}.") from None
+
+
+def parse_score(text: str | int) -> int:
+    """A compliance score: -1, 0 or +1."""
+    try:
+        score = int(str(text).strip())
+    except ValueError:
+        score = None
+    if score not in (-1, 0, 1):
+        raise BadScore(f"{text!r} is not a compliance score; use -1, 0 or +1.")
+    return score
+
+
+def parse_stance(text: str) -> Stance:
+    try:
+        return Stance(text.strip().lower())
+    except ValueError:
+        names = ", ".join(s.value for s in Stance)
+        raise InputError(f"{text!r} is not a stance; use one of: {names}.") from None
+
+
+def check_url(url: str) -> str:
+    """An evidence URL: only http, https and file links are accepted."""
+    url = url.strip()
+    parsed = urlparse(url)
+    if parsed.scheme.lower() not in URL_SCHEMES or not (parsed.netloc or parsed.path):
+        raise BadUrl(f"{url!r} is not an http, https or file link.")
+    return url
+
+
+# --- finding things ----------------------------------------------------------------------------
+
+
+def find_pledge(session: Session, ref: str) -> Pledge:
+    """The pledge with this ref (e.g. TRD-3, or 2/TRD-3 to name the statement)."""
+    text = ref.strip().upper()
+    statement_id = None
+    if "/" in text:
+        head, _, text = text.partition("/")
+        if head.isdigit():
+            statement_id = int(head)
+    query = select(Pledge).where(Pledge.ref == text)
+    if statement_id is not None:
+        query = query.where(Pledge.statement_id == statement_id)
+    found = list(session.exec(query))
+    if not found:
+        raise NotFound(f"There is no pledge {ref.strip()!r}; 'casr-tracker pledges' lists them.")
+    if len(found) > 1:
+        live = [p for p in found if not p.retired]
+        if len(live) == 1:
+            return live[0]
+        raise InputError(f"{text} is in several statements; write it as STATEMENT/{text}, e.g. {found[0].statement_id}/{text}.")
+    return found[0]
+
+
+def pledge_parties(session: Session, pledge: Pledge) -> list[Party]:
+    query = (
+        select(Party)
+        .join(PledgeParty, PledgeParty.party_id == Party.id)
+        .where(PledgeParty.pledge_id == pledge.id)
+        .order_by(Party.id)
+    )
+    return list(session.exec(query))
+
+
+def find_party(session: Session, text: str) -> Party:
+    """A party by code (KZ), short name (Kazakhstan) or formal name (Republic of Kazakhstan)."""
+    key = text.strip().lower()
+    for party in session.exec(select(Party)):
+        if key in (party.code.lower(), party.name.lower(), party.formal_name.lower()):
+            return party
+    names = ", ".join(p.name for p in session.exec(select(Party).order_by(Party.id)))
+    raise UnknownParty(f"{text!r} is not a party; use one of: {names}.")
+
+
+def find_document(session: Session, key: str | int) -> Document:
+    """A document by id, or by the path of a file that has been imported (matched by content)."""
+    text = str(key).strip()
+    if text.isdigit():
+        document = session.get(Document, int(text))
+        if document is None:
+            raise NotFound(f"There is no document {text}; 'casr-tracker documents' lists them.")
+        return document
+    sha = sha256_text(read_text(text))
+    document = session.exec(select(Document).where(Document.sha256 == sha)).first()
+    if document is None:
+        raise NotFound(f"{text} has not been imported; import it first with 'casr-tracker import-document {text}'.")
+    return document
+
+
+# --- the data revision -------------------------------------------------------------------------
+
+
+def bump_revision(session: Session) -> None:
+    """Count one more change (other windows poll this to refresh)."""
+    meta = session.get(TrackerMeta, "data_revision")
+    if meta is None:
+        meta = TrackerMeta(key="data_revision", value="0")
+    meta.value = str(int(meta.value or 0) + 1)
+    session.add(meta)
+
+
+def data_revision(session: Session) -> int:
+    meta = session.get(TrackerMeta, "data_revision")
+    return int(meta.value) if meta else 0
+
+
+# --- the verbs ---------------------------------------------------------------------------------
+
+
+def _claim_version(session: Session, pledge: Pledge, expect_version: int | None, **values) -> None:
+    """Move the pledge to version+1 only if nobody else has since (compare-and-swap)."""
+    expected = pledge.version if expect_version is None else expect_version
+    if expect_version is not None and pledge.version != expect_version:
+        _refuse_stale(session, pledge, expect_version)
+    result = session.execute(
+        update(Pledge)
+        .where(col(Pledge.id) == pledge.id, col(Pledge.version) == expected)
+        .values(version=expected + 1, updated_at=utcnow(), **values)
+    )
+    if result.rowcount != 1:
+        session.refresh(pledge)
+        _refuse_stale(session, pledge, expected)
+    session.refresh(pledge)
+
+
+def _refuse_stale(session: Session, pledge: Pledge, expected: int) -> None:
+    last = session.exec(
+        select(StatusChange).where(StatusChange.pledge_id == pledge.id).order_by(col(StatusChange.id).desc())
+    ).first()
+    who = f" by {last.who} at {last.recorded_at:%Y-%m-%d %H:%M}" if last and last.who else ""
+    raise StaleEdit(
+        f"{pledge.ref} was changed{who} (it is now version {pledge.version}, you had version {expected}); "
+        "reload it and apply your change again."
+    )
+
+
+def _current_status(session: Session, pledge: Pledge) -> str:
+    """The status of the change with the latest effective date (then the latest recorded)."""
+    last = session.exec(
+        select(StatusChange)
+        .where(StatusChange.pledge_id == pledge.id)
+        .order_by(col(StatusChange.effective_date).desc(), col(StatusChange.id).desc())
+    ).first()
+    return last.new if last else Status.not_assessed.value
+
+
+def set_status(
+    *,
+    session: Session,
+    pledge: Pledge,
+    status: Status | str,
+    who: str = "",
+    comment: str = "",
+    effective: dt.date | None = None,
+    expect_version: int | None = None,
+) -> StatusChange:
+    """Record a status change (the only way a status changes) and return the history entry."""
+    new = parse_status(status) if isinstance(status, str) else status
+    if pledge.retired:
+        raise InputError(f"{pledge.ref} is no longer in its statement; its status cannot change.")
+    if expect_version is not None and pledge.version != expect_version:
+        _refuse_stale(session, pledge, expect_version)
+    change = StatusChange(
+        pledge_id=pledge.id,
+        old=pledge.status,
+        new=new.value,
+        effective_date=effective or dt.date.today(),
+        who=who,
+        comment=comment.strip(),
+    )
+    session.add(change)
+    session.flush()
+    _claim_version(session, pledge, expect_version, status=_current_status(session, pledge))
+    bump_revision(session)
+    return change
+
+
+def assess(
+    *,
+    session: Session,
+    pledge: Pledge,
+    party: Party,
+    score: int | str,
+    who: str = "",
+    justification: str = "",
+    date: dt.date | None = None,
+) -> Assessment:
+    """Score one party's compliance with a pledge (-1, 0, +1); the latest assessment counts."""
+    value = parse_score(score)
+    bound = pledge_parties(session, pledge)
+    if party.id not in {p.id for p in bound}:
+        names = ", ".join(p.name for p in bound)
+        raise UnknownParty(f"{pledge.ref} binds {names}, not {party.name}.")
+    assessment = Assessment(
+        pledge_id=pledge.id,
+        party_id=party.id,
+        score=value,
+        justification=justification.strip(),
+        date=date or dt.date.today(),
+        who=who,
+    )
+    session.add(assessment)
+    _claim_version(session, pledge, None)
+    bump_revision(session)
+    return assessment
+
+
+def add_note(*, session: Session, pledge: Pledge, text: str, who: str = "") -> Note:
+    """Write a new note on a pledge."""
+    if not text.strip():
+        raise InputError("A note cannot be empty.")
+    note = Note(pledge_id=pledge.id, text=text.strip(), who=who)
+    session.add(note)
+    bump_revision(session)
+    session.flush()
+    return note
+
+
+def edit_note(*, session: Session, note: Note, text: str, expect_version: int | None = None) -> Note:
+    """Change a note's text; refused when someone else edited it since `expect_version`."""
+    if not text.strip():
+        raise InputError("A note cannot be empty.")
+    if expect_version is not None and note.version != expect_version:
+        raise StaleEdit(f"The note was edited by {note.who or 'someone'} at {note.edited_at:%Y-%m-%d %H:%M}; reload it.")
+    note.text, note.version, note.edited_at = text.strip(), note.version + 1, utcnow()
+    session.add(note)
+    bump_revision(session)
+    return note
+
+
+def _locate(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` stands in `text`, exactly or with any run of white space standing for one."""
+    at = text.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    words = quote.split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (match.start(), match.end()) if match else None
+
+
+def attach_evidence(
+    *,
+    session: Session,
+    pledge: Pledge,
+    document: Document | None = None,
+    quote: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    url: str = "",
+    stance: Stance | str = Stance.supports,
+    date: dt.date | None = None,
+    who: str = "",
+) -> Evidence:
+    """Attach an excerpt of a document (by quote or by offsets) or a link as evidence for a pledge."""
+    stance = parse_stance(stance) if isinstance(stance, str) else stance
+    if document is None and not url:
+        raise InputError("Evidence needs a document excerpt or a URL.")
+    evidence = Evidence(pledge_id=pledge.id, stance=stance.value, who=who)
+    if document is not None:
+        if start is None or end is None:
+            if not quote.strip():
+                raise InputError("Give the passage to quote from the document.")
+            span = _locate(document.text, quote.strip())
+            if span is None:
+                raise NotFound(f"The quote does not occur in document {document.id} ({document.title}).")
+            start, end = span
+        if not (0 <= start < end <= len(document.text)):
+            raise InputError(f"The excerpt {start}:{end} lies outside document {document.id}.")
+        evidence.document_id = document.id
+        evidence.start, evidence.end, evidence.quote = start, end, document.text[start:end]
+        evidence.date = date or document.date
+    if url:
+        evidence.url = check_url(url)
+        evidence.date = evidence.date or date
+    evidence.date = evidence.date or dt.date.today()
+    session.add(evidence)
+    bump_revision(session)
+    session.flush()
+    return evidence
+
+
+def withdraw_evidence(*, session: Session, evidence: Evidence) -> Evidence:
+    """Mark evidence as withdrawn (kept in the history, no longer counted)."""
+    evidence.withdrawn_at = utcnow()
+    session.add(evidence)
+    bump_revision(session)
+    return evidence
+
+
+def import_document(
+    *,
+    session: Session,
+    path: str | Path | None = None,
+    text: str | None = None,
+    title: str = "",
+    date: dt.date | None = None,
+    author: str = "",
+    url: str = "",
+    source_name: str = "",
+) -> tuple[Document, bool]:
+    """Store a later document (from a file or a text); returns (document, created).
+
+    Metadata the caller does not give is detected from the text; a document whose text is already
+    stored is not stored twice.
+    """
+    if text is None:
+        if path is None:
+            raise InputError("Give a file or a text to import.")
+        text = read_text(path)
+        source_name = source_name or Path(path).name
+    sha = sha256_text(text)
+    existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
+    if existing is not None:
+        return existing, False
+    if url:
+        url = check_url(url)
+    found: DocumentMeta = detect_metadata(text)
+    document = Document(
+        title=title or found.title or (Path(source_name).stem if source_name else "Untitled document"),
+        date=date or found.date,
+        author=author or found.author,
+        url=url,
+        text=text,
+        sha256=sha,
+        source_name=source_name,
+    )
+    session.add(document)
+    bump_revision(session)
+    session.flush()
+    return document, True
+
+
+def statements(session: Session) -> list[Statement]:
+    return list(session.exec(select(Statement).order_by(Statement.id)))

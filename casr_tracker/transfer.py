@@ -1,0 +1,115 @@
+"""Export the whole tracker to JSON and import such an export into an empty database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, DateTime, text
+from sqlmodel import Session, select
+
+from .db import head_revision
+from .errors import BadFile, InputError
+from .importer.documents import read_text
+from .models import TABLES, Document, Statement, TrackerMeta
+
+FORMAT = "casr-tracker"
+FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def export_all(session: Session) -> dict:
+    """Every row of every table, in id order, as JSON-ready dicts (the meta table excepted)."""
+    tables: dict[str, list[dict]] = {}
+    for model in TABLES:
+        if model is TrackerMeta:
+            continue
+        keys = [c.name for c in model.__table__.primary_key.columns]
+        rows = session.exec(select(model).order_by(*[getattr(model, k) for k in keys])).all()
+        tables[model.__tablename__] = [
+            {c.name: _plain(getattr(row, c.name)) for c in model.__table__.columns} for row in rows
+        ]
+    return {"format": FORMAT, "version": FORMAT_VERSION, "schema": head_revision(), "tables": tables}
+
+
+def _typed(model, row: dict) -> dict:
+    out = {}
+    for column in model.__table__.columns:
+        if column.name not in row:
+            continue
+        value = row[column.name]
+        if value is not None and isinstance(column.type, DateTime):
+            value = dt.datetime.fromisoformat(value)
+        elif value is not None and isinstance(column.type, Date):
+            value = dt.date.fromisoformat(value)
+        out[column.name] = value
+    return out
+
+
+def load_export(path: str | Path) -> dict:
+    """Read and check an export file."""
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise BadFile(f"{path} is not valid JSON (line {exc.lineno}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
+        raise BadFile(f"{path} is not a CASR Tracker export.")
+    if data.get("version", 0) > FORMAT_VERSION:
+        raise BadFile(f"{path} was exported by a newer version of CASR Tracker.")
+    return data
+
+
+def import_all(session: Session, data: dict) -> dict[str, int]:
+    """Insert an export into an empty tracker, keeping every id; returns rows per table."""
+    if session.exec(select(Statement)).first() or session.exec(select(Document)).first():
+        raise InputError(
+            "The database already holds statements or documents; import into an empty one "
+            "(a new --db together with --empty)."
+        )
+    counts = {}
+    try:
+        for model in TABLES:
+            rows = data["tables"].get(model.__tablename__, [])
+            if model.__tablename__ == "party":
+                existing = {p.code: p for p in session.exec(select(model))}
+                for row in rows:
+                    party = existing.get(row["code"])
+                    if party is not None and party.id != row["id"]:
+                        session.delete(party)
+                session.flush()
+                existing_ids = {p.id for p in session.exec(select(model))}
+                rows = [r for r in rows if r["id"] not in existing_ids]
+            for row in rows:
+                session.add(model(**_typed(model, row)))
+            session.flush()
+            counts[model.__tablename__] = len(data["tables"].get(model.__tablename__, []))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadFile(f"The export is damaged: {exc}.") from None
+    _reset_sequences(session)
+    return counts
+
+
+def _reset_sequences(session: Session) -> None:
+    """After explicit ids, PostgreSQL's sequences must move past them."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    for model in TABLES:
+        table = model.__table__
+        if "id" in table.columns and table.columns["id"].autoincrement:
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+
