@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,10 +36,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
-    try:
+    with contextlib.suppress(Exception):  # a read-only file cannot switch journal mode; reading works
         cursor.execute("PRAGMA journal_mode=WAL")
-    except Exception:  # a read-only file cannot switch journal mode; reading still works
-        pass
     cursor.close()
 
 

@@ -1,17 +1,17 @@
 """One exception tree: every mistake a user can make ends up as one of these.
 
-    CasrError                     base: the CLI prints str(error) on one line, exit 2
-    ├── InputError                a value the user typed is not acceptable
-    │   ├── BadDate               a date that does not parse
-    │   ├── UnknownStatus         not one of the seven statuses
-    │   ├── UnknownParty          not one of the statement's parties
-    │   ├── BadScore              a compliance score other than -1, 0, +1
-    │   └── BadUrl                an evidence URL that is not http, https or file
-    ├── NotFound                  a ref, document or statement that does not exist
-    ├── BadFile                   a file that is missing, empty, binary or unreadable
-    ├── ImportProblem             a text the importer cannot make sense of
-    ├── StaleEdit                 an edit based on an out-of-date version
-    └── StorageError              the database cannot be opened, read or written
+CasrError                     base: the CLI prints str(error) on one line, exit 2
+├── InputError                a value the user typed is not acceptable
+│   ├── BadDate               a date that does not parse
+│   ├── UnknownStatus         not one of the seven statuses
+│   ├── UnknownParty          not one of the statement's parties
+│   ├── BadScore              a compliance score other than -1, 0, +1
+│   └── BadUrl                an evidence URL that is not http, https or file
+├── NotFound                  a ref, document or statement that does not exist
+├── BadFile                   a file that is missing, empty, binary or unreadable
+├── ImportProblem             a text the importer cannot make sense of
+├── StaleEdit                 an edit based on an out-of-date version
+└── StorageError              the database cannot be opened, read or written
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from .models import (
     PledgeParty,
     Sphere,
     Statement,
+    StatementParty,
     StatusChange,
 )
 from .services import find_party, parse_status
@@ -35,6 +36,8 @@ class PledgeRow:
     start: int
     end: int
     parties: list[str]
+    party_codes: list[str]
+    binds_all: bool
     strength: str
     status: str
     version: int
@@ -87,9 +90,7 @@ def pledge_rows(
         query = query.where(Pledge.status == parse_status(status).value)
     if party:
         found = find_party(session, party)
-        query = query.where(
-            col(Pledge.id).in_(select(PledgeParty.pledge_id).where(PledgeParty.party_id == found.id))
-        )
+        query = query.where(col(Pledge.id).in_(select(PledgeParty.pledge_id).where(PledgeParty.party_id == found.id)))
     if search and search.strip():
         like = f"%{search.strip()}%"
         query = query.where(
@@ -115,13 +116,18 @@ def pledge_rows(
         ).all()
     )
     parties: dict[int, list[str]] = {}
-    for pledge_id, name in session.exec(
-        select(PledgeParty.pledge_id, Party.name)
+    codes: dict[int, list[str]] = {}
+    for pledge_id, name, code in session.exec(
+        select(PledgeParty.pledge_id, Party.name, Party.code)
         .join(Party, Party.id == PledgeParty.party_id)
         .where(col(PledgeParty.pledge_id).in_(ids))
         .order_by(Party.id)
     ):
         parties.setdefault(pledge_id, []).append(name)
+        codes.setdefault(pledge_id, []).append(code)
+    signatories = dict(
+        session.exec(select(StatementParty.statement_id, func.count()).group_by(StatementParty.statement_id)).all()
+    )
     return [
         PledgeRow(
             ref=p.ref,
@@ -132,6 +138,8 @@ def pledge_rows(
             start=p.start,
             end=p.end,
             parties=parties.get(p.id, []),
+            party_codes=codes.get(p.id, []),
+            binds_all=len(parties.get(p.id, [])) == signatories.get(st.id, 0),
             strength=p.strength,
             status=p.status,
             version=p.version,
@@ -185,7 +193,8 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
                 _iso(assessment.date),
                 _iso(assessment.recorded_at),
                 assessment.who,
-                f"{party.name} {assessment.score:+d}" + (f": {assessment.justification}" if assessment.justification else ""),
+                f"{party.name} {assessment.score:+d}"
+                + (f": {assessment.justification}" if assessment.justification else ""),
                 {"party": party.name, "score": assessment.score, "justification": assessment.justification},
             )
         )

@@ -114,7 +114,9 @@ def find_pledge(session: Session, ref: str) -> Pledge:
         live = [p for p in found if not p.retired]
         if len(live) == 1:
             return live[0]
-        raise InputError(f"{text} is in several statements; write it as STATEMENT/{text}, e.g. {found[0].statement_id}/{text}.")
+        raise InputError(
+            f"{text} is in several statements; write it as STATEMENT/{text}, e.g. {found[0].statement_id}/{text}."
+        )
     return found[0]
 
 
@@ -287,7 +289,9 @@ def edit_note(*, session: Session, note: Note, text: str, expect_version: int | 
     if not text.strip():
         raise InputError("A note cannot be empty.")
     if expect_version is not None and note.version != expect_version:
-        raise StaleEdit(f"The note was edited by {note.who or 'someone'} at {note.edited_at:%Y-%m-%d %H:%M}; reload it.")
+        raise StaleEdit(
+            f"The note was edited by {note.who or 'someone'} at {note.edited_at:%Y-%m-%d %H:%M}; reload it."
+        )
     note.text, note.version, note.edited_at = text.strip(), note.version + 1, utcnow()
     session.add(note)
     bump_revision(session)

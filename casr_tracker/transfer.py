@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from .db import head_revision
@@ -45,9 +45,10 @@ def _typed(model, row: dict) -> dict:
         if column.name not in row:
             continue
         value = row[column.name]
-        if value is not None and isinstance(column.type, DateTime):
+        kind = getattr(column.type, "impl", column.type).python_type
+        if value is not None and kind is dt.datetime:
             value = dt.datetime.fromisoformat(value)
-        elif value is not None and isinstance(column.type, Date):
+        elif value is not None and kind is dt.date:
             value = dt.date.fromisoformat(value)
         out[column.name] = value
     return out
@@ -110,6 +111,3 @@ def _reset_sequences(session: Session) -> None:
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
-
-
-

@@ -129,9 +129,9 @@ def match(session: Session, parsed: ParsedStatement, title: str | None = None) -
             continue
         pairs = _pair(new_pledges, stored)
         share = len(pairs) / len(stored)
-        if (title and statement.title == title) or share >= 0.5:
-            if best is None or share > best[0]:
-                best = (share, statement, pairs, stored)
+        candidate = (title and statement.title == title) or share >= 0.5
+        if candidate and (best is None or share > best[0]):
+            best = (share, statement, pairs, stored)
     if best is None:
         return ImportPlan(parsed, None, identical=False)
     _share, statement, pairs, stored = best
@@ -153,9 +153,7 @@ def ensure_parties(session: Session, codes: tuple[str, ...] | list[str]) -> dict
     return existing
 
 
-def _spheres_for(
-    session: Session, statement: Statement, sections: list[ParsedSection]
-) -> dict[int, Sphere]:
+def _spheres_for(session: Session, statement: Statement, sections: list[ParsedSection]) -> dict[int, Sphere]:
     """Sphere rows for the parsed sections, reusing stored ones with the same name and kind."""
     stored = {(s.name, s.kind): s for s in session.exec(select(Sphere).where(Sphere.statement_id == statement.id))}
     out = {}
@@ -225,8 +223,16 @@ def apply(
         if paired is None:
             number = next_number.get(sphere.code, 0) + 1
             next_number[sphere.code] = number
-            pledge = Pledge(ref=f"{sphere.code}-{number}", statement_id=statement.id, sphere_id=sphere.id,
-                            text=new.text, start=new.start, end=new.end, strength=new.strength, seq=seq)
+            pledge = Pledge(
+                ref=f"{sphere.code}-{number}",
+                statement_id=statement.id,
+                sphere_id=sphere.id,
+                text=new.text,
+                start=new.start,
+                end=new.end,
+                strength=new.strength,
+                seq=seq,
+            )
             session.add(pledge)
             session.flush()
             _set_parties(session, pledge, new.parties, parties)

@@ -33,7 +33,11 @@ _PARTY_PATTERNS = tuple(
     for code, name, _formal, aliases in KNOWN_PARTIES
 )
 _CENTRAL_ASIAN_GROUP = re.compile(r"\bCentral Asian (?:countries|states|nations|partners)\b", re.I)
-_ALL_COUNTRIES = re.compile(r"\ball (?:our |the )?(?:countries|states|parties)\b", re.I)
+_ALL_COUNTRIES = re.compile(
+    r"\ball (?:our |the )?(?:countries|states|parties)\b|^\W*(?:the )?(?:foreign )?(?:ministers|ministries|"
+    r"ministries' \w+|parties|sides|signatories|governments)\b",
+    re.I,
+)
 
 
 def parties_named(text: str) -> list[str]:
@@ -94,7 +98,7 @@ def is_heading(paragraph: Span) -> bool:
         0 < len(words) <= 8
         and len(paragraph.text) <= 80
         and paragraph.text[0].isupper()
-        and paragraph.text[-1] not in ".,;:!?…\"”"
+        and paragraph.text[-1] not in '.,;:!?…"”'
     )
 
 
@@ -154,10 +158,34 @@ CONTEXT_PATTERNS: tuple[str, ...] = (
 _CONTEXT = tuple(re.compile(rx, re.I) for rx in CONTEXT_PATTERNS)
 
 #: words that may stand between "we" and a marker: "we also note the need", "we express our readiness"
-_LINKING_WORDS = (
-    "also further fully firmly strongly jointly hereby therefore all will continue to note express "
-    "reaffirm confirm declare our the their that are remain collectively once again"
-).split()
+_LINKING_WORDS = [
+    "also",
+    "further",
+    "fully",
+    "firmly",
+    "strongly",
+    "jointly",
+    "hereby",
+    "therefore",
+    "all",
+    "will",
+    "continue",
+    "to",
+    "note",
+    "express",
+    "reaffirm",
+    "confirm",
+    "declare",
+    "our",
+    "the",
+    "their",
+    "that",
+    "are",
+    "remain",
+    "collectively",
+    "once",
+    "again",
+]
 _WE_BEFORE = re.compile(
     r"\b(?:we|our (?:countries|states|nations|governments|ministries))\b((?:\W+\w+){0,4})\W*$", re.I
 )
@@ -198,9 +226,7 @@ def classify(sentence: str, statement_parties: tuple[str, ...]) -> Commitment | 
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
             parties = (
-                statement_parties
-                if impersonal
-                else _subject_parties(sentence[: match.start()], statement_parties)
+                statement_parties if impersonal else _subject_parties(sentence[: match.start()], statement_parties)
             )
             if parties:
                 found.append((match.start(), strength, parties, match.group()))

@@ -67,7 +67,10 @@ def split_sections(paragraphs: list[Span]) -> list[tuple[str, str, Span | None, 
     """
     heading_idx = [i for i, p in enumerate(paragraphs) if rules.is_heading(p)]
     if not heading_idx:
-        raise ImportProblem("The text has no sphere headings (short lines of their own), so it is not a statement this importer can read.")
+        raise ImportProblem(
+            "The text has no sphere headings (short lines of their own), "
+            "so it is not a statement this importer can read."
+        )
     sections: list[tuple[str, str, Span | None, list[Span]]] = []
     if heading_idx[0] > 0:
         sections.append(("Preamble", "preamble", None, paragraphs[: heading_idx[0]]))
@@ -124,5 +127,7 @@ def parse_statement(text: str) -> ParsedStatement:
         section.pledges = find_pledges(body, parties)
         sections.append(section)
     if not any(s.pledges for s in sections):
-        raise ImportProblem("No sentence of the text commits its parties to anything, so there are no pledges to import.")
+        raise ImportProblem(
+            "No sentence of the text commits its parties to anything, so there are no pledges to import."
+        )
     return ParsedStatement(text, parties, sections)

@@ -1,0 +1,386 @@
+"""The command line: `casr-tracker [--db URL] COMMAND ...`, a thin layer over services and queries."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from . import __version__, db, queries, services, transfer
+from .errors import CasrError, InputError
+from .importer import pipeline
+from .importer.documents import read_text
+from .models import Status
+from .seeding import open_tracker
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one line (and the hint to --help)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def default_user() -> str:
+    """The analyst's name: --user, else $CASR_TRACKER_USER, else the OS user."""
+    try:
+        return os.environ.get("CASR_TRACKER_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _engine(args) -> Engine:
+    return open_tracker(args.db, seed_if_empty=not args.empty and not getattr(args, "no_seed", False))
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def cmd_import_statement(args) -> int:
+    engine = _engine(args)
+    text = read_text(args.path)
+    date = services.parse_date(args.date)
+    with db.session_scope(engine) as session:
+        report = pipeline.import_statement(session, text, title=args.title, date=date, source_name=Path(args.path).name)
+    if args.json:
+        _print_json(report.__dict__)
+        return 0
+    print(report.summary())
+    for label, refs in (("new", report.new), ("changed", report.changed), ("gone", report.gone)):
+        if refs and not report.created:
+            print(f"  {label}: {', '.join(refs)}")
+    return 0
+
+
+def cmd_pledges(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        rows = queries.pledge_rows(
+            session,
+            sphere=args.sphere,
+            status=args.status,
+            party=args.party,
+            search=args.search,
+            statement_id=args.statement,
+        )
+        if args.json:
+            _print_json([r.to_json() for r in rows])
+            return 0
+        if not rows:
+            print("No pledge matches.", file=sys.stderr)
+            return 0
+        for r in rows:
+            text = textwrap.shorten(r.text, 70, placeholder="…")
+            parties = "all" if r.binds_all else ",".join(r.party_codes)
+            print(f"{r.ref:<7} {r.status:<19} {r.strength:<4}  {parties:<14} {text}")
+        print(f"{len(rows)} pledges", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args) -> int:
+    engine = _engine(args)
+    date = services.parse_date(args.date)
+    with db.session_scope(engine) as session:
+        pledge = services.find_pledge(session, args.ref)
+        change = services.set_status(
+            session=session,
+            pledge=pledge,
+            status=args.status,
+            who=args.user,
+            comment=args.comment or "",
+            effective=date,
+            expect_version=args.expect_version,
+        )
+        print(
+            f"{pledge.ref}: {change.old} → {change.new} (effective {change.effective_date}, version {pledge.version})"
+        )
+    return 0
+
+
+def cmd_assess(args) -> int:
+    engine = _engine(args)
+    date = services.parse_date(args.date)
+    with db.session_scope(engine) as session:
+        pledge = services.find_pledge(session, args.ref)
+        party = services.find_party(session, args.party)
+        assessment = services.assess(
+            session=session,
+            pledge=pledge,
+            party=party,
+            score=args.score,
+            who=args.user,
+            justification=args.comment or "",
+            date=date,
+        )
+        print(f"{pledge.ref}: {party.name} scored {assessment.score:+d} (as of {assessment.date})")
+    return 0
+
+
+def cmd_note(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        pledge = services.find_pledge(session, args.ref)
+        note = services.add_note(session=session, pledge=pledge, text=args.text, who=args.user)
+        print(f"{pledge.ref}: note {note.id} saved")
+    return 0
+
+
+def cmd_history(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        pledge = services.find_pledge(session, args.ref)
+        entries = queries.history(session, pledge)
+        if args.json:
+            _print_json([e.to_json() for e in entries])
+            return 0
+        print(f"{pledge.ref} [{pledge.status}, version {pledge.version}] {textwrap.shorten(pledge.text, 90)}")
+        if not entries:
+            print("  no history yet")
+        for e in entries:
+            who = f" ({e.who})" if e.who else ""
+            print(f"  {e.date}  {e.kind:<10} {e.summary}{who}")
+    return 0
+
+
+def cmd_import_document(args) -> int:
+    engine = _engine(args)
+    date = services.parse_date(args.date)
+    with db.session_scope(engine) as session:
+        document, created = services.import_document(
+            session=session,
+            path=args.path,
+            title=args.title or "",
+            date=date,
+            author=args.author or "",
+            url=args.url or "",
+        )
+        if args.json:
+            row = next(r for r in queries.document_rows(session) if r["id"] == document.id)
+            _print_json({**row, "created": created})
+            return 0
+        if created:
+            print(
+                f"Imported document {document.id}: {document.title} "
+                f"({document.date or 'no date found'}; {document.author or 'no author found'})"
+            )
+        else:
+            print(f"Already imported as document {document.id}: {document.title}")
+    return 0
+
+
+def cmd_documents(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        rows = queries.document_rows(session)
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print("No documents yet; add one with 'casr-tracker import-document PATH'.", file=sys.stderr)
+    for r in rows:
+        print(f"{r['id']:>4}  {r['date'] or '—':<10}  {textwrap.shorten(r['title'], 60):<60}  {r['author']}")
+    return 0
+
+
+def cmd_evidence_add(args) -> int:
+    engine = _engine(args)
+    date = services.parse_date(args.date)
+    if args.document is None and not args.url:
+        raise InputError("Give --document ID|PATH with --quote TEXT, or --url URL.")
+    if args.document is not None and not args.quote:
+        raise InputError("--document needs --quote TEXT: the passage to cite.")
+    with db.session_scope(engine) as session:
+        pledge = services.find_pledge(session, args.ref)
+        document = services.find_document(session, args.document) if args.document is not None else None
+        evidence = services.attach_evidence(
+            session=session,
+            pledge=pledge,
+            document=document,
+            quote=args.quote or "",
+            url=args.url or "",
+            stance=args.stance,
+            date=date,
+            who=args.user,
+        )
+        where = f"document {document.id} [{evidence.start}:{evidence.end}]" if document else evidence.url
+        print(f"{pledge.ref}: evidence {evidence.id} ({evidence.stance}) from {where}")
+    return 0
+
+
+def cmd_evidence_list(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        pledge = services.find_pledge(session, args.ref)
+        items = [e for e in queries.history(session, pledge) if e.kind == "evidence"]
+    if args.json:
+        _print_json([e.detail | {"date": e.date, "who": e.who} for e in items])
+        return 0
+    if not items:
+        print(f"{pledge.ref} has no evidence yet.", file=sys.stderr)
+    for e in items:
+        d = e.detail
+        source = d["quote"] or d["url"]
+        print(f"  {e.date}  {d['stance']:<11} {textwrap.shorten(source, 90)}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        data = transfer.export_all(session)
+    if args.output:
+        Path(args.output).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"Exported to {args.output}", file=sys.stderr)
+    else:
+        _print_json(data)
+    return 0
+
+
+def cmd_import_json(args) -> int:
+    data = transfer.load_export(args.path)
+    engine = open_tracker(args.db, seed_if_empty=False)
+    with db.session_scope(engine) as session:
+        counts = transfer.import_all(session, data)
+        services.bump_revision(session)
+    print("Imported " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from .gui.app import run  # the only place the CLI touches Qt
+
+    return run(args)
+
+
+# --- the parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="casr-tracker",
+        description="Track the pledges of the 2020 Central Asia + Russia joint statement.",
+        epilog="With no command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"SQLAlchemy database URL (default: ${db.ENV_VAR} or a file in the user-data folder)",
+    )
+    parser.add_argument("--empty", action="store_true", help="do not seed an empty database from the shipped seeds")
+    parser.add_argument(
+        "--user", default=default_user(), help="your name, recorded with every change (default: the OS user)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, func: Callable, help: str, parent=sub) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("gui", cmd_gui, "Open the window.")
+    p.add_argument("--screenshot", metavar="PATH", help="render the window into a PNG and exit")
+    p.add_argument("--select", metavar="REF", help="select this pledge first")
+
+    p = command(
+        "import-statement", cmd_import_statement, "Import a statement's pledges from a text file (again: update it)."
+    )
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print the import report as JSON")
+
+    p = command("pledges", cmd_pledges, "List pledges, optionally filtered.")
+    p.add_argument("--sphere", metavar="S", help="sphere code (TRD) or part of its name")
+    p.add_argument("--status", metavar="ST", help="one of: " + ", ".join(s.value for s in Status))
+    p.add_argument("--party", metavar="P", help="party code or name")
+    p.add_argument("--search", metavar="TEXT", help="words in the pledge, its notes or evidence quotes")
+    p.add_argument("--statement", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true")
+
+    p = command("status", cmd_status, "Change a pledge's status (recorded in its history).")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("status", metavar="STATUS", help="one of: " + ", ".join(s.value for s in Status))
+    p.add_argument("--comment", metavar="TEXT")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="effective date (default: today)")
+    p.add_argument("--expect-version", type=int, metavar="N", help="refuse if the pledge is no longer at version N")
+
+    p = command("assess", cmd_assess, "Score a party's compliance with a pledge: -1, 0 or +1.")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("party", metavar="PARTY")
+    p.add_argument("score", metavar="SCORE")
+    p.add_argument("--comment", metavar="TEXT", help="the justification")
+    p.add_argument("--date", metavar="D")
+
+    p = command("note", cmd_note, "Add a note to a pledge.")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("text", metavar="TEXT")
+
+    p = command("history", cmd_history, "Show everything recorded about a pledge.")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--json", action="store_true")
+
+    p = command("import-document", cmd_import_document, "Add a later document (news, interview, op-ed) to the library.")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--title")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p.add_argument("--author")
+    p.add_argument("--url")
+    p.add_argument("--json", action="store_true")
+
+    p = command("documents", cmd_documents, "List the document library.")
+    p.add_argument("--json", action="store_true")
+
+    evidence = command("evidence", lambda a: (evidence.print_help(), 2)[1], "Attach or list evidence.")
+    ev_sub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION", parser_class=_Parser)
+    p = command("add", cmd_evidence_add, "Attach a document passage or a link as evidence for a pledge.", ev_sub)
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--document", metavar="ID|PATH")
+    p.add_argument("--quote", metavar="TEXT")
+    p.add_argument("--url", metavar="URL")
+    p.add_argument("--stance", default="supports", help="supports, contradicts or context")
+    p.add_argument("--date", metavar="D")
+    p = command("list", cmd_evidence_list, "List a pledge's evidence.", ev_sub)
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", cmd_export, "Export the whole tracker.")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("-o", "--output", metavar="FILE")
+
+    p = command("import-json", cmd_import_json, "Load an export into an empty database.")
+    p.add_argument("path", metavar="PATH")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    try:
+        return args.func(args)
+    except CasrError as error:
+        print(f"casr-tracker: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `casr-tracker pledges | head`: the reader has gone, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Every command of the CLI, its JSON, and its answers to mistakes (one line, non-zero, nothing changed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ..conftest import DATA, SEEDS, STATEMENT
+
+PLEDGE_KEYS = {
+    "ref",
+    "statement",
+    "sphere",
+    "text",
+    "start",
+    "end",
+    "parties",
+    "strength",
+    "status",
+    "version",
+    "evidence_count",
+    "notes_count",
+}
+DOCUMENT_KEYS = {"id", "title", "date", "author", "url", "sha256"}
+
+
+def test_pledges_json_shape_and_offsets(run, statement_text):
+    result = run("pledges", "--json")
+    assert result.code == 0
+    rows = result.json()
+    assert len(rows) > 30
+    for row in rows:
+        assert row.keys() >= PLEDGE_KEYS
+        assert statement_text[row["start"] : row["end"]] == row["text"]
+    assert {"Russia", "Kazakhstan"} <= set(rows[0]["parties"])
+    assert run("pledges", "--sphere", "Transport", "--json").json()[0]["ref"] == "TRN-1"
+    russia = {r["ref"] for r in run("pledges", "--party", "Russia", "--json").json()}
+    uzbekistan = {r["ref"] for r in run("pledges", "--party", "UZ", "--json").json()}
+    assert russia - uzbekistan == {"SNT-5"}
+    assert uzbekistan - russia == {"MGR-2"}
+
+
+def test_status_then_history(run):
+    assert run("status", "SNT-4", "in_progress", "--comment", "MoU signed", "--date", "2021-09-01").code == 0
+    result = run("history", "SNT-4", "--json")
+    entries = result.json()
+    assert entries[0]["kind"] == "status" and entries[0]["date"] == "2021-09-01"
+    assert entries[0]["detail"]["new"] == "in_progress" and entries[0]["who"] == "tester"
+    text = run("history", "SNT-4").out
+    assert "not_assessed → in_progress: MoU signed" in text
+    filtered = run("pledges", "--status", "in_progress", "--json").json()
+    assert [r["ref"] for r in filtered] == ["SNT-4"]
+
+
+def test_expect_version(run):
+    version = run("pledges", "--json").json()[0]["version"]
+    assert run("status", "GEN-1", "in_progress", "--expect-version", str(version)).code == 0
+    stale = run("status", "GEN-1", "fulfilled", "--expect-version", str(version))
+    assert stale.code != 0
+    assert "GEN-1 was changed by tester" in stale.err and stale.err.count("\n") == 1
+    assert run("pledges", "--json").json()[0]["status"] == "in_progress"
+
+
+def test_assess_note_evidence(run):
+    assert run("assess", "SNT-5", "Russia", "+1", "--comment", "data shared", "--date", "2021-02-01").code == 0
+    assert run("assess", "TRD-3", "UZ", "-1").code == 0
+    assert run("note", "TRD-3", "Ask the embassy about customs").code == 0
+    assert (
+        run("evidence", "add", "TRD-3", "--document", "3", "--quote", "trade volumes", "--stance", "supports").code == 0
+    )
+    path = str(SEEDS / "doc-2020-10-30-wolkov-fms-release-statement.txt")
+    assert run("evidence", "add", "TRD-3", "--document", path, "--quote", "uninterrupted flow of goods").code == 0
+    assert run("evidence", "add", "TRD-3", "--url", "https://example.org/customs").code == 0
+    row = next(r for r in run("pledges", "--json").json() if r["ref"] == "TRD-3")
+    assert (row["evidence_count"], row["notes_count"]) == (3, 1)
+    listed = run("evidence", "list", "TRD-3", "--json").json()
+    assert [e["stance"] for e in listed] == ["supports"] * 3
+    kinds = [e["kind"] for e in run("history", "TRD-3", "--json").json()]
+    assert kinds.count("assessment") == 1 and kinds.count("note") == 1
+
+
+def test_documents_and_import_document(run, tmp_path):
+    docs = run("documents", "--json").json()
+    assert len(docs) == 4 and all(d.keys() >= DOCUMENT_KEYS for d in docs)
+    assert docs[0]["date"] == "2020-10-30"
+    page = tmp_path / "news.txt"
+    page.write_text(
+        "Menu\nUzbekistan opens migrant training centre with Russian support\nBy Anna Petrova March 3, 2021\n"
+        "Tashkent launched a vocational training centre for labour migrants. Earlier, on January 5, 2020, talks began.\n",
+        encoding="utf-8",
+    )
+    result = run("import-document", str(page), "--json")
+    assert result.code == 0
+    doc = result.json()
+    assert doc["title"] == "Uzbekistan opens migrant training centre with Russian support"
+    assert doc["date"] == "2021-03-03" and doc["author"] == "Anna Petrova" and doc["created"]
+    again = run("import-document", str(page))
+    assert again.code == 0 and "Already imported" in again.out
+    assert len(run("documents", "--json").json()) == 5
+
+
+def test_import_statement_idempotent_and_second_statement(run):
+    first = run("import-statement", str(STATEMENT), "--json").json()
+    assert first["identical"]
+    second = run(
+        "import-statement",
+        str(DATA / "second_statement.txt"),
+        "--title",
+        "Trilateral",
+        "--date",
+        "2023-05-04",
+        "--json",
+    ).json()
+    assert second["created"] and second["spheres"] == 3
+    rows = run("pledges", "--statement", str(second["statement_id"]), "--json").json()
+    assert rows[0]["ref"] == "GEN-1" or rows[0]["ref"].startswith("WTR")
+    ambiguous = run("status", "REV-1", "in_progress")
+    assert ambiguous.code != 0 and "STATEMENT/REV-1" in ambiguous.err
+    assert run("status", f"{second['statement_id']}/REV-1", "in_progress").code == 0
+
+
+def test_export_import_json_round_trip(run, tmp_path, snapshot):
+    run("status", "ENR-3", "fulfilled", "--date", "2022-01-01")
+    run("note", "ENR-3", "Done at the 2022 energy forum")
+    out = tmp_path / "dump.json"
+    assert run("export", "--format", "json", "-o", str(out)).code == 0
+    target = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
+    result = run("import-json", str(out), db=target)
+    assert result.code == 0, result.err
+    assert snapshot(target)["tables"] == json.loads(out.read_text(encoding="utf-8"))["tables"]
+    refused = run("import-json", str(out), db=target)
+    assert refused.code != 0 and "already holds" in refused.err
+
+
+BAD = [
+    (["status", "NOPE-1", "fulfilled"], "There is no pledge"),
+    (["status", "TRD-3", "finished"], "is not a status"),
+    (["status", "TRD-3", "fulfilled", "--date", "31/31/2021"], "is not a date"),
+    (["assess", "TRD-3", "France", "1"], "is not a party"),
+    (["assess", "TRD-3", "KZ", "5"], "is not a compliance score"),
+    (["assess", "SNT-5", "KZ", "1"], "binds Russia, not Kazakhstan"),
+    (["note", "TRD-3", "   "], "cannot be empty"),
+    (["evidence", "add", "TRD-3", "--url", "javascript:alert(1)"], "not an http, https or file link"),
+    (["evidence", "add", "TRD-3", "--document", "99", "--quote", "x"], "There is no document 99"),
+    (["evidence", "add", "TRD-3", "--document", "1"], "needs --quote"),
+    (["evidence", "add", "TRD-3"], "Give --document"),
+    (["import-statement", "/no/such/file.txt"], "does not exist"),
+    (["import-document", "/no/such/file.txt"], "does not exist"),
+    (["history", "ZZZ-1"], "There is no pledge"),
+    (["pledges", "--status", "bogus"], "is not a status"),
+    (["status", "TRD-3"], "the following arguments are required"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(a) for a, _m in BAD])
+def test_mistakes_get_one_line_and_change_nothing(run, snapshot, args, message):
+    run("pledges")  # seed first, so the snapshot is of a real tracker
+    before = snapshot()
+    try:
+        result = run(*args)
+    except SystemExit as exit_:  # argparse usage errors
+        assert exit_.code == 2
+    else:
+        assert result.code != 0
+        assert message in result.err, result.err
+        assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\x00\x01\x02binary" * 100, "binary"),
+        (b"Just a sentence. We will do it.", "no sphere headings"),
+    ],
+)
+def test_bad_statement_files(run, snapshot, tmp_path, content, message):
+    run("pledges")
+    before = snapshot()
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = run("import-statement", str(path))
+    assert result.code == 2 and message in result.err and result.err.count("\n") == 1
+    assert snapshot() == before
+
+
+def test_usage_error_is_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "casr_tracker", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "status", "TRD-3"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "required" in result.stderr
+
+
+def test_console_script_and_module(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    module = subprocess.run(
+        [sys.executable, "-m", "casr_tracker", "--db", url, "pledges", "--json"], capture_output=True, text=True
+    )
+    assert module.returncode == 0 and len(json.loads(module.stdout)) > 30
+    script = subprocess.run(
+        ["casr-tracker", "--db", url, "pledges", "--json"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert script.returncode == 0 and json.loads(script.stdout) == json.loads(module.stdout)
+
+
+def test_default_database_lives_in_the_user_data_folder(tmp_path, monkeypatch, capsys):
+    from casr_tracker import cli
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert cli.main(["documents", "--json"]) == 0
+    assert (tmp_path / "data" / "casr-tracker" / "tracker.sqlite3").exists()
+    monkeypatch.setenv("CASR_TRACKER_DB", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    assert cli.main(["--empty", "documents", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.split("\n]\n")[-1] or "[]") == []
+    assert (tmp_path / "env.sqlite3").exists()

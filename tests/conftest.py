@@ -1,0 +1,86 @@
+"""Shared fixtures: the real seeds, a real SQLite file per test, the CLI run in-process."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from casr_tracker import cli, db, seeding
+from casr_tracker.transfer import export_all
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+STATEMENT = SEEDS / "statement-2020-10-15-central-asia-russia.txt"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test touches the real user-data folder or an inherited CASR_TRACKER_DB."""
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("CASR_TRACKER_USER", "tester")
+
+
+@pytest.fixture
+def statement_text() -> str:
+    return STATEMENT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+
+
+@pytest.fixture
+def engine(db_url):
+    """A seeded tracker in a fresh SQLite file."""
+    engine = seeding.open_tracker(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with db.session_scope(engine) as session:
+        yield session
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run(db_url, capsys):
+    """Run `casr-tracker --db <test db> ARGS...` in-process; returns code, stdout, stderr."""
+
+    def _run(*args: str, db: str | None = None) -> CliResult:
+        capsys.readouterr()
+        code = cli.main(["--db", db or db_url, *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def snapshot(db_url):
+    """The whole tracker as exported JSON: compare before and after to prove nothing changed."""
+
+    def _snapshot(url: str | None = None) -> dict:
+        engine = db.make_engine(url or db_url)
+        with db.session_scope(engine) as session:
+            data = export_all(session)
+        engine.dispose()
+        return data
+
+    return _snapshot
