@@ -138,13 +138,14 @@ class StatusChange(SQLModel, table=True):
 
 
 class Assessment(SQLModel, table=True):
-    """A compliance score of one party on one pledge (-1, 0, +1). Append-only: latest wins."""
+    """A compliance score of one party on one pledge (-1, 0, +1). Append-only: the latest row counts;
+    a row with no score withdraws the party's score (how an undo of a first score is recorded)."""
 
     __tablename__ = "assessment"
     id: int | None = Field(default=None, primary_key=True)
     pledge_id: int = Field(foreign_key="pledge.id", index=True, ondelete="CASCADE")
     party_id: int = Field(foreign_key="party.id", index=True)
-    score: int
+    score: int | None = None
     justification: str = ""
     date: dt.date
     recorded_at: dt.datetime = Field(default_factory=utcnow)
@@ -195,6 +196,7 @@ class Note(SQLModel, table=True):
     edited_at: dt.datetime = Field(default_factory=utcnow)
     who: str = ""
     version: int = 1
+    deleted_at: dt.datetime | None = None
 
 
 class TrackerMeta(SQLModel, table=True):

@@ -28,10 +28,12 @@ from .services import find_party, parse_status
 class PledgeRow:
     """One line of the pledge list, as the CLI prints it and the JSON gives it."""
 
+    id: int
     ref: str
     statement: int
     statement_title: str
     sphere: str
+    sphere_id: int
     text: str
     start: int
     end: int
@@ -66,12 +68,17 @@ def pledge_rows(
     party: str | None = None,
     search: str | None = None,
     statement_id: int | None = None,
+    sphere_id: int | None = None,
+    strength: str | None = None,
+    no_evidence: bool = False,
+    changed_since: dt.date | None = None,
     include_retired: bool = False,
 ) -> list[PledgeRow]:
     """The pledges that pass every filter given, in statement order.
 
     `sphere` matches a sphere's code or any part of its name; `party` a code or name; `search`
-    looks in pledge text, notes and evidence quotes (case-insensitive).
+    looks in pledge text, notes and evidence quotes (case-insensitive); `no_evidence` keeps pledges
+    without (unwithdrawn) evidence; `changed_since` those with anything recorded since that day.
     """
     query = (
         select(Pledge, Sphere, Statement)
@@ -86,8 +93,30 @@ def pledge_rows(
     if sphere:
         like = f"%{sphere.strip()}%"
         query = query.where(or_(func.upper(Sphere.code) == sphere.strip().upper(), col(Sphere.name).ilike(like)))
+    if sphere_id is not None:
+        query = query.where(Pledge.sphere_id == sphere_id)
+    if strength:
+        query = query.where(Pledge.strength == strength)
     if status:
         query = query.where(Pledge.status == parse_status(status).value)
+    if no_evidence:
+        query = query.where(
+            col(Pledge.id).not_in(select(Evidence.pledge_id).where(col(Evidence.withdrawn_at).is_(None)))
+        )
+    if changed_since is not None:
+        since = dt.datetime.combine(changed_since, dt.time(), tzinfo=dt.timezone.utc)
+        query = query.where(
+            or_(
+                col(Pledge.id).in_(
+                    select(StatusChange.pledge_id).where(
+                        or_(StatusChange.recorded_at >= since, StatusChange.effective_date >= changed_since)
+                    )
+                ),
+                col(Pledge.id).in_(select(Assessment.pledge_id).where(Assessment.recorded_at >= since)),
+                col(Pledge.id).in_(select(Evidence.pledge_id).where(Evidence.recorded_at >= since)),
+                col(Pledge.id).in_(select(Note.pledge_id).where(Note.edited_at >= since)),
+            )
+        )
     if party:
         found = find_party(session, party)
         query = query.where(col(Pledge.id).in_(select(PledgeParty.pledge_id).where(PledgeParty.party_id == found.id)))
@@ -96,7 +125,9 @@ def pledge_rows(
         query = query.where(
             or_(
                 col(Pledge.text).ilike(like),
-                col(Pledge.id).in_(select(Note.pledge_id).where(col(Note.text).ilike(like))),
+                col(Pledge.id).in_(
+                    select(Note.pledge_id).where(col(Note.text).ilike(like), col(Note.deleted_at).is_(None))
+                ),
                 col(Pledge.id).in_(
                     select(Evidence.pledge_id).where(
                         col(Evidence.quote).ilike(like), col(Evidence.withdrawn_at).is_(None)
@@ -107,7 +138,7 @@ def pledge_rows(
     found_rows = list(session.exec(query))
     ids = [p.id for p, _s, _st in found_rows]
     evidence = _counts(session, Evidence, ids, col(Evidence.withdrawn_at).is_(None))
-    notes = _counts(session, Note, ids)
+    notes = _counts(session, Note, ids, col(Note.deleted_at).is_(None))
     last = dict(
         session.exec(
             select(StatusChange.pledge_id, func.max(StatusChange.effective_date))
@@ -130,10 +161,12 @@ def pledge_rows(
     )
     return [
         PledgeRow(
+            id=p.id,
             ref=p.ref,
             statement=st.id,
             statement_title=st.title,
             sphere=s.name,
+            sphere_id=s.id,
             text=p.text,
             start=p.start,
             end=p.end,
@@ -164,6 +197,10 @@ class HistoryEntry:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def _score_label(score: int | None) -> str:
+    return "score withdrawn" if score is None else f"{score:+d}"
 
 
 def _iso(value: dt.datetime | dt.date | None) -> str:
@@ -226,8 +263,13 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
                 _iso(note.created_at.date()),
                 _iso(note.created_at),
                 note.who,
-                note.text,
-                {"id": note.id, "text": note.text, "edited_at": _iso(note.edited_at)},
+                note.text + (" (deleted)" if note.deleted_at else ""),
+                {
+                    "id": note.id,
+                    "text": note.text,
+                    "edited_at": _iso(note.edited_at),
+                    "deleted_at": _iso(note.deleted_at) or None,
+                },
             )
         )
     entries.sort(key=lambda e: e.recorded_at)
@@ -249,3 +291,53 @@ def document_rows(session: Session) -> list[dict]:
         }
         for d in session.exec(select(Document).order_by(Document.id))
     ]
+
+
+@dataclass
+class RecentChange:
+    """One recent event anywhere in the tracker, for the dashboard."""
+
+    ref: str
+    kind: str
+    recorded_at: dt.datetime
+    who: str
+    summary: str
+
+
+def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
+    """The latest status changes, assessments, evidence and notes, newest first."""
+    out: list[RecentChange] = []
+    for change, ref in session.exec(
+        select(StatusChange, Pledge.ref)
+        .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .order_by(col(StatusChange.id).desc())
+        .limit(limit)
+    ):
+        out.append(RecentChange(ref, "status", change.recorded_at, change.who, f"{change.old} → {change.new}"))
+    for assessment, ref, party in session.exec(
+        select(Assessment, Pledge.ref, Party.name)
+        .join(Pledge, Pledge.id == Assessment.pledge_id)
+        .join(Party, Party.id == Assessment.party_id)
+        .order_by(col(Assessment.id).desc())
+        .limit(limit)
+    ):
+        out.append(
+            RecentChange(
+                ref, "assessment", assessment.recorded_at, assessment.who, f"{party} {_score_label(assessment.score)}"
+            )
+        )
+    for evidence, ref in session.exec(
+        select(Evidence, Pledge.ref)
+        .join(Pledge, Pledge.id == Evidence.pledge_id)
+        .order_by(col(Evidence.id).desc())
+        .limit(limit)
+    ):
+        out.append(
+            RecentChange(ref, "evidence", evidence.recorded_at, evidence.who, f"{evidence.stance} evidence added")
+        )
+    for note, ref in session.exec(
+        select(Note, Pledge.ref).join(Pledge, Pledge.id == Note.pledge_id).order_by(col(Note.id).desc()).limit(limit)
+    ):
+        out.append(RecentChange(ref, "note", note.edited_at, note.who, note.text))
+    out.sort(key=lambda c: c.recorded_at, reverse=True)
+    return out[:limit]

@@ -65,8 +65,10 @@ def parse_status(text: str) -> Status:
         raise UnknownStatus(f"{text!r} is not a status; use one of: {names}.") from None
 
 
-def parse_score(text: str | int) -> int:
-    """A compliance score: -1, 0 or +1."""
+def parse_score(text: str | int | None) -> int | None:
+    """A compliance score: -1, 0 or +1; None (or an empty text) means no score."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
     try:
         score = int(str(text).strip())
     except ValueError:
@@ -248,12 +250,14 @@ def assess(
     session: Session,
     pledge: Pledge,
     party: Party,
-    score: int | str,
+    score: int | str | None,
     who: str = "",
     justification: str = "",
     date: dt.date | None = None,
 ) -> Assessment:
-    """Score one party's compliance with a pledge (-1, 0, +1); the latest assessment counts."""
+    """Score one party's compliance with a pledge (-1, 0, +1); the latest assessment counts.
+
+    A score of None withdraws the party's score (a new row, so the history keeps both)."""
     value = parse_score(score)
     bound = pledge_parties(session, pledge)
     if party.id not in {p.id for p in bound}:
@@ -296,6 +300,29 @@ def edit_note(*, session: Session, note: Note, text: str, expect_version: int | 
     session.add(note)
     bump_revision(session)
     return note
+
+
+def delete_note(*, session: Session, note: Note) -> Note:
+    """Remove a note from view; the row stays (and can be restored)."""
+    note.deleted_at = utcnow()
+    session.add(note)
+    bump_revision(session)
+    return note
+
+
+def restore_note(*, session: Session, note: Note) -> Note:
+    note.deleted_at = None
+    session.add(note)
+    bump_revision(session)
+    return note
+
+
+def restore_evidence(*, session: Session, evidence: Evidence) -> Evidence:
+    """Bring withdrawn evidence back (the redo of an undone attachment)."""
+    evidence.withdrawn_at = None
+    session.add(evidence)
+    bump_revision(session)
+    return evidence
 
 
 def _locate(text: str, quote: str) -> tuple[int, int] | None:
