@@ -1,24 +1,109 @@
-"""Start the Qt application and show the main window."""
+"""Start the Qt application, open the tracker off the GUI thread, show the main window."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-from .. import db, queries
+from ..errors import CasrError
 from ..seeding import open_tracker
+from .main_window import MainWindow
+from .ops import Tracker, run_in_background
+from .qt import QApplication, QEventLoop, QIcon, QSettings, QTimer
+
+APP_NAME = "casr-tracker"
+MIN_SCREENSHOT = (1280, 800)
+
+
+def icon_path() -> Path | None:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "resources", here.parent / "resources"):
+        if (candidate / "casr-tracker.svg").is_file():
+            return candidate / "casr-tracker.svg"
+    return None
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName("CASR Tracker")
+    app.setDesktopFileName("casr-tracker")
+    path = icon_path()
+    if path:
+        app.setWindowIcon(QIcon(str(path)))
+    return app
+
+
+def default_settings() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
+
+
+def open_window(
+    url: str | None,
+    *,
+    seed: bool = True,
+    user: str = "",
+    settings: QSettings | None = None,
+    select: str | None = None,
+) -> MainWindow:
+    """Show the window at once; open (and on first use seed) the tracker in the background, then load."""
+    app = application()
+    tracker = Tracker(None, user)
+    window = MainWindow(tracker, settings or default_settings(), app.windowIcon())
+    window.open_error = ""
+
+    def opened(engine) -> None:
+        tracker.engine = engine
+        window.load_all()
+        ref = select or window.settings.value("last_ref")
+        if ref:
+            window.select_ref(str(ref))
+
+    def failed(error) -> None:
+        window.open_error = str(error) if isinstance(error, CasrError) else f"The tracker could not be opened: {error}"
+        window.statusBar().showMessage(window.open_error)
+        window.show_message(window.open_error)
+        window.loaded.emit()
+
+    window.statusBar().showMessage("Opening the tracker…")
+    run_in_background(lambda: open_tracker(url, seed_if_empty=seed), opened, failed)
+    return window
+
+
+def wait_until_loaded(window: MainWindow, timeout_ms: int = 60000) -> None:
+    if window.is_loaded or window.open_error:
+        return
+    loop = QEventLoop()
+    window.loaded.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def screenshot(window: MainWindow, path: str) -> None:
+    """Render the loaded window into a PNG of at least 1280×800."""
+    width, height = max(window.width(), MIN_SCREENSHOT[0]), max(window.height(), MIN_SCREENSHOT[1])
+    window.resize(width, height)
+    QApplication.processEvents()
+    if not window.grab().save(path):
+        raise CasrError(f"The screenshot could not be written to {path}.")
 
 
 def run(args) -> int:
-    """Open the window on the tracker named by args.db (seeding an empty one)."""
-    engine = open_tracker(args.db, seed_if_empty=not args.empty)
-    with db.session_scope(engine) as session:
-        count = len(queries.pledge_rows(session))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("CASR Tracker")
-    window.setCentralWidget(QLabel(f"{count} pledges are tracked. The full window is coming."))
-    window.resize(900, 600)
+    """`casr-tracker gui`: the window; with --screenshot, render it into a PNG and exit."""
+    app = application()
+    window = open_window(args.db, seed=not args.empty, user=args.user, select=getattr(args, "select", None))
+    if getattr(args, "screenshot", None):
+        window.resize(1600, 1000)
+        window.show()
+        wait_until_loaded(window)
+        if window.open_error:
+            raise CasrError(window.open_error)
+        if args.select and not window.select_ref(args.select):
+            raise CasrError(f"There is no pledge {args.select!r} to select.")
+        screenshot(window, args.screenshot)
+        print(args.screenshot)
+        window.close()
+        return 0
     window.show()
     return app.exec()

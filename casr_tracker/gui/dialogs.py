@@ -1,0 +1,180 @@
+"""Small dialogs: choose a pledge, add a link, change the status of several pledges."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import services
+from ..errors import CasrError
+from ..models import Stance, Status
+from ..queries import PledgeRow
+from .qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    Qt,
+    QVBoxLayout,
+)
+from .style import status_label
+
+
+def error_label() -> QLabel:
+    """A red, plain-text label for inline validation messages, hidden until needed."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c62828;")
+    label.hide()
+    return label
+
+
+def status_combo() -> QComboBox:
+    combo = QComboBox()
+    for status in Status:
+        combo.addItem(status_label(status.value), status.value)
+    return combo
+
+
+def stance_combo() -> QComboBox:
+    combo = QComboBox()
+    for stance in Stance:
+        combo.addItem(stance.value.capitalize(), stance.value)
+    return combo
+
+
+class PledgeChooser(QDialog):
+    """Pick the pledge a passage speaks to: type to narrow the list; choose the stance."""
+
+    def __init__(self, rows: list[PledgeRow], passage: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Attach passage as evidence")
+        self.resize(720, 520)
+        layout = QVBoxLayout(self)
+        quote = QLabel(passage if len(passage) < 400 else passage[:400] + "…")
+        quote.setTextFormat(Qt.TextFormat.PlainText)
+        quote.setWordWrap(True)
+        layout.addWidget(QLabel("Passage:"))
+        layout.addWidget(quote)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Type words of the pledge or its ref (e.g. scholarships, TRD-3)")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.list = QListWidget()
+        for row in rows:
+            item = QListWidgetItem(f"{row.ref}  {row.text}")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            item.setToolTip(row.text)
+            self.list.addItem(item)
+        layout.addWidget(self.list, 1)
+        form = QFormLayout()
+        self.stance = stance_combo()
+        form.addRow("Stance:", self.stance)
+        layout.addLayout(form)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Attach")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._accept)
+        self.list.itemDoubleClicked.connect(lambda _item: self._accept())
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        first = None
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            hidden = not all(w in item.text().lower() for w in words)
+            item.setHidden(hidden)
+            if not hidden and first is None:
+                first = item
+        if first is not None:
+            self.list.setCurrentItem(first)
+
+    def chosen(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None or item.isHidden() else item.data(Qt.ItemDataRole.UserRole)
+
+    def _accept(self) -> None:
+        if self.chosen() is None:
+            self.error.setText("Choose the pledge this passage speaks to.")
+            self.error.show()
+            return
+        self.accept()
+
+
+class LinkDialog(QDialog):
+    """Add a link as evidence: URL (http, https or file), stance and date, checked inline."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Add a link as evidence")
+        self.resize(520, 180)
+        form = QFormLayout(self)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://…")
+        self.stance = stance_combo()
+        self.date = QLineEdit(dt.date.today().isoformat())
+        self.date.setPlaceholderText("YYYY-MM-DD")
+        form.addRow("URL:", self.url)
+        form.addRow("Stance:", self.stance)
+        form.addRow("Date:", self.date)
+        self.error = error_label()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.values: dict = {}
+
+    def _accept(self) -> None:
+        try:
+            url = services.check_url(self.url.text())
+            date = services.parse_date(self.date.text())
+        except CasrError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.values = {"url": url, "stance": self.stance.currentData(), "date": date}
+        self.accept()
+
+
+class BulkStatusDialog(QDialog):
+    """One status, comment and date for every selected pledge."""
+
+    def __init__(self, count: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Set the status of {count} pledges")
+        form = QFormLayout(self)
+        self.status = status_combo()
+        self.comment = QLineEdit()
+        self.date = QLineEdit(dt.date.today().isoformat())
+        form.addRow("Status:", self.status)
+        form.addRow("Comment:", self.comment)
+        form.addRow("Effective date:", self.date)
+        self.error = error_label()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.values: dict = {}
+
+    def _accept(self) -> None:
+        try:
+            date = services.parse_date(self.date.text())
+        except CasrError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.values = {"status": self.status.currentData(), "comment": self.comment.text(), "effective": date}
+        self.accept()

@@ -1,0 +1,572 @@
+"""The main window: navigation and filters, the pledge table, the detail panel, documents, dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..models import Statement, Status, Strength
+from ..queries import pledge_rows, recent_changes
+from ..scorecard import scorecard, statement_parties, status_by_sphere
+from ..services import statements
+from .dashboard import DashboardView
+from .dialogs import BulkStatusDialog
+from .models import (
+    KEY_ROLE,
+    ROW_ROLE,
+    SORT_ROLE,
+    PledgeTableModel,
+    StatusBadgeDelegate,
+    StatusMixDelegate,
+    build_sphere_tree,
+)
+from .ops import Changes, Tracker
+from .panels.detail import DetailPanel, plain_label
+from .panels.documents import DocumentsPanel
+from .qt import (
+    QAbstractItemView,
+    QAction,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QIcon,
+    QItemSelectionModel,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSettings,
+    QSortFilterProxyModel,
+    QSplitter,
+    QStackedWidget,
+    QStandardItemModel,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QTimer,
+    QTreeView,
+    QUndoStack,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from .style import status_label
+from .undo import StatusCommand, push
+
+RECENT_DAYS = 30
+
+
+class MainWindow(QMainWindow):
+    """The analyst's workspace. All data comes from the core through `tracker`."""
+
+    loaded = Signal()
+
+    def __init__(self, tracker: Tracker, settings: QSettings, icon: QIcon | None = None):
+        super().__init__()
+        self.tracker, self.settings = tracker, settings
+        self.undo_stack = QUndoStack(self)
+        self.last_message = ""
+        self.statement_id: int | None = None
+        self.sphere_id: int | None = None
+        self.is_loaded = False
+        self.setWindowTitle("CASR Tracker")
+        if icon is not None:
+            self.setWindowIcon(icon)
+        self.setAcceptDrops(True)
+
+        self.tree_model = QStandardItemModel(self)
+        self.table_model = PledgeTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(SORT_ROLE)
+
+        self._build_navigation()
+        self._build_pledges()
+        self.documents = DocumentsPanel(tracker, self.undo_stack)
+        self.dashboard = DashboardView()
+        dashboard_scroll = QScrollArea()
+        dashboard_scroll.setWidgetResizable(True)
+        dashboard_scroll.setWidget(self.dashboard)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.pledges_splitter, "Pledges")
+        self.tabs.addTab(self.documents, "Documents")
+        self.tabs.addTab(dashboard_scroll, "Dashboard")
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self.navigation)
+        self.main_splitter.addWidget(self.tabs)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([260, 1340])
+        self.setCentralWidget(self.main_splitter)
+        self._build_menus()
+        self.status_count = QLabel()
+        self.statusBar().addPermanentWidget(self.status_count)
+        self.statusBar().showMessage("Opening the tracker…")
+
+        tracker.changed.connect(self.on_changed)
+        tracker.failed.connect(self.show_message)
+        self.detail.open_excerpt.connect(self.open_excerpt)
+        self.documents.evidence_attached.connect(self.select_pledge)
+        self.dashboard.filter_requested.connect(self.apply_dashboard_filter)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.restore_state()
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build_navigation(self) -> None:
+        self.navigation = QWidget()
+        layout = QVBoxLayout(self.navigation)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.setItemDelegate(StatusMixDelegate(self.tree))
+        self.tree.setHeaderHidden(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setWordWrap(True)
+        self.tree.selectionModel().currentChanged.connect(self._tree_changed)
+        layout.addWidget(self.tree, 1)
+        form = QFormLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Any status", None)
+        for status in Status:
+            self.status_filter.addItem(status_label(status.value), status.value)
+        self.party_filter = QComboBox()
+        self.party_filter.addItem("Any party", None)
+        self.strength_filter = QComboBox()
+        self.strength_filter.addItem("Firm or soft", None)
+        for strength in Strength:
+            self.strength_filter.addItem(strength.value.capitalize(), strength.value)
+        self.no_evidence = QCheckBox("No evidence yet")
+        self.recent = QCheckBox(f"Changed in the last {RECENT_DAYS} days")
+        form.addRow("Status:", self.status_filter)
+        form.addRow("Party:", self.party_filter)
+        form.addRow("Wording:", self.strength_filter)
+        layout.addLayout(form)
+        layout.addWidget(self.no_evidence)
+        layout.addWidget(self.recent)
+        clear = QPushButton("Clear filters")
+        clear.clicked.connect(self.clear_filters)
+        layout.addWidget(clear)
+        for combo in (self.status_filter, self.party_filter, self.strength_filter):
+            combo.currentIndexChanged.connect(self.reload_pledges)
+        for box in (self.no_evidence, self.recent):
+            box.toggled.connect(self.reload_pledges)
+
+    def _build_pledges(self) -> None:
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search pledges, notes and evidence (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self, singleShot=True, interval=200)
+        self.search_timer.timeout.connect(self.reload_pledges)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        layout.addWidget(self.search)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(PledgeTableModel.STATUS_COLUMN, StatusBadgeDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in {0: 60, 1: 104, 3: 60, 4: 60, 5: 134, 6: 64, 7: 88}.items():
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.empty = plain_label("No pledge matches these filters.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_box = QWidget()
+        empty_layout = QVBoxLayout(empty_box)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty)
+        clear = QPushButton("Clear filters")
+        clear.clicked.connect(self.clear_filters)
+        empty_layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(1)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(empty_box)
+        layout.addWidget(self.table_stack, 1)
+        self.detail = DetailPanel(self.tracker, self.undo_stack)
+        self.pledges_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.pledges_splitter.addWidget(centre)
+        self.pledges_splitter.addWidget(self.detail)
+        self.pledges_splitter.setStretchFactor(0, 3)
+        self.pledges_splitter.setStretchFactor(1, 2)
+        self.pledges_splitter.setSizes([880, 440])
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Import documents…", self.documents.choose_files, "Ctrl+O", "Add text files to the library")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._action(edit, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        bulk = self._action(edit, "Set &status of selected pledges…", self.bulk_status, "Ctrl+Shift+S")
+        self.table.addAction(bulk)
+        attach = self._action(edit, "&Attach selected passage…", self.attach_from_reader, "Ctrl+E")
+        attach.setStatusTip("In the Documents tab: attach the selected passage to a pledge")
+        view = bar.addMenu("&View")
+        for n, name in enumerate(("&Pledges", "&Documents", "Dash&board")):
+            self._action(view, name, lambda _c=False, i=n: self.tabs.setCurrentIndex(i), f"Ctrl+{n + 1}")
+        view.addSeparator()
+        self._action(view, "&Clear filters", self.clear_filters, "Ctrl+Shift+L")
+        self._action(view, "&Reload", self.load_all, QKeySequence.StandardKey.Refresh)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&About CASR Tracker", self.show_about)
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def load_all(self) -> None:
+        """Read everything the views show (after the tracker opened, and on F5)."""
+        found: list[Statement] = self.tracker.read(statements)
+        if self.statement_id not in {s.id for s in found}:
+            self.statement_id = found[0].id if found else None
+        self._fill_parties()
+        self._fill_tree(found)
+        self.reload_pledges()
+        self.documents.refresh()
+        self.refresh_dashboard()
+        self.is_loaded = True
+        self.statusBar().showMessage("Ready.", 3000)
+        self.loaded.emit()
+
+    def _fill_parties(self) -> None:
+        if self.statement_id is None:
+            return
+        current = self.party_filter.currentData()
+        parties = self.tracker.read(lambda s: statement_parties(s, self.statement_id))
+        self.party_filter.blockSignals(True)
+        self.party_filter.clear()
+        self.party_filter.addItem("Any party", None)
+        for party in parties:
+            self.party_filter.addItem(party.name, party.code)
+        self.party_filter.setCurrentIndex(max(0, self.party_filter.findData(current)))
+        self.party_filter.blockSignals(False)
+
+    def _fill_tree(self, found: list[Statement]) -> None:
+        data = self.tracker.read(lambda s: [(st.id, st.title, status_by_sphere(s, st.id)) for st in found])
+        self.tree.selectionModel().blockSignals(True)
+        build_sphere_tree(self.tree_model, data)
+        self.tree.expandAll()
+        key = ("sphere", self.sphere_id) if self.sphere_id else ("statement", self.statement_id)
+        for index in self._tree_indexes():
+            if index.data(KEY_ROLE) == key:
+                self.tree.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.tree.selectionModel().blockSignals(False)
+
+    def _tree_indexes(self):
+        for row in range(self.tree_model.rowCount()):
+            top = self.tree_model.index(row, 0)
+            yield top
+            for child in range(self.tree_model.rowCount(top)):
+                yield self.tree_model.index(child, 0, top)
+
+    def filters(self) -> dict:
+        """The current filters, as keyword arguments of queries.pledge_rows."""
+        return {
+            "statement_id": self.statement_id,
+            "sphere_id": self.sphere_id,
+            "status": self.status_filter.currentData(),
+            "party": self.party_filter.currentData(),
+            "strength": self.strength_filter.currentData(),
+            "no_evidence": self.no_evidence.isChecked(),
+            "changed_since": dt.date.today() - dt.timedelta(days=RECENT_DAYS) if self.recent.isChecked() else None,
+            "search": self.search.text().strip() or None,
+        }
+
+    def reload_pledges(self) -> None:
+        selected = self.selected_ids()
+        current = self.detail.pledge_id
+        filters = self.filters()
+        rows = self.tracker.read(lambda s: pledge_rows(s, **filters)) if self.statement_id else []
+        self.table_model.set_rows(rows)
+        self.table_stack.setCurrentIndex(0 if rows else 1)
+        if not rows:
+            self.empty.setText(
+                "No pledges yet: import a statement."
+                if self.statement_id is None
+                else "No pledge matches these filters."
+            )
+        self.status_count.setText(f"{len(rows)} pledges shown")
+        self._reselect(selected, current)
+
+    def _reselect(self, selected: list[int], current: int | None) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        for pledge_id in selected:
+            row = self.table_model.row_of(pledge_id)
+            if row is not None:
+                index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+                selection.select(
+                    index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                )
+        row = self.table_model.row_of(current) if current is not None else None
+        if row is not None:
+            index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.Current)
+        selection.blockSignals(False)
+        if row is None and current is not None:
+            self.detail.show_pledge(None)
+
+    def refresh_dashboard(self) -> None:
+        if self.statement_id is None:
+            return
+        sid = self.statement_id
+        statuses, card, recent = self.tracker.read(
+            lambda s: (status_by_sphere(s, sid), scorecard(s, sid), recent_changes(s))
+        )
+        self.dashboard.set_data(statuses, card, recent)
+        self._dashboard_dirty = False
+
+    # --- reacting ---------------------------------------------------------------------------------
+
+    def on_changed(self, changes: Changes) -> None:
+        if not self.is_loaded:
+            return
+        if "document" in changes.kinds:
+            self.documents.refresh(changes)
+        self._fill_tree(self.tracker.read(statements))
+        self.reload_pledges()
+        self.detail.refresh(changes)
+        if self.tabs.currentIndex() == 2:
+            self.refresh_dashboard()
+        else:
+            self._dashboard_dirty = True
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 2 and getattr(self, "_dashboard_dirty", False):
+            self.refresh_dashboard()
+
+    def _tree_changed(self, current, _previous) -> None:
+        key = current.data(KEY_ROLE) if current.isValid() else None
+        if not key:
+            return
+        kind, value = key
+        if kind == "statement":
+            changed = value != self.statement_id
+            self.statement_id, self.sphere_id = value, None
+            if changed:
+                self._fill_parties()
+                self.refresh_dashboard()
+        else:
+            parent = current.parent().data(KEY_ROLE)
+            self.statement_id, self.sphere_id = parent[1], value
+        self.tabs.setCurrentIndex(0)
+        self.reload_pledges()
+
+    def _row_changed(self, current, _previous) -> None:
+        row = self.proxy.mapToSource(current).data(ROW_ROLE) if current.isValid() else None
+        self.detail.show_pledge(row.id if row else None)
+        if row:
+            self.settings.setValue("last_ref", row.ref)
+
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [self.proxy.mapToSource(i).data(ROW_ROLE).id for i in rows]
+
+    def select_pledge(self, pledge_id: int) -> bool:
+        """Select a pledge in the table (clearing filters if it is hidden) and show its detail."""
+        if self.table_model.row_of(pledge_id) is None:
+            self.clear_filters()
+        row = self.table_model.row_of(pledge_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def select_ref(self, ref: str) -> bool:
+        ref = ref.strip().upper()
+        for pledge_id in [r.id for r in self.table_model.rows() if r.ref == ref]:
+            return self.select_pledge(pledge_id)
+        self.clear_filters()
+        match = [r for r in self.table_model.rows() if r.ref == ref]
+        return self.select_pledge(match[0].id) if match else False
+
+    def clear_filters(self) -> None:
+        widgets = (
+            self.status_filter,
+            self.party_filter,
+            self.strength_filter,
+            self.no_evidence,
+            self.recent,
+            self.search,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.status_filter.setCurrentIndex(0)
+        self.party_filter.setCurrentIndex(0)
+        self.strength_filter.setCurrentIndex(0)
+        self.no_evidence.setChecked(False)
+        self.recent.setChecked(False)
+        self.search.clear()
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.sphere_id = None
+        self._fill_tree(self.tracker.read(statements))
+        self.reload_pledges()
+
+    def apply_dashboard_filter(self, request: dict) -> None:
+        """A click on the dashboard: filter the pledge table to what was clicked."""
+        if "ref" in request:
+            self.tabs.setCurrentIndex(0)
+            self.select_ref(request["ref"])
+            return
+        self.clear_filters()
+        for combo, key in ((self.status_filter, "status"), (self.party_filter, "party")):
+            if key in request:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(0, combo.findData(request[key])))
+                combo.blockSignals(False)
+        if "sphere_id" in request:
+            self.sphere_id = request["sphere_id"]
+            self._fill_tree(self.tracker.read(statements))
+        self.tabs.setCurrentIndex(0)
+        self.reload_pledges()
+
+    def open_excerpt(self, document_id: int, start: int, end: int) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.documents.show_document(document_id, start, end)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def attach_from_reader(self) -> None:
+        if self.tabs.currentIndex() != 1:
+            self.tabs.setCurrentIndex(1)
+            self.show_message("Select a passage in a document, then press Ctrl+E to attach it to a pledge.")
+            return
+        self.documents.attach_selection()
+
+    def bulk_status(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.show_message("Select one or more pledges in the table first.")
+            return
+        dialog = BulkStatusDialog(len(ids), self)
+        if not dialog.exec():
+            return
+        self.set_status_of(ids, **dialog.values)
+
+    def set_status_of(self, ids: list[int], status: str, comment: str = "", effective=None) -> None:
+        """One undoable step that gives every pledge in `ids` the same new status."""
+        refs = {r.id: r.ref for r in self.table_model.rows()}
+        self.undo_stack.beginMacro(f"Set {len(ids)} pledges to {status_label(status).lower()}")
+        for pledge_id in ids:
+            push(
+                self.undo_stack,
+                StatusCommand(self.tracker, pledge_id, refs.get(pledge_id, "?"), status, comment, effective),
+            )
+        self.undo_stack.endMacro()
+
+    def show_message(self, text: str) -> None:
+        """A user-facing message: one sentence, in a non-blocking box and the status bar."""
+        self.last_message = text
+        self.statusBar().showMessage(text, 8000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "CASR Tracker", text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            "Ctrl+F  search pledges, notes and evidence",
+            "Ctrl+1 / Ctrl+2 / Ctrl+3  pledges, documents, dashboard",
+            "Ctrl+Return  record the status in the detail panel",
+            "Ctrl+Shift+S  set the status of all selected pledges",
+            "Ctrl+E  attach the passage selected in a document",
+            "Ctrl+O  import documents (or drag files onto the window)",
+            "Ctrl+Z / Ctrl+Shift+Z  undo / redo",
+            "Ctrl+Shift+L  clear filters      F5  reload",
+        ]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+
+    def show_about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(
+            self,
+            "About CASR Tracker",
+            f"CASR Tracker {__version__}\nTracks the pledges of the 15 October 2020 joint statement "
+            "of the Central Asia + Russia foreign ministers.",
+        )
+
+    # --- drag and drop, state ---------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.tabs.setCurrentIndex(1)
+            self.documents.import_files(paths)
+            event.acceptProposedAction()
+
+    def restore_state(self) -> None:
+        s = self.settings
+        if s.value("geometry") is not None:
+            self.restoreGeometry(s.value("geometry"))
+        else:
+            self.resize(1600, 950)
+        for key, splitter in self._splitters().items():
+            sizes = s.value(key)
+            if sizes:
+                splitter.setSizes([int(x) for x in sizes])
+        self.tabs.setCurrentIndex(int(s.value("tab", 0)))
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("geometry", self.saveGeometry())
+        for key, splitter in self._splitters().items():
+            s.setValue(key, splitter.sizes())
+        s.setValue("tab", self.tabs.currentIndex())
+        s.sync()
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "splitter/main": self.main_splitter,
+            "splitter/pledges": self.pledges_splitter,
+            "splitter/documents": self.documents.splitter,
+        }
+
+    def closeEvent(self, event) -> None:
+        self.detail.save_note()
+        self.save_state()
+        super().closeEvent(event)

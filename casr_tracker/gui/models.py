@@ -1,0 +1,240 @@
+"""Qt item models over core query results: the pledge table, the sphere tree, the document list."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from ..queries import PledgeRow
+from ..scorecard import SphereStatus
+from .qt import (
+    QAbstractTableModel,
+    QApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QStandardItem,
+    QStandardItemModel,
+    QStyle,
+    QStyledItemDelegate,
+    Qt,
+)
+from .style import STATUS_COLORS, status_color, status_label, text_on
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+COUNTS_ROLE = Qt.ItemDataRole.UserRole + 3
+KEY_ROLE = Qt.ItemDataRole.UserRole + 4
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _ref_key(ref: str) -> tuple[str, int]:
+    match = re.match(r"(.*?)-(\d+)$", ref)
+    return (match.group(1), int(match.group(2))) if match else (ref, 0)
+
+
+class PledgeTableModel(QAbstractTableModel):
+    """One row per pledge: ref, sphere, text, parties, strength, status, evidence, last change."""
+
+    COLUMNS = ("Ref", "Sphere", "Pledge", "Parties", "Strength", "Status", "Evidence", "Last change")
+    STATUS_COLUMN = 5
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[PledgeRow] = []
+        self._order: dict[int, int] = {}
+
+    def set_rows(self, rows: list[PledgeRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._order = {r.id: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    def rows(self) -> list[PledgeRow]:
+        return list(self._rows)
+
+    def row_of(self, pledge_id: int) -> int | None:
+        return self._order.get(pledge_id)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 2:
+                return "\n".join(textwrap.wrap(row.text, 80))
+            if column == 3:
+                return ", ".join(row.parties)
+            if column == self.STATUS_COLUMN:
+                return status_label(row.status)
+            return None
+        if role == SORT_ROLE:
+            if column == 0:
+                return f"{row.statement:06d}{row.start:09d}"
+            if column == 6:
+                return row.evidence_count
+            if column == self.STATUS_COLUMN:
+                return list(STATUS_COLORS).index(row.status)
+            return self._display(row, column) or ""
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, row: PledgeRow, column: int):
+        if column == 0:
+            return row.ref
+        if column == 1:
+            return row.sphere
+        if column == 2:
+            return row.text
+        if column == 3:
+            return "All" if row.binds_all else ", ".join(row.parties)
+        if column == 4:
+            return row.strength
+        if column == self.STATUS_COLUMN:
+            return status_label(row.status)
+        if column == 6:
+            return str(row.evidence_count)
+        if column == 7:
+            return row.last_change or ""
+        return None
+
+
+class StatusBadgeDelegate(QStyledItemDelegate):
+    """Paints the status as a coloured rounded badge."""
+
+    def paint(self, painter, option, index) -> None:
+        row = index.data(ROW_ROLE)
+        if row is None:
+            return super().paint(painter, option, index)
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+        color = status_color(row.status)
+        text = status_label(row.status)
+        metrics = option.fontMetrics
+        width = min(metrics.horizontalAdvance(text) + 16, option.rect.width() - 6)
+        height = min(metrics.height() + 6, option.rect.height() - 4)
+        rect = QRect(option.rect.left() + 3, option.rect.center().y() - height // 2 + 1, width, height)
+        painter.save()
+        painter.setRenderHint(painter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(text_on(color))
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignCenter), metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 8)
+        )
+        painter.restore()
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        hint.setWidth(option.fontMetrics.horizontalAdvance("Partially fulfilled") + 28)
+        return hint
+
+
+def build_sphere_tree(model: QStandardItemModel, statements: list[tuple[int, str, list[SphereStatus]]]) -> None:
+    """Fill the navigation model: statement → sphere, each with its pledge count and status mix."""
+    model.clear()
+    model.setHorizontalHeaderLabels(["Statement and spheres"])
+    for statement_id, title, spheres in statements:
+        total: dict[str, int] = {}
+        for sphere in spheres:
+            for status, n in sphere.counts.items():
+                total[status] = total.get(status, 0) + n
+        top = QStandardItem(f"{title} ({sum(total.values())})")
+        top.setData(("statement", statement_id), KEY_ROLE)
+        top.setData(total, COUNTS_ROLE)
+        top.setToolTip(title)
+        top.setEditable(False)
+        for sphere in spheres:
+            item = QStandardItem(f"{sphere.sphere.name} ({sphere.total})")
+            item.setData(("sphere", sphere.sphere.id), KEY_ROLE)
+            item.setData(sphere.counts, COUNTS_ROLE)
+            mix = ", ".join(f"{n} {status_label(s).lower()}" for s, n in sphere.counts.items() if n)
+            item.setToolTip(f"{sphere.sphere.code}: {sphere.sphere.name}\n{mix}")
+            item.setEditable(False)
+            top.appendRow(item)
+        model.appendRow(top)
+
+
+class StatusMixDelegate(QStyledItemDelegate):
+    """Draws a thin bar of the status mix under a navigation item's text."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        counts = index.data(COUNTS_ROLE) or {}
+        total = sum(counts.values())
+        if not total:
+            return
+        rect = option.rect.adjusted(4, option.rect.height() - 5, -6, -2)
+        x = rect.left()
+        painter.save()
+        for status, n in counts.items():
+            if not n:
+                continue
+            width = round(rect.width() * n / total)
+            painter.fillRect(QRect(x, rect.top(), width, rect.height()), status_color(status))
+            x += width
+        painter.restore()
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        hint.setHeight(hint.height() + 6)
+        return hint
+
+
+class DocumentListModel(QAbstractTableModel):
+    """The document library: title, date, author."""
+
+    COLUMNS = ("Title", "Date", "Author")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, document_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r["id"] == document_id), None)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            return [row["title"], row["date"] or "", row["author"]][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row['title']}\n{row['date'] or 'no date'} · {row['author'] or 'no author'}"
+        if role == ROW_ROLE:
+            return row
+        return None

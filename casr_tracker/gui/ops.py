@@ -1,0 +1,103 @@
+"""The window's handle on the tracker: reads, writes that announce what changed, background jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from .. import db
+from ..errors import CasrError
+from .qt import QObject, QRunnable, QThreadPool, Signal
+
+
+@dataclass
+class Changes:
+    """What a write touched, so each view can decide whether to refresh (Anki's OpChanges)."""
+
+    pledge_ids: set[int] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)  # status, assessment, evidence, note, document, statement
+
+
+class Tracker(QObject):
+    """Runs core calls in their own transaction and tells the views what changed."""
+
+    changed = Signal(object)  # Changes
+    failed = Signal(str)  # one sentence for the user
+
+    def __init__(self, engine: Engine | None, user: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.engine = engine
+        self.user = user
+
+    def read(self, fn: Callable[[Session], Any]) -> Any:
+        with db.session_scope(self.engine) as session:
+            return fn(session)
+
+    def write(self, fn: Callable[[Session], Any], changes: Changes) -> Any:
+        """Run `fn` in one transaction; announce `changes` when it committed. Errors propagate."""
+        with db.session_scope(self.engine) as session:
+            result = fn(session)
+        self.changed.emit(changes)
+        return result
+
+    def try_write(self, fn: Callable[[Session], Any], changes: Changes) -> tuple[bool, Any]:
+        """Like write, but a user mistake becomes a `failed` message instead of an exception."""
+        try:
+            return True, self.write(fn, changes)
+        except CasrError as error:
+            self.failed.emit(str(error))
+            return False, None
+
+
+class _JobSignals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+class Job(QRunnable):
+    """A callable run on the thread pool; `fn` may take a `progress(done, total)` callback."""
+
+    def __init__(self, fn: Callable[..., Any], with_progress: bool = False):
+        super().__init__()
+        self.fn = fn
+        self.with_progress = with_progress
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progress.emit) if self.with_progress else self.fn()
+        except Exception as error:  # reported to the window, which shows CasrErrors as messages
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[Job] = set()
+
+
+def run_in_background(
+    fn: Callable[..., Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[Exception], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Job:
+    """Start `fn` off the GUI thread; the callbacks run on the GUI thread."""
+    job = Job(fn, with_progress=on_progress is not None)
+    _running.add(job)
+
+    def finish(callback, value):
+        _running.discard(job)
+        callback(value)
+
+    job.signals.done.connect(lambda value: finish(on_done, value))
+    job.signals.failed.connect(lambda error: finish(on_failed, error))
+    if on_progress is not None:
+        job.signals.progress.connect(on_progress)
+    job.setAutoDelete(False)
+    QThreadPool.globalInstance().start(job)
+    return job

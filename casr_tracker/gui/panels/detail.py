@@ -1,0 +1,468 @@
+"""The detail of one pledge: its place in the statement, status, party scores, evidence, notes, history."""
+
+from __future__ import annotations
+
+from ... import services
+from ...errors import CasrError
+from ...models import Status
+from ...queries import PledgeDetail, pledge_detail
+from ...scorecard import Cell
+from ..dialogs import LinkDialog, error_label, status_combo
+from ..ops import Changes, Tracker
+from ..qt import (
+    QColor,
+    QComboBox,
+    QDesktopServices,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    QStackedWidget,
+    Qt,
+    QTextBrowser,
+    QTextCharFormat,
+    QTextCursor,
+    QTimer,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ..style import status_color, status_label, text_on
+from ..undo import AssessCommand, EvidenceCommand, NoteCommand, StatusCommand, WithdrawEvidenceCommand, push
+from .text import utf16_span
+
+SCORES = [("Not scored", None), ("−1  no compliance", -1), ("0  partial compliance", 0), ("+1  full compliance", 1)]
+AUTOSAVE_MS = 800
+
+
+def plain_label(text: str = "", *, bold: bool = False, wrap: bool = True) -> QLabel:
+    """A label that shows user text as text, never as markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
+class DetailPanel(QWidget):
+    """Shows and edits the selected pledge; every edit goes through an undoable command."""
+
+    open_excerpt = Signal(int, int, int)  # document id, start, end
+
+    def __init__(self, tracker: Tracker, undo_stack, parent=None):
+        super().__init__(parent)
+        self.tracker, self.undo_stack = tracker, undo_stack
+        self.detail: PledgeDetail | None = None
+        self.note_id: int | None = None
+        self._note_saved_text = ""
+        self._loading = False
+        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_note)
+
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        empty = plain_label(
+            "Select a pledge to see it in the statement, record its status, score each party, "
+            "attach evidence and write notes."
+        )
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setMargin(24)
+        self.stack.addWidget(empty)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self.body = QVBoxLayout(body)
+        scroll.setWidget(body)
+        self.stack.addWidget(scroll)
+        self._build_header()
+        self._build_context()
+        self._build_status()
+        self._build_scores()
+        self._build_evidence()
+        self._build_notes()
+        self._build_history()
+        self.body.addStretch(1)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build_header(self) -> None:
+        self.title = plain_label(bold=True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.title.setFont(font)
+        self.subtitle = plain_label()
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.subtitle)
+
+    def _build_context(self) -> None:
+        box = QGroupBox("In the statement")
+        layout = QVBoxLayout(box)
+        self.context = QTextBrowser()
+        self.context.setOpenLinks(False)
+        self.context.setMinimumHeight(140)
+        self.context.setMaximumHeight(220)
+        layout.addWidget(self.context)
+        self.body.addWidget(box)
+
+    def _build_status(self) -> None:
+        box = QGroupBox("Status")
+        grid = QGridLayout(box)
+        self.status_badge = QLabel()
+        self.status_badge.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_badge.setMargin(4)
+        self.status_combo = status_combo()
+        self.status_date = QLineEdit()
+        self.status_date.setPlaceholderText("YYYY-MM-DD (default: today)")
+        self.status_date.setToolTip("The date the new status took effect")
+        self.status_comment = QLineEdit()
+        self.status_comment.setPlaceholderText("Why? (source, meeting, decision)")
+        self.status_button = QPushButton("Record status")
+        self.status_button.setToolTip("Record the new status (Ctrl+Return)")
+        self.status_button.clicked.connect(self.record_status)
+        for widget in (self.status_date, self.status_comment):
+            widget.returnPressed.connect(self.record_status)
+        self.status_error = error_label()
+        grid.addWidget(QLabel("Now:"), 0, 0)
+        grid.addWidget(self.status_badge, 0, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(QLabel("New status:"), 1, 0)
+        grid.addWidget(self.status_combo, 1, 1)
+        grid.addWidget(self.status_date, 1, 2)
+        grid.addWidget(QLabel("Comment:"), 2, 0)
+        grid.addWidget(self.status_comment, 2, 1, 1, 2)
+        grid.addWidget(self.status_error, 3, 0, 1, 3)
+        grid.addWidget(self.status_button, 4, 2, Qt.AlignmentFlag.AlignRight)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.record_status)
+        self.body.addWidget(box)
+
+    def _build_scores(self) -> None:
+        self.scores_box = QGroupBox("Compliance by party (G7/G20 Research Group: −1, 0, +1)")
+        layout = QVBoxLayout(self.scores_box)
+        self.scores_grid = QGridLayout()
+        layout.addLayout(self.scores_grid)
+        self.score_rows: dict[int, tuple[QComboBox, QLineEdit]] = {}
+        row = QHBoxLayout()
+        self.score_summary = plain_label()
+        self.scores_button = QPushButton("Save scores")
+        self.scores_button.clicked.connect(self.save_scores)
+        row.addWidget(self.score_summary, 1)
+        row.addWidget(self.scores_button)
+        layout.addLayout(row)
+        self.body.addWidget(self.scores_box)
+
+    def _build_evidence(self) -> None:
+        box = QGroupBox("Evidence")
+        layout = QVBoxLayout(box)
+        self.evidence_list = QListWidget()
+        self.evidence_list.setWordWrap(True)
+        self.evidence_list.setMinimumHeight(90)
+        self.evidence_list.itemActivated.connect(self.open_evidence)
+        self.evidence_empty = plain_label(
+            "No evidence yet. Select a passage in a document (Documents tab) and press Ctrl+E, or add a link."
+        )
+        buttons = QHBoxLayout()
+        self.add_link_button = QPushButton("Add link…")
+        self.add_link_button.clicked.connect(self.add_link)
+        self.open_evidence_button = QPushButton("Open")
+        self.open_evidence_button.clicked.connect(lambda: self.open_evidence(self.evidence_list.currentItem()))
+        self.withdraw_button = QPushButton("Withdraw")
+        self.withdraw_button.clicked.connect(self.withdraw_evidence)
+        for button in (self.add_link_button, self.open_evidence_button, self.withdraw_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addWidget(self.evidence_empty)
+        layout.addWidget(self.evidence_list)
+        layout.addLayout(buttons)
+        self.body.addWidget(box)
+
+    def _build_notes(self) -> None:
+        box = QGroupBox("Notes (saved as you type)")
+        layout = QVBoxLayout(box)
+        self.notes_list = QListWidget()
+        self.notes_list.setMaximumHeight(80)
+        self.notes_list.itemActivated.connect(self._edit_listed_note)
+        self.notes_list.itemClicked.connect(self._edit_listed_note)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText("Write a note on this pledge…")
+        self.note_edit.setMinimumHeight(70)
+        self.note_edit.setMaximumHeight(130)
+        self.note_edit.textChanged.connect(self._note_changed)
+        row = QHBoxLayout()
+        self.note_state = plain_label()
+        new_note = QPushButton("New note")
+        new_note.clicked.connect(self.new_note)
+        row.addWidget(self.note_state, 1)
+        row.addWidget(new_note)
+        layout.addWidget(self.notes_list)
+        layout.addWidget(self.note_edit)
+        layout.addLayout(row)
+        self.body.addWidget(box)
+
+    def _build_history(self) -> None:
+        box = QGroupBox("History")
+        layout = QVBoxLayout(box)
+        self.history_list = QListWidget()
+        self.history_list.setWordWrap(True)
+        self.history_list.setMinimumHeight(100)
+        layout.addWidget(self.history_list)
+        self.body.addWidget(box)
+
+    # --- showing --------------------------------------------------------------------------------
+
+    @property
+    def pledge_id(self) -> int | None:
+        return self.detail.pledge.id if self.detail else None
+
+    def show_pledge(self, pledge_id: int | None) -> None:
+        if self.autosave.isActive():
+            self.save_note()
+        if pledge_id is None:
+            self.detail = None
+            self.stack.setCurrentIndex(0)
+            return
+        keep_note = self.detail is not None and self.detail.pledge.id == pledge_id
+        self.detail = self.tracker.read(lambda s: pledge_detail(s, pledge_id))
+        self.stack.setCurrentIndex(1)
+        self._loading = True
+        try:
+            self._fill(keep_note)
+        finally:
+            self._loading = False
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        if self.detail and (changes is None or not changes.pledge_ids or self.detail.pledge.id in changes.pledge_ids):
+            self.show_pledge(self.detail.pledge.id)
+
+    def _fill(self, keep_note: bool) -> None:
+        d = self.detail
+        p = d.pledge
+        self.title.setText(f"{p.ref} · {d.sphere.name}")
+        names = ", ".join(party.name for party in d.parties)
+        retired = " · no longer in the statement" if p.retired else ""
+        self.subtitle.setText(f"{p.strength.capitalize()} pledge · binds {names} · version {p.version}{retired}")
+        self._fill_context()
+        color = status_color(p.status)
+        self.status_badge.setText(status_label(p.status))
+        self.status_badge.setStyleSheet(
+            f"background:{color.name()}; color:{text_on(color).name()}; border-radius:8px; padding:2px 10px;"
+        )
+        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(p.status)))
+        self.status_error.hide()
+        self._fill_scores()
+        self._fill_evidence()
+        self._fill_notes(keep_note)
+        self.history_list.clear()
+        for entry in reversed(d.history):
+            who = f" — {entry.who}" if entry.who else ""
+            self.history_list.addItem(f"{entry.date}  {entry.kind}: {entry.summary}{who}")
+        if not d.history:
+            self.history_list.addItem("Nothing recorded yet.")
+
+    def _fill_context(self) -> None:
+        d = self.detail
+        self.context.setPlainText(d.context)
+        start, end = utf16_span(d.context, d.context_start, d.context_end)
+        cursor = QTextCursor(self.context.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat()
+        highlight = self.palette().highlight().color()
+        fmt.setBackground(QColor(highlight.red(), highlight.green(), highlight.blue(), 70))
+        fmt.setFontWeight(700)
+        cursor.mergeCharFormat(fmt)
+        view = QTextCursor(self.context.document())
+        view.setPosition(start)
+        self.context.setTextCursor(view)
+        QTimer.singleShot(0, self._scroll_context_to_pledge)
+
+    def _scroll_context_to_pledge(self) -> None:
+        """Put the pledge's first line near the top of the context box (with a line of lead-in)."""
+        bar = self.context.verticalScrollBar()
+        top = self.context.cursorRect().top() + bar.value()
+        bar.setValue(max(0, top - self.context.fontMetrics().height() * 2))
+
+    def _fill_scores(self) -> None:
+        while self.scores_grid.count():
+            item = self.scores_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.score_rows.clear()
+        cell = Cell()
+        for row, party in enumerate(self.detail.parties):
+            latest = self.detail.scores.get(party.id)
+            combo = QComboBox()
+            for label, value in SCORES:
+                combo.addItem(label, value)
+            score = latest.score if latest else None
+            combo.setCurrentIndex([v for _l, v in SCORES].index(score))
+            reason = QLineEdit(latest.justification if latest else "")
+            reason.setPlaceholderText("Justification and source")
+            if score is not None:
+                cell.add(score)
+            self.scores_grid.addWidget(plain_label(party.name, wrap=False), row, 0)
+            self.scores_grid.addWidget(combo, row, 1)
+            self.scores_grid.addWidget(reason, row, 2)
+            self.score_rows[party.id] = (combo, reason)
+        self.scores_grid.setColumnStretch(2, 1)
+        if cell.count:
+            self.score_summary.setText(
+                f"Average {cell.average:+.2f} → {cell.percent:.0f} % "
+                f"({cell.count} of {len(self.detail.parties)} parties scored)"
+            )
+        else:
+            self.score_summary.setText("No party scored yet.")
+
+    def _fill_evidence(self) -> None:
+        self.evidence_list.clear()
+        live = [e for e in self.detail.evidence if not e.withdrawn]
+        for item in live:
+            source = f"{item.document_title}: “{item.quote}”" if item.document_id else item.url
+            entry = QListWidgetItem(f"[{item.stance}] {item.date or ''} — {source}")
+            entry.setData(Qt.ItemDataRole.UserRole, item)
+            entry.setToolTip("Double-click or press Enter to open")
+            self.evidence_list.addItem(entry)
+        self.evidence_empty.setVisible(not live)
+        self.evidence_list.setVisible(bool(live))
+        self.open_evidence_button.setEnabled(bool(live))
+        self.withdraw_button.setEnabled(bool(live))
+
+    def _fill_notes(self, keep_note: bool) -> None:
+        self.notes_list.clear()
+        for note in self.detail.notes:
+            first = note.text.splitlines()[0] if note.text else ""
+            item = QListWidgetItem(f"{note.edited_at:%Y-%m-%d} {note.who}: {first}")
+            item.setData(Qt.ItemDataRole.UserRole, note.id)
+            self.notes_list.addItem(item)
+        self.notes_list.setVisible(bool(self.detail.notes))
+        ids = {n.id for n in self.detail.notes}
+        if keep_note and (self.note_id in ids or self.note_id is None):
+            return
+        mine = [n for n in self.detail.notes if n.who == self.tracker.user]
+        note = mine[-1] if mine else None
+        self._load_note(note.id if note else None, note.text if note else "")
+
+    def _load_note(self, note_id: int | None, text: str) -> None:
+        self.note_id, self._note_saved_text = note_id, text
+        was = self._loading
+        self._loading = True
+        self.note_edit.setPlainText(text)
+        self._loading = was
+        self.note_state.setText("")
+
+    # --- editing --------------------------------------------------------------------------------
+
+    def record_status(self) -> None:
+        if not self.detail:
+            return
+        try:
+            effective = services.parse_date(self.status_date.text())
+        except CasrError as error:
+            self.status_error.setText(str(error))
+            self.status_error.show()
+            return
+        status = self.status_combo.currentData()
+        if status == self.detail.pledge.status and not self.status_comment.text().strip():
+            self.status_error.setText(f"{self.detail.pledge.ref} is already {Status(status).label.lower()}.")
+            self.status_error.show()
+            return
+        command = StatusCommand(
+            self.tracker, self.detail.pledge.id, self.detail.pledge.ref, status, self.status_comment.text(), effective
+        )
+        if push(self.undo_stack, command):
+            self.status_comment.clear()
+            self.status_date.clear()
+
+    def save_scores(self) -> None:
+        if not self.detail:
+            return
+        changed = []
+        for party in self.detail.parties:
+            combo, reason = self.score_rows[party.id]
+            latest = self.detail.scores.get(party.id)
+            old = (latest.score, latest.justification) if latest else (None, "")
+            new = (combo.currentData(), reason.text().strip())
+            if new != old:
+                changed.append((party, new))
+        if not changed:
+            self.score_summary.setText("No score changed.")
+            return
+        pledge = self.detail.pledge
+        self.undo_stack.beginMacro(f"Score {pledge.ref}")
+        for party, (score, justification) in changed:
+            push(
+                self.undo_stack,
+                AssessCommand(self.tracker, pledge.id, party.id, f"{party.name} on {pledge.ref}", score, justification),
+            )
+        self.undo_stack.endMacro()
+
+    def add_link(self) -> None:
+        if not self.detail:
+            return
+        dialog = LinkDialog(self)
+        if dialog.exec():
+            pledge = self.detail.pledge
+            push(self.undo_stack, EvidenceCommand(self.tracker, pledge.id, pledge.ref, **dialog.values))
+
+    def open_evidence(self, entry: QListWidgetItem | None) -> None:
+        if entry is None:
+            return
+        item = entry.data(Qt.ItemDataRole.UserRole)
+        if item.document_id:
+            self.open_excerpt.emit(item.document_id, item.start, item.end)
+        elif item.url:
+            QDesktopServices.openUrl(QUrl(item.url))
+
+    def withdraw_evidence(self) -> None:
+        entry = self.evidence_list.currentItem()
+        if entry is None or not self.detail:
+            return
+        item = entry.data(Qt.ItemDataRole.UserRole)
+        push(self.undo_stack, WithdrawEvidenceCommand(self.tracker, self.detail.pledge.id, item.id))
+
+    def _note_changed(self) -> None:
+        if not self._loading:
+            self.note_state.setText("Editing…")
+            self.autosave.start()
+
+    def _edit_listed_note(self, item: QListWidgetItem) -> None:
+        self.save_note()
+        note_id = item.data(Qt.ItemDataRole.UserRole)
+        note = next(n for n in self.detail.notes if n.id == note_id)
+        self._load_note(note.id, note.text)
+
+    def new_note(self) -> None:
+        self.save_note()
+        self._load_note(None, "")
+        self.note_edit.setFocus()
+
+    def save_note(self) -> None:
+        """Save the note being written (called by the autosave timer, on leaving, on closing)."""
+        self.autosave.stop()
+        if not self.detail:
+            return
+        text = self.note_edit.toPlainText().strip()
+        if text == self._note_saved_text.strip() or (not text and self.note_id is None):
+            return
+        if not text:
+            self.note_state.setText("An empty note is not saved; the earlier text is kept.")
+            return
+        command = NoteCommand(self.tracker, self.detail.pledge.id, self.note_id, self._note_saved_text, text)
+        if push(self.undo_stack, command):
+            self.note_id, self._note_saved_text = command.note_id, text
+            self.note_state.setText("Saved.")

@@ -1,0 +1,264 @@
+"""The document library and reader: import documents, read them, attach a selected passage as evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ... import db, services
+from ...errors import CasrError
+from ...models import Document
+from ...queries import document_rows, pledge_rows
+from ..dialogs import PledgeChooser
+from ..models import ROW_ROLE, SORT_ROLE, DocumentListModel
+from ..ops import Changes, Tracker, run_in_background
+from ..qt import (
+    QAbstractItemView,
+    QColor,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSortFilterProxyModel,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTableView,
+    QTextCursor,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ..undo import EvidenceCommand, push
+from .detail import plain_label
+from .text import python_index, utf16_span
+
+FILE_FILTER = "Documents (*.txt *.md *.text);;All files (*)"
+
+
+def import_paths(engine, paths: list[str], progress=None) -> tuple[list[str], list[str]]:
+    """Import files one by one (each in its own transaction); returns (imported lines, error lines)."""
+    done, failed = [], []
+    for n, path in enumerate(paths, 1):
+        try:
+            with db.session_scope(engine) as session:
+                document, created = services.import_document(session=session, path=path)
+                verb = "Imported" if created else "Already in the library:"
+                done.append(f"{verb} {document.title}")
+        except CasrError as error:
+            failed.append(str(error))
+        if progress:
+            progress(n, len(paths))
+    return done, failed
+
+
+class DocumentsPanel(QWidget):
+    """Library on the left, reader on the right; Ctrl+E attaches the selected passage."""
+
+    evidence_attached = Signal(int)  # pledge id
+
+    def __init__(self, tracker: Tracker, undo_stack, parent=None):
+        super().__init__(parent)
+        self.tracker, self.undo_stack = tracker, undo_stack
+        self.document: Document | None = None
+        self.model = DocumentListModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.library_empty = plain_label(
+            "No documents yet. Import news, interviews or op-eds with “Import…” (Ctrl+O) or drag files onto the window."
+        )
+        self.library_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.library_stack = QStackedWidget()
+        self.library_stack.addWidget(self.table)
+        self.library_stack.addWidget(self.library_empty)
+        import_button = QPushButton("Import…")
+        import_button.setToolTip("Import text documents into the library (Ctrl+O)")
+        import_button.clicked.connect(self.choose_files)
+        left_layout.addWidget(self.library_stack, 1)
+        left_layout.addWidget(import_button)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.header = plain_label(bold=True)
+        self.meta = plain_label()
+        self.reader = QPlainTextEdit()
+        self.reader.setReadOnly(True)
+        self.reader.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.reader.setPlaceholderText("Choose a document on the left to read it.")
+        self.reader.selectionChanged.connect(self._selection_changed)
+        row = QHBoxLayout()
+        self.selection_info = plain_label("Select a passage to attach it to a pledge as evidence.")
+        self.attach_button = QPushButton("Attach selection as evidence…")
+        self.attach_button.setToolTip("Attach the selected passage to a pledge (Ctrl+E)")
+        self.attach_button.setEnabled(False)
+        self.attach_button.clicked.connect(self.attach_selection)
+        row.addWidget(self.selection_info, 1)
+        row.addWidget(self.attach_button)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.meta)
+        right_layout.addWidget(self.reader, 1)
+        right_layout.addLayout(row)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 800])
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    # --- library --------------------------------------------------------------------------------
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        if changes is not None and changes.kinds and "document" not in changes.kinds:
+            return
+        current = self.document.id if self.document else None
+        self.model.set_rows(self.tracker.read(document_rows))
+        self.library_stack.setCurrentIndex(0 if self.model.rowCount() else 1)
+        if current is not None:
+            self._select(current)
+
+    def _select(self, document_id: int) -> None:
+        row = self.model.row_of(document_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+
+    def _current_changed(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        row = self.proxy.mapToSource(current).data(ROW_ROLE)
+        if self.document is None or self.document.id != row["id"]:
+            self.show_document(row["id"])
+
+    def show_document(self, document_id: int, start: int | None = None, end: int | None = None) -> None:
+        """Open a document in the reader, with the excerpt start:end selected and in view."""
+        self.document = self.tracker.read(lambda s: s.get(Document, document_id))
+        if self.document is None:
+            return
+        self._select(document_id)
+        d = self.document
+        self.header.setText(d.title)
+        self.meta.setText(
+            " · ".join(x for x in [str(d.date) if d.date else "no date", d.author, d.url, d.source_name] if x)
+        )
+        self.reader.setPlainText(d.text)
+        self.reader.setExtraSelections([])
+        if start is not None and end is not None:
+            a, b = utf16_span(d.text, start, end)
+            cursor = QTextCursor(self.reader.document())
+            cursor.setPosition(a)
+            cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            mark = QTextEdit.ExtraSelection()
+            mark.cursor = cursor
+            mark.format.setBackground(QColor(249, 168, 37, 110))
+            self.reader.setExtraSelections([mark])
+            self.reader.setTextCursor(cursor)
+            self.reader.centerCursor()
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()), FILE_FILTER)
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: list[str]) -> None:
+        """Import in the background with a progress dialog; report what came in and what did not."""
+        dialog = QProgressDialog("Importing documents…", None, 0, len(paths), self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        engine = self.tracker.engine
+
+        def done(result) -> None:
+            dialog.close()
+            imported, failed = result
+            self.tracker.changed.emit(Changes(kinds={"document"}))
+            if failed:
+                QMessageBox.warning(self, "Some files were not imported", "\n".join(failed))
+            self.imported = imported
+
+        def failed(error) -> None:
+            dialog.close()
+            self.tracker.failed.emit(str(error))
+
+        self.import_job = run_in_background(
+            lambda progress: import_paths(engine, paths, progress), done, failed, dialog.setValue
+        )
+
+    # --- attaching ------------------------------------------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected passage as Python offsets into the document text, trimmed of white space."""
+        if self.document is None:
+            return None
+        cursor = self.reader.textCursor()
+        if not cursor.hasSelection():
+            return None
+        text = self.document.text
+        start = python_index(text, cursor.selectionStart())
+        end = python_index(text, cursor.selectionEnd())
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def _selection_changed(self) -> None:
+        span = self.selection()
+        self.attach_button.setEnabled(span is not None)
+        if span:
+            self.selection_info.setText(f"{span[1] - span[0]} characters selected (offsets {span[0]}–{span[1]}).")
+        else:
+            self.selection_info.setText("Select a passage to attach it to a pledge as evidence.")
+
+    def attach_selection(self, pledge_id: int | None = None, stance: str | None = None) -> bool:
+        """Ask which pledge the selected passage speaks to, then attach it (undoable)."""
+        span = self.selection()
+        if span is None or self.document is None:
+            self.tracker.failed.emit("Select a passage of a document first.")
+            return False
+        start, end = span
+        if pledge_id is None:
+            rows = self.tracker.read(lambda s: pledge_rows(s))
+            chooser = PledgeChooser(rows, self.document.text[start:end], self)
+            if not chooser.exec():
+                return False
+            pledge_id, stance = chooser.chosen(), chooser.stance.currentData()
+        ref = next((r.ref for r in self.tracker.read(lambda s: pledge_rows(s)) if r.id == pledge_id), "pledge")
+        command = EvidenceCommand(
+            self.tracker,
+            pledge_id,
+            ref,
+            document_id=self.document.id,
+            start=start,
+            end=end,
+            stance=stance or "supports",
+            date=self.document.date,
+        )
+        if push(self.undo_stack, command):
+            self.selection_info.setText(f"Attached to {ref}.")
+            self.evidence_attached.emit(pledge_id)
+            return True
+        return False

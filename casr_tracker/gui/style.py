@@ -1,0 +1,53 @@
+"""Colours and labels shared by the views: status badges, score colours, readable text on them."""
+
+from __future__ import annotations
+
+from ..models import Status
+from .qt import QColor
+
+STATUS_COLORS: dict[str, str] = {
+    Status.not_assessed.value: "#9e9e9e",
+    Status.not_started.value: "#607d8b",
+    Status.in_progress.value: "#1e88e5",
+    Status.partially_fulfilled.value: "#f9a825",
+    Status.fulfilled.value: "#2e7d32",
+    Status.stalled.value: "#ef6c00",
+    Status.abandoned.value: "#c62828",
+}
+
+SCORE_COLORS = {-1: "#c62828", 0: "#f9a825", 1: "#2e7d32"}
+
+
+def status_label(status: str) -> str:
+    return Status(status).label
+
+
+def status_color(status: str) -> QColor:
+    return QColor(STATUS_COLORS.get(status, "#9e9e9e"))
+
+
+def text_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on `background`."""
+    r, g, b = background.redF(), background.greenF(), background.blueF()
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return QColor("#000000") if luminance > 0.55 else QColor("#ffffff")
+
+
+def score_color(average: float | None) -> QColor | None:
+    """Red at -1, amber at 0, green at +1, blended between; None when nothing was scored."""
+    if average is None:
+        return None
+    low, high = (
+        (QColor(SCORE_COLORS[-1]), QColor(SCORE_COLORS[0]))
+        if average < 0
+        else (
+            QColor(SCORE_COLORS[0]),
+            QColor(SCORE_COLORS[1]),
+        )
+    )
+    t = average + 1 if average < 0 else average
+    return QColor(
+        round(low.red() + (high.red() - low.red()) * t),
+        round(low.green() + (high.green() - low.green()) * t),
+        round(low.blue() + (high.blue() - low.blue()) * t),
+    )

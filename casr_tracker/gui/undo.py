@@ -1,0 +1,210 @@
+"""Undoable edits. An undo never deletes history: it records a new change that restores the old value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import services
+from ..errors import CasrError
+from ..models import Evidence, Note, Party, Pledge
+from ..scorecard import latest_scores
+from .ops import Changes, Tracker
+from .qt import QUndoCommand
+
+
+class TrackerCommand(QUndoCommand):
+    """Base: `apply()` does the edit the first time (errors reach the caller before anything is
+    pushed); redo() after an undo does it again; failures later become the tracker's messages."""
+
+    def __init__(self, tracker: Tracker, text: str):
+        super().__init__(text)
+        self.tracker = tracker
+        self._first = True
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._guard(self.apply)
+
+    def undo(self) -> None:
+        self._guard(self.revert)
+
+    def _guard(self, action) -> None:
+        try:
+            action()
+        except CasrError as error:
+            self.tracker.failed.emit(str(error))
+            self.setObsolete(True)
+
+
+class StatusCommand(TrackerCommand):
+    def __init__(self, tracker: Tracker, pledge_id: int, ref: str, status: str, comment: str = "", effective=None):
+        super().__init__(tracker, f"Set {ref} to {status.replace('_', ' ')}")
+        self.pledge_id, self.status, self.comment = pledge_id, status, comment
+        self.effective: dt.date | None = effective
+        self.previous: str | None = None
+
+    def _set(self, status: str, comment: str) -> None:
+        def write(session):
+            pledge = session.get(Pledge, self.pledge_id)
+            if self.previous is None:
+                self.previous = pledge.status
+            services.set_status(
+                session=session,
+                pledge=pledge,
+                status=status,
+                who=self.tracker.user,
+                comment=comment,
+                effective=self.effective,
+            )
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"status"}))
+
+    def apply(self) -> None:
+        self._set(self.status, self.comment)
+
+    def revert(self) -> None:
+        self._set(self.previous or "not_assessed", f"Undo: back from {self.status}")
+
+
+class AssessCommand(TrackerCommand):
+    def __init__(self, tracker: Tracker, pledge_id: int, party_id: int, label: str, score, justification: str = ""):
+        super().__init__(tracker, f"Score {label}")
+        self.pledge_id, self.party_id = pledge_id, party_id
+        self.score, self.justification = score, justification
+        self.before: tuple[int | None, str] | None = None
+
+    def _assess(self, score, justification: str) -> None:
+        def write(session):
+            if self.before is None:
+                latest = latest_scores(session, [self.pledge_id]).get((self.pledge_id, self.party_id))
+                self.before = (latest.score, latest.justification) if latest else (None, "")
+            services.assess(
+                session=session,
+                pledge=session.get(Pledge, self.pledge_id),
+                party=session.get(Party, self.party_id),
+                score=score,
+                who=self.tracker.user,
+                justification=justification,
+            )
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"assessment"}))
+
+    def apply(self) -> None:
+        self._assess(self.score, self.justification)
+
+    def revert(self) -> None:
+        score, justification = self.before or (None, "")
+        self._assess(score, justification)
+
+
+class EvidenceCommand(TrackerCommand):
+    """Attach evidence; undo withdraws it, redo brings the same row back."""
+
+    def __init__(self, tracker: Tracker, pledge_id: int, ref: str, **fields):
+        super().__init__(tracker, f"Attach evidence to {ref}")
+        self.pledge_id, self.fields = pledge_id, fields
+        self.evidence_id: int | None = None
+
+    def apply(self) -> None:
+        def write(session):
+            if self.evidence_id is None:
+                document_id = self.fields.pop("document_id", None)
+                document = services.find_document(session, document_id) if document_id else None
+                evidence = services.attach_evidence(
+                    session=session,
+                    pledge=session.get(Pledge, self.pledge_id),
+                    document=document,
+                    who=self.tracker.user,
+                    **self.fields,
+                )
+                self.evidence_id = evidence.id
+            else:
+                services.restore_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
+
+    def revert(self) -> None:
+        def write(session):
+            services.withdraw_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
+
+
+class WithdrawEvidenceCommand(TrackerCommand):
+    def __init__(self, tracker: Tracker, pledge_id: int, evidence_id: int):
+        super().__init__(tracker, "Withdraw evidence")
+        self.pledge_id, self.evidence_id = pledge_id, evidence_id
+
+    def _do(self, withdraw: bool) -> None:
+        def write(session):
+            evidence = session.get(Evidence, self.evidence_id)
+            if withdraw:
+                services.withdraw_evidence(session=session, evidence=evidence)
+            else:
+                services.restore_evidence(session=session, evidence=evidence)
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
+
+    def apply(self) -> None:
+        self._do(True)
+
+    def revert(self) -> None:
+        self._do(False)
+
+
+class NoteCommand(TrackerCommand):
+    """Write a new note or change one; undo restores the old text (or removes the new note)."""
+
+    def __init__(self, tracker: Tracker, pledge_id: int, note_id: int | None, old_text: str, new_text: str):
+        super().__init__(tracker, "Edit note")
+        self.pledge_id, self.note_id = pledge_id, note_id
+        self.old_text, self.new_text = old_text, new_text
+        self.created = note_id is None
+
+    def apply(self) -> None:
+        def write(session):
+            if self.note_id is None:
+                note = services.add_note(
+                    session=session,
+                    pledge=session.get(Pledge, self.pledge_id),
+                    text=self.new_text,
+                    who=self.tracker.user,
+                )
+                self.note_id = note.id
+                return
+            note = session.get(Note, self.note_id)
+            if note.deleted_at is not None:
+                services.restore_note(session=session, note=note)
+            if note.text != self.new_text:
+                services.edit_note(session=session, note=note, text=self.new_text)
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
+
+    def revert(self) -> None:
+        def write(session):
+            note = session.get(Note, self.note_id)
+            if self.created:
+                services.delete_note(session=session, note=note)
+            else:
+                services.edit_note(session=session, note=note, text=self.old_text)
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
+
+
+def push(stack, command: TrackerCommand) -> bool:
+    """Apply a command; push it on the undo stack only when it worked."""
+    try:
+        command.apply()
+    except CasrError as error:
+        command.tracker.failed.emit(str(error))
+        return False
+    stack.push(command)
+    return True
