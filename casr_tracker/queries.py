@@ -230,7 +230,7 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
                 _iso(assessment.date),
                 _iso(assessment.recorded_at),
                 assessment.who,
-                f"{party.name} {assessment.score:+d}"
+                f"{party.name} {_score_label(assessment.score)}"
                 + (f": {assessment.justification}" if assessment.justification else ""),
                 {"party": party.name, "score": assessment.score, "justification": assessment.justification},
             )

@@ -66,8 +66,8 @@ def parse_status(text: str) -> Status:
 
 
 def parse_score(text: str | int | None) -> int | None:
-    """A compliance score: -1, 0 or +1; None (or an empty text) means no score."""
-    if text is None or (isinstance(text, str) and not text.strip()):
+    """A compliance score: -1, 0 or +1; None (not a text) withdraws a score."""
+    if text is None:
         return None
     try:
         score = int(str(text).strip())

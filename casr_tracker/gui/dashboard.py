@@ -12,28 +12,22 @@ from ..queries import RecentChange
 from ..scorecard import Cell, Scorecard, SphereStatus
 from . import style
 from .qt import (
-    QAbstractItemView,
-    QAbstractScrollArea,
     QAbstractTableModel,
     QBarCategoryAxis,
     QBarSet,
     QChart,
     QChartView,
-    QColor,
     QCursor,
     QEvent,
     QFont,
     QFontDatabase,
-    QHeaderView,
     QHorizontalStackedBarSeries,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMargins,
     QModelIndex,
     QPainter,
     QPalette,
-    QPen,
     QSizePolicy,
     Qt,
     QTableView,
@@ -195,12 +189,13 @@ class DashboardView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._statuses: list[SphereStatus] = []
+        self._shown: list[SphereStatus] = []  # in the chart's order: horizontal bars list categories bottom-up
         self.chart = QChart()
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart.setBackgroundVisible(False)
-        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.layout().setContentsMargins(0, 0, 0, 0)
         self.sphere_axis = QBarCategoryAxis()
+        self.sphere_axis.setTruncateLabels(False)  # names are shortened here; Qt would cut them to "..."
         self.count_axis = QValueAxis()
         self.count_axis.setLabelFormat("%d")
         self.count_axis.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -215,15 +210,15 @@ class DashboardView(QWidget):
         self.chart_view.setBackgroundRole(QPalette.ColorRole.Window)
 
         self.scorecard_model = ScorecardModel(parent=self)
-        self.scorecard_view = QTableView()
-        self.scorecard_view.setModel(self.scorecard_model)
-        self.scorecard_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.scorecard_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.scorecard_view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.scorecard_view.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        for header in (self.scorecard_view.horizontalHeader(), self.scorecard_view.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.scorecard_view.clicked.connect(self._scorecard_clicked)
+        self.scorecard_view = view = QTableView()
+        view.setModel(self.scorecard_model)
+        view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        view.setSizeAdjustPolicy(QTableView.SizeAdjustPolicy.AdjustToContents)
+        view.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        for header in (view.horizontalHeader(), view.verticalHeader()):
+            header.setSectionResizeMode(header.ResizeMode.Fixed)
+        view.clicked.connect(self._scorecard_clicked)
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.summary_label.setWordWrap(True)
@@ -247,7 +242,7 @@ class DashboardView(QWidget):
 
     def set_data(self, statuses: list[SphereStatus], card: Scorecard, recent: list[RecentChange]) -> None:
         """Show these figures, replacing whatever was shown before."""
-        self._statuses = list(statuses)
+        self._shown = list(reversed(statuses))
         self._fill_chart()
         self.scorecard_model.set_card(card, [s.sphere for s in statuses])
         self._fit_scorecard()
@@ -258,7 +253,7 @@ class DashboardView(QWidget):
 
     def _fill_chart(self) -> None:
         self.chart.removeAllSeries()  # deletes the old series and their bar sets
-        shown = list(reversed(self._statuses))  # horizontal bars list categories bottom-up
+        shown = self._shown
         series = QHorizontalStackedBarSeries()
         for status in Status:
             bar_set = QBarSet(style.status_label(status.value))
@@ -278,13 +273,10 @@ class DashboardView(QWidget):
         self.count_axis.setRange(0, max(step, math.ceil(top / step) * step))
         series.attachAxis(self.sphere_axis)
         series.attachAxis(self.count_axis)
-        for marker in self.chart.legend().markers(series):
-            marker.clicked.connect(lambda m=marker: self._legend_clicked(m))
-        self.chart_view.setMinimumHeight(max(320, 90 + 26 * len(shown)))
+        self.chart_view.setMinimumHeight(max(320, 70 + 26 * len(shown)))
 
     def _sphere_status(self, index: int) -> SphereStatus | None:
-        shown = list(reversed(self._statuses))
-        return shown[index] if 0 <= index < len(shown) else None
+        return self._shown[index] if 0 <= index < len(self._shown) else None
 
     def _bar_clicked(self, index: int, status: str) -> None:
         found = self._sphere_status(index)
@@ -300,23 +292,16 @@ class DashboardView(QWidget):
         text = f"{found.sphere.code}  {found.sphere.name}\n{bar_set.label()}: {n} of {found.total}"
         QToolTip.showText(QCursor.pos(), _tip(text), self.chart_view)
 
-    def _legend_clicked(self, marker) -> None:
-        labels = {style.status_label(s.value): s.value for s in Status}
-        status = labels.get(marker.label())
-        if status is not None:
-            self.filter_requested.emit({"status": status})
-
     def _apply_palette(self) -> None:
         """Axis and legend text in the palette's colours, so the chart follows light and dark themes."""
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        grid = QColor(text)
-        grid.setAlpha(50)
+        grid = self.palette().color(QPalette.ColorRole.Mid)
         self.chart.legend().setLabelColor(text)
         for axis in (self.sphere_axis, self.count_axis):
             axis.setLabelsColor(text)
             axis.setTitleBrush(text)
-            axis.setLinePen(QPen(grid))
-            axis.setGridLinePen(QPen(grid))
+            axis.setLinePenColor(grid)
+            axis.setGridLineColor(grid)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

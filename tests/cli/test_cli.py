@@ -141,6 +141,7 @@ BAD = [
     (["status", "TRD-3", "fulfilled", "--date", "31/31/2021"], "is not a date"),
     (["assess", "TRD-3", "France", "1"], "is not a party"),
     (["assess", "TRD-3", "KZ", "5"], "is not a compliance score"),
+    (["assess", "TRD-3", "KZ", ""], "is not a compliance score"),
     (["assess", "SNT-5", "KZ", "1"], "binds Russia, not Kazakhstan"),
     (["note", "TRD-3", "   "], "cannot be empty"),
     (["evidence", "add", "TRD-3", "--url", "javascript:alert(1)"], "not an http, https or file link"),

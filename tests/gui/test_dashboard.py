@@ -102,8 +102,13 @@ def test_chart_follows_a_status_change(qtbot, engine):
 def test_set_data_twice_replaces_the_chart_and_lists(dashboard, engine):
     score_kz_on_trd3(engine)
     data = figures(engine)
+    destroyed = []
+    old = series_of(dashboard)
+    old.destroyed.connect(lambda: destroyed.append("series"))
+    old.barSets()[0].destroyed.connect(lambda: destroyed.append("bar set"))
     dashboard.set_data(*data)
     dashboard.set_data(*data)
+    assert sorted(destroyed) == ["bar set", "series"]  # the old ones are deleted, not left behind
     assert len(dashboard.chart.series()) == 1
     assert len(series_of(dashboard).barSets()) == len(Status)
     assert len(dashboard.chart.axes()) == 2

@@ -1,0 +1,286 @@
+"""The main window on the seeded database: models, filters, detail, edits with undo, evidence, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from casr_tracker import cli, db, services
+from casr_tracker.gui.dialogs import LinkDialog, PledgeChooser
+from casr_tracker.gui.models import ROW_ROLE
+from casr_tracker.gui.qt import QImage, QMimeData, QPoint, Qt, QTextCursor, QUrl
+from casr_tracker.models import Assessment, Evidence, Note, StatusChange
+from casr_tracker.queries import pledge_rows
+from casr_tracker.scorecard import latest_scores
+
+from ..conftest import SEEDS
+
+
+def refs(window) -> list[str]:
+    return [r.ref for r in window.table_model.rows()]
+
+
+def pick(window, ref: str) -> None:
+    assert window.select_ref(ref)
+    assert window.detail.detail.pledge.ref == ref
+
+
+def read(window, fn):
+    return window.tracker.read(fn)
+
+
+def test_models_pass_the_model_tester(win, qtmodeltester):
+    qtmodeltester.check(win.table_model)
+    qtmodeltester.check(win.proxy)
+    qtmodeltester.check(win.tree_model)
+    qtmodeltester.check(win.documents.model)
+
+
+def test_newcomer_sees_nine_spheres_and_every_pledge(win):
+    top = win.tree_model.index(0, 0)
+    names = [win.tree_model.index(r, 0, top).data() for r in range(win.tree_model.rowCount(top))]
+    spheres = [n for n in names if not n.startswith(("Preamble", "Review"))]
+    assert len(spheres) == 9 and spheres[2].startswith("Trade and economy (5)")
+    expected = read(win, lambda s: [r.ref for r in pledge_rows(s)])
+    assert refs(win) == expected and len(expected) > 30
+    assert win.table.isVisible() and win.status_count.text() == f"{len(expected)} pledges shown"
+
+
+def test_sphere_navigation_and_quick_filters(win, qtbot):
+    top = win.tree_model.index(0, 0)
+    migration = next(
+        win.tree_model.index(r, 0, top)
+        for r in range(win.tree_model.rowCount(top))
+        if win.tree_model.index(r, 0, top).data().startswith("Migration")
+    )
+    win.tree.setCurrentIndex(migration)
+    assert refs(win) == ["MGR-1", "MGR-2"]
+    win.clear_filters()
+    win.party_filter.setCurrentIndex(win.party_filter.findData("RU"))
+    assert "MGR-2" not in refs(win) and "SNT-5" in refs(win)
+    win.party_filter.setCurrentIndex(win.party_filter.findData("UZ"))
+    assert "SNT-5" not in refs(win)
+    win.clear_filters()
+    win.strength_filter.setCurrentIndex(win.strength_filter.findData("soft"))
+    assert all(r.strength == "soft" for r in win.table_model.rows())
+    win.clear_filters()
+    win.status_filter.setCurrentIndex(win.status_filter.findData("fulfilled"))
+    assert refs(win) == [] and win.table_stack.currentIndex() == 1  # the empty state
+    win.clear_filters()
+    win.recent.setChecked(True)
+    assert refs(win) == []
+
+
+
+def test_search_covers_text_notes_and_evidence(win, qtbot):
+    with db.session_scope(win.tracker.engine) as s:
+        services.add_note(session=s, pledge=services.find_pledge(s, "CLT-5"), text="Festival in Kazan")
+    win.search.setText("kazan")
+    qtbot.waitUntil(lambda: refs(win) == ["CLT-5"], timeout=3000)
+    win.search.setText("tuition-free")
+    qtbot.waitUntil(lambda: refs(win) == ["SNT-4"], timeout=3000)
+    win.search.setText("no such words at all")
+    qtbot.waitUntil(lambda: win.table_stack.currentIndex() == 1, timeout=3000)
+
+
+def test_selection_shows_the_pledge_in_its_statement(win):
+    pick(win, "SNT-5")
+    detail = win.detail
+    assert detail.title.text() == "SNT-5 · Sanitary and epidemiological safety"
+    assert "binds Russia" in detail.subtitle.text()
+    cursor = QTextCursor(detail.context.document())
+    context = detail.context.toPlainText()
+    assert detail.detail.pledge.text in context
+    start = context.index(detail.detail.pledge.text)
+    cursor.setPosition(start + 3)
+    assert cursor.charFormat().fontWeight() == 700  # the pledge is highlighted
+    assert list(detail.score_rows) == [read(win, lambda s: services.find_party(s, "RU").id)]
+
+
+def test_status_edit_history_and_undo(win, qtbot):
+    pick(win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
+    d.status_date.setText("2021-03-01")
+    d.status_comment.setText("customs working group met")
+    qtbot.mouseClick(d.status_button, Qt.MouseButton.LeftButton)
+    row = next(r for r in win.table_model.rows() if r.ref == "TRD-3")
+    assert row.status == "in_progress" and row.last_change == "2021-03-01"
+    assert d.status_badge.text() == "In progress"
+    assert "not_assessed → in_progress: customs working group met" in d.history_list.item(0).text()
+    win.undo_stack.undo()
+    pledge_id = d.detail.pledge.id
+    changes = read(win, lambda s: s.exec(select_changes(pledge_id)).all())
+    assert [(c.old, c.new) for c in changes] == [("not_assessed", "in_progress"), ("in_progress", "not_assessed")]
+    assert changes[1].effective_date == dt.date(2021, 3, 1) and changes[1].comment.startswith("Undo")
+    assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").status == "not_assessed"
+    win.undo_stack.redo()
+    assert len(read(win, lambda s: s.exec(select_changes(pledge_id)).all())) == 3
+    assert d.detail.pledge.status == "in_progress"
+
+
+def select_changes(pledge_id):
+    return select(StatusChange).where(StatusChange.pledge_id == pledge_id).order_by(StatusChange.id)
+
+
+def test_bad_date_is_shown_inline_and_changes_nothing(win, qtbot):
+    pick(win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("fulfilled"))
+    d.status_date.setText("31/31/2021")
+    qtbot.mouseClick(d.status_button, Qt.MouseButton.LeftButton)
+    assert d.status_error.isVisible() and "is not a date" in d.status_error.text()
+    assert read(win, lambda s: s.exec(select(StatusChange)).all()) == []
+
+
+def test_bulk_status_change_is_one_undo_step(win):
+    ids = [r.id for r in win.table_model.rows()[:3]]
+    win.set_status_of(ids, "not_started", "baseline")
+    assert [r.status for r in win.table_model.rows()[:3]] == ["not_started"] * 3
+    win.undo_stack.undo()
+    assert [r.status for r in win.table_model.rows()[:3]] == ["not_assessed"] * 3
+    assert len(read(win, lambda s: s.exec(select(StatusChange)).all())) == 6
+
+
+def test_assessment_grid_scores_and_undo(win, qtbot):
+    pick(win, "TRD-3")
+    d = win.detail
+    kz = read(win, lambda s: services.find_party(s, "KZ").id)
+    ru = read(win, lambda s: services.find_party(s, "RU").id)
+    combo, reason = d.score_rows[kz]
+    combo.setCurrentIndex(combo.findData(1))
+    reason.setText("joint ventures registered")
+    combo_ru, _ = d.score_rows[ru]
+    combo_ru.setCurrentIndex(combo_ru.findData(0))
+    qtbot.mouseClick(d.scores_button, Qt.MouseButton.LeftButton)
+    scores = read(win, lambda s: latest_scores(s, [d.detail.pledge.id]))
+    assert scores[(d.detail.pledge.id, kz)].score == 1 and scores[(d.detail.pledge.id, ru)].score == 0
+    assert d.score_summary.text().startswith("Average +0.50 → 75 %")
+    win.undo_stack.undo()  # one step for the whole grid
+    scores = read(win, lambda s: latest_scores(s, [d.detail.pledge.id]))
+    assert scores[(d.detail.pledge.id, kz)].score is None and scores[(d.detail.pledge.id, ru)].score is None
+    assert len(read(win, lambda s: s.exec(select(Assessment)).all())) == 4  # nothing deleted
+
+
+def test_attach_selected_passage_as_evidence(win, qtbot):
+    docs = win.documents
+    docs.show_document(3)
+    text = docs.document.text
+    start = text.index("expanding trade volumes")
+    cursor = QTextCursor(docs.reader.document())
+    cursor.setPosition(start - 1)  # a leading space is trimmed
+    cursor.setPosition(start + len("expanding trade volumes"), QTextCursor.MoveMode.KeepAnchor)
+    docs.reader.setTextCursor(cursor)
+    assert docs.attach_button.isEnabled()
+    pledge_id = read(win, lambda s: services.find_pledge(s, "TRD-3").id)
+    assert docs.attach_selection(pledge_id=pledge_id, stance="supports")
+    evidence = read(win, lambda s: s.exec(select(Evidence)).one())
+    assert (evidence.start, evidence.end) == (start, start + len("expanding trade volumes"))
+    assert evidence.quote == "expanding trade volumes" and evidence.date == dt.date(2023, 11, 20)
+    assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").evidence_count == 1
+    assert win.detail.detail.pledge.ref == "TRD-3" and win.detail.evidence_list.count() == 1
+    win.detail.open_evidence(win.detail.evidence_list.item(0))  # opens the document at the excerpt
+    assert win.tabs.currentIndex() == 1 and docs.reader.textCursor().selectedText() == "expanding trade volumes"
+    win.undo_stack.undo()
+    assert read(win, lambda s: s.exec(select(Evidence)).one()).withdrawn_at is not None
+    assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").evidence_count == 0
+
+
+def test_pledge_chooser_narrows_as_you_type(qtbot, session):
+    chooser = PledgeChooser(pledge_rows(session), "Russia will also increase the number of scholarships")
+    qtbot.addWidget(chooser)
+    chooser.search.setText("tuition scholarships")
+    assert chooser.list.currentItem().text().startswith("SNT-4")
+    chooser.search.setText("zzzz")
+    assert chooser.chosen() is None
+    chooser._accept()
+    assert chooser.error.isVisibleTo(chooser) and "Choose the pledge" in chooser.error.text()
+
+
+def test_link_dialog_refuses_javascript(qtbot):
+    dialog = LinkDialog()
+    qtbot.addWidget(dialog)
+    dialog.url.setText("javascript:alert(1)")
+    dialog._accept()
+    assert dialog.values == {} and "not an http, https or file link" in dialog.error.text()
+    dialog.url.setText("https://example.org/a")
+    dialog._accept()
+    assert dialog.values["url"] == "https://example.org/a"
+
+
+def test_notes_survive_closing_and_reopening(open_win, qtbot):
+    window = open_win()
+    pick(window, "ENV-3")
+    window.detail.note_edit.setPlainText("Aral Sea experts met in Nukus")
+    qtbot.waitUntil(lambda: window.detail.note_state.text() == "Saved.", timeout=5000)
+    window.detail.note_edit.setPlainText("Aral Sea experts met in Nukus, May 2021")
+    window.close()  # saves the pending edit
+    notes = window.tracker.read(lambda s: s.exec(select(Note)).all())
+    assert [n.text for n in notes] == ["Aral Sea experts met in Nukus, May 2021"]
+    again = open_win()
+    assert again.detail.detail.pledge.ref == "ENV-3"  # the last selection is remembered
+    assert again.detail.note_edit.toPlainText() == "Aral Sea experts met in Nukus, May 2021"
+    assert next(r for r in again.table_model.rows() if r.ref == "ENV-3").notes_count == 1
+
+
+def test_window_state_is_remembered(open_win):
+    window = open_win()
+    window.main_splitter.setSizes([350, 1100])
+    window.tabs.setCurrentIndex(2)
+    window.close()
+    again = open_win()
+    assert again.tabs.currentIndex() == 2
+    assert abs(again.main_splitter.sizes()[0] - 350) < 20
+
+
+def test_dropping_a_file_imports_it(win, qtbot, tmp_path):
+    path = tmp_path / "news.txt"
+    path.write_text("Uzbekistan and Russia open labour migrant centre\nBy A. Writer March 3, 2021\nText.\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    from casr_tracker.gui.qt import QDropEvent
+
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(event)
+    qtbot.waitUntil(lambda: win.documents.model.rowCount() == 5, timeout=10000)
+    assert win.tabs.currentIndex() == 1
+
+
+def test_dashboard_click_filters_the_table(win):
+    sphere_id = next(r.sphere_id for r in win.table_model.rows() if r.ref == "TRD-1")
+    win.dashboard.filter_requested.emit({"sphere_id": sphere_id, "party": "KZ"})
+    assert refs(win) == ["TRD-1", "TRD-2", "TRD-3", "TRD-4", "TRD-5"]
+    assert win.party_filter.currentData() == "KZ" and win.tabs.currentIndex() == 0
+    win.dashboard.filter_requested.emit({"ref": "SNT-5"})
+    assert win.detail.detail.pledge.ref == "SNT-5"
+
+
+def test_a_mistake_becomes_a_message_not_a_traceback(win):
+    pick(win, "SNT-5")
+    kz = read(win, lambda s: services.find_party(s, "KZ"))
+    from casr_tracker.gui.undo import AssessCommand, push
+
+    assert not push(win.undo_stack, AssessCommand(win.tracker, win.detail.detail.pledge.id, kz.id, "KZ", 1))
+    assert win.last_message == "SNT-5 binds Russia, not Kazakhstan."
+    assert read(win, lambda s: s.exec(select(Assessment)).all()) == []
+
+
+@pytest.mark.parametrize("ref", ["TRD-3", "REV-2"])
+def test_screenshot_option(tmp_path, db_url, ref, qapp):
+    out = tmp_path / "window.png"
+    assert cli.main(["--db", db_url, "gui", "--screenshot", str(out), "--select", ref]) == 0
+    image = QImage(str(out))
+    assert image.width() >= 1280 and image.height() >= 800
+
+
+def test_screenshot_of_an_unknown_ref_is_an_error(tmp_path, db_url, capsys, qapp):
+    assert cli.main(["--db", db_url, "gui", "--screenshot", str(tmp_path / "x.png"), "--select", "XYZ-1"]) == 2
+    assert "There is no pledge 'XYZ-1'" in capsys.readouterr().err
+
+
+def test_seed_documents_are_in_the_library(win):
+    titles = [win.documents.model.index(r, 0).data() for r in range(win.documents.model.rowCount())]
+    assert len(titles) == 4 and SEEDS.exists()
+    assert win.documents.model.index(0, 0).data(ROW_ROLE)["date"] == "2020-10-30"
