@@ -297,6 +297,7 @@ def document_rows(session: Session) -> list[dict]:
 class RecentChange:
     """One recent event anywhere in the tracker, for the dashboard."""
 
+    pledge_id: int
     ref: str
     kind: str
     recorded_at: dt.datetime
@@ -313,7 +314,8 @@ def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
         .order_by(col(StatusChange.id).desc())
         .limit(limit)
     ):
-        out.append(RecentChange(ref, "status", change.recorded_at, change.who, f"{change.old} → {change.new}"))
+        summary = f"{change.old} → {change.new}"
+        out.append(RecentChange(change.pledge_id, ref, "status", change.recorded_at, change.who, summary))
     for assessment, ref, party in session.exec(
         select(Assessment, Pledge.ref, Party.name)
         .join(Pledge, Pledge.id == Assessment.pledge_id)
@@ -321,10 +323,9 @@ def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
         .order_by(col(Assessment.id).desc())
         .limit(limit)
     ):
+        summary = f"{party} {_score_label(assessment.score)}"
         out.append(
-            RecentChange(
-                ref, "assessment", assessment.recorded_at, assessment.who, f"{party} {_score_label(assessment.score)}"
-            )
+            RecentChange(assessment.pledge_id, ref, "assessment", assessment.recorded_at, assessment.who, summary)
         )
     for evidence, ref in session.exec(
         select(Evidence, Pledge.ref)
@@ -332,13 +333,13 @@ def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
         .order_by(col(Evidence.id).desc())
         .limit(limit)
     ):
-        out.append(
-            RecentChange(ref, "evidence", evidence.recorded_at, evidence.who, f"{evidence.stance} evidence added")
-        )
+        summary = f"{evidence.stance} evidence added" + (" (since withdrawn)" if evidence.withdrawn_at else "")
+        out.append(RecentChange(evidence.pledge_id, ref, "evidence", evidence.recorded_at, evidence.who, summary))
     for note, ref in session.exec(
         select(Note, Pledge.ref).join(Pledge, Pledge.id == Note.pledge_id).order_by(col(Note.id).desc()).limit(limit)
     ):
-        out.append(RecentChange(ref, "note", note.edited_at, note.who, note.text))
+        text = note.text + (" (deleted)" if note.deleted_at else "")
+        out.append(RecentChange(note.pledge_id, ref, "note", note.edited_at, note.who, text))
     out.sort(key=lambda c: c.recorded_at, reverse=True)
     return out[:limit]
 

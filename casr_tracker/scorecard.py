@@ -56,10 +56,21 @@ class Scorecard:
 
 
 def latest_scores(session: Session, pledge_ids: list[int] | None = None) -> dict[tuple[int, int], Assessment]:
-    """The latest assessment of every (pledge, party) pair that has one."""
-    newest = select(func.max(Assessment.id)).group_by(Assessment.pledge_id, Assessment.party_id)
+    """The current assessment of every (pledge, party) pair that has one: the latest by its date,
+    then by when it was recorded (as statuses are ordered)."""
+    ranked = select(
+        Assessment.id,
+        func.row_number()
+        .over(
+            partition_by=(Assessment.pledge_id, Assessment.party_id),
+            order_by=(col(Assessment.date).desc(), col(Assessment.id).desc()),
+        )
+        .label("rank"),
+    )
     if pledge_ids is not None:
-        newest = newest.where(col(Assessment.pledge_id).in_(pledge_ids))
+        ranked = ranked.where(col(Assessment.pledge_id).in_(pledge_ids))
+    ranked = ranked.subquery()
+    newest = select(ranked.c.id).where(ranked.c.rank == 1)
     rows = session.exec(select(Assessment).where(col(Assessment.id).in_(newest)))
     return {(a.pledge_id, a.party_id): a for a in rows}
 
@@ -84,10 +95,14 @@ def scorecard(session: Session, statement_id: int) -> Scorecard:
             select(Pledge).where(Pledge.statement_id == statement_id, Pledge.retired == False)  # noqa: E712
         )
     }
+    bound = set(
+        session.exec(select(PledgeParty.pledge_id, PledgeParty.party_id).where(col(PledgeParty.pledge_id).in_(pledges)))
+    )
     assessed: set[int] = set()
-    for (pledge_id, party_id), assessment in latest_scores(session, list(pledges)).items():
-        if assessment.score is None:
+    for key, assessment in latest_scores(session, list(pledges)).items():
+        if assessment.score is None or key not in bound:
             continue
+        pledge_id, party_id = key
         sphere_id = pledges[pledge_id].sphere_id
         card.cells.setdefault((party_id, sphere_id), Cell()).add(assessment.score)
         card.by_party.setdefault(party_id, Cell()).add(assessment.score)

@@ -185,7 +185,7 @@ def _title(text: str) -> QLabel:
 class DashboardView(QWidget):
     """What an analyst looks at first; clicking a bar, a cell or a change asks for a filtered list."""
 
-    filter_requested = Signal(dict)  # keys among sphere_id (int), status (str), party (code), ref (str)
+    filter_requested = Signal(dict)  # keys among sphere_id, status, party (code), pledge_id with ref
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -345,11 +345,11 @@ class DashboardView(QWidget):
             return
         for change in recent:  # newest first, as queries.recent_changes gives them
             item = QListWidgetItem(change_line(change))
-            item.setData(Role.UserRole, change.ref)
+            item.setData(Role.UserRole, (change.pledge_id, change.ref))
             item.setToolTip(_tip(f"{change.ref} ({change.kind}): {change.summary}"))
             self.recent_list.addItem(item)
 
     def _change_clicked(self, item: QListWidgetItem) -> None:
-        ref = item.data(Role.UserRole)
-        if ref:
-            self.filter_requested.emit({"ref": ref})
+        key = item.data(Role.UserRole)
+        if key:
+            self.filter_requested.emit({"pledge_id": key[0], "ref": key[1]})

@@ -441,9 +441,12 @@ class MainWindow(QMainWindow):
 
     def apply_dashboard_filter(self, request: dict) -> None:
         """A click on the dashboard: filter the pledge table to what was clicked."""
-        if "ref" in request:
+        if "pledge_id" in request or "ref" in request:
             self.tabs.setCurrentIndex(0)
-            self.select_ref(request["ref"])
+            if "pledge_id" in request:
+                self.select_pledge(request["pledge_id"])
+            else:
+                self.select_ref(request["ref"])
             return
         self.clear_filters()
         for combo, key in ((self.status_filter, "status"), (self.party_filter, "party")):

@@ -206,7 +206,9 @@ def test_recent_changes_newest_first_and_click_asks_for_the_pledge(qtbot, dashbo
     assert lines[1].endswith("  TRD-3    status      not_assessed → fulfilled  (ana)")
     with qtbot.waitSignal(dashboard.filter_requested) as blocker:
         dashboard.recent_list.itemClicked.emit(dashboard.recent_list.item(1))
-    assert blocker.args == [{"ref": "TRD-3"}]
+    with db.session_scope(engine) as s:
+        pledge_id = services.find_pledge(s, "TRD-3").id
+    assert blocker.args == [{"pledge_id": pledge_id, "ref": "TRD-3"}]
 
 
 def test_user_text_is_not_rendered_as_markup(dashboard, engine):

@@ -73,7 +73,6 @@ def test_sphere_navigation_and_quick_filters(win, qtbot):
     assert refs(win) == []
 
 
-
 def test_search_covers_text_notes_and_evidence(win, qtbot):
     with db.session_scope(win.tracker.engine) as s:
         services.add_note(session=s, pledge=services.find_pledge(s, "CLT-5"), text="Festival in Kazan")
@@ -237,12 +236,16 @@ def test_window_state_is_remembered(open_win):
 
 def test_dropping_a_file_imports_it(win, qtbot, tmp_path):
     path = tmp_path / "news.txt"
-    path.write_text("Uzbekistan and Russia open labour migrant centre\nBy A. Writer March 3, 2021\nText.\n", encoding="utf-8")
+    path.write_text(
+        "Uzbekistan and Russia open labour migrant centre\nBy A. Writer March 3, 2021\nText.\n", encoding="utf-8"
+    )
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     from casr_tracker.gui.qt import QDropEvent
 
-    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     win.dropEvent(event)
     qtbot.waitUntil(lambda: win.documents.model.rowCount() == 5, timeout=10000)
     assert win.tabs.currentIndex() == 1
