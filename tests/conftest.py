@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ DATA = Path(__file__).resolve().parent / "data"
 STATEMENT = SEEDS / "statement-2020-10-15-central-asia-russia.txt"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt settings written by code under test (e.g. the window's default QSettings) go to a throw-away folder.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="casr-tracker-config-")
 
 
 @pytest.fixture(autouse=True)

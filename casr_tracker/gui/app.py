@@ -57,8 +57,8 @@ def open_window(
         tracker.engine = engine
         window.load_all()
         ref = select or window.settings.value("last_ref")
-        if ref:
-            window.select_ref(str(ref))
+        if not (ref and window.select_ref(str(ref))) and window.table_model.rows():
+            window.select_pledge(window.table_model.rows()[0].id)
 
     def failed(error) -> None:
         window.open_error = str(error) if isinstance(error, CasrError) else f"The tracker could not be opened: {error}"
@@ -94,6 +94,7 @@ def run(args) -> int:
     app = application()
     window = open_window(args.db, seed=not args.empty, user=args.user, select=getattr(args, "select", None))
     if getattr(args, "screenshot", None):
+        window.persist = False
         window.resize(1600, 1000)
         window.show()
         wait_until_loaded(window)

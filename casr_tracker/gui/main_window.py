@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.statement_id: int | None = None
         self.sphere_id: int | None = None
         self.is_loaded = False
+        self.persist = True  # False for --screenshot: a picture must not change the user's window state
         self.setWindowTitle("CASR Tracker")
         if icon is not None:
             self.setWindowIcon(icon)
@@ -387,7 +388,7 @@ class MainWindow(QMainWindow):
     def _row_changed(self, current, _previous) -> None:
         row = self.proxy.mapToSource(current).data(ROW_ROLE) if current.isValid() else None
         self.detail.show_pledge(row.id if row else None)
-        if row:
+        if row and self.persist:
             self.settings.setValue("last_ref", row.ref)
 
     def selected_ids(self) -> list[int]:
@@ -555,6 +556,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(s.value("tab", 0)))
 
     def save_state(self) -> None:
+        if not self.persist:
+            return
         s = self.settings
         s.setValue("geometry", self.saveGeometry())
         for key, splitter in self._splitters().items():
