@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import __version__, db, queries, services, transfer
+from . import __version__, db, matching, queries, services, transfer
 from .errors import CasrError, InputError
 from .importer import pipeline
 from .importer.documents import read_text
@@ -236,6 +236,24 @@ def cmd_evidence_list(args) -> int:
     return 0
 
 
+def cmd_suggest(args) -> int:
+    if args.top < 1:
+        raise InputError("--top must be 1 or more.")
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        document = services.find_document(session, args.document)
+        proposals = matching.suggest(session, document, top=args.top)
+        if args.json:
+            _print_json([p.to_json() for p in proposals])
+            return 0
+        print(f"Document {document.id}: {document.title} — {len(proposals)} passages with suggestions")
+        for p in proposals:
+            print(f"\n[{p.passage.start}:{p.passage.end}] {textwrap.shorten(p.passage.text, 110)}")
+            for c in p.candidates:
+                print(f"    {c.ref:<7} {c.strength:<7} {c.score:6.2f}")
+    return 0
+
+
 def cmd_export(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine) as session:
@@ -354,6 +372,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", metavar="D")
     p = command("list", cmd_evidence_list, "List a pledge's evidence.", ev_sub)
     p.add_argument("ref", metavar="REF")
+    p.add_argument("--json", action="store_true")
+
+    p = command("suggest", cmd_suggest, "Suggest which pledges each passage of a document speaks to.")
+    p.add_argument("document", metavar="DOCUMENT_ID_OR_PATH")
+    p.add_argument("--top", type=int, default=3, metavar="K", help="candidates per passage (default 3)")
     p.add_argument("--json", action="store_true")
 
     p = command("export", cmd_export, "Export the whole tracker.")

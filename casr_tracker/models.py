@@ -199,6 +199,21 @@ class Note(SQLModel, table=True):
     deleted_at: dt.datetime | None = None
 
 
+class SuggestionDecision(SQLModel, table=True):
+    """An analyst's answer to a suggested (passage, pledge) pair, so it is not asked again."""
+
+    __tablename__ = "suggestion_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    pledge_id: int = Field(foreign_key="pledge.id", index=True, ondelete="CASCADE")
+    start: int
+    end: int
+    decision: str = Field(max_length=16)  # accepted | rejected
+    evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
+    recorded_at: dt.datetime = Field(default_factory=utcnow)
+    who: str = ""
+
+
 class TrackerMeta(SQLModel, table=True):
     """Key/value facts about the tracker itself; `data_revision` counts every committed change."""
 
@@ -219,5 +234,6 @@ TABLES = (
     Document,
     Evidence,
     Note,
+    SuggestionDecision,
     TrackerMeta,
 )

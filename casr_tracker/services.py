@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from .errors import BadDate, BadScore, BadUrl, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus
-from .importer.documents import DocumentMeta, detect_metadata, read_text, sha256_text
+from .importer.documents import detect_metadata, load_document, sha256_text
 from .models import (
     Assessment,
     Document,
@@ -29,6 +29,7 @@ from .models import (
     Statement,
     Status,
     StatusChange,
+    SuggestionDecision,
     TrackerMeta,
     utcnow,
 )
@@ -150,7 +151,7 @@ def find_document(session: Session, key: str | int) -> Document:
         if document is None:
             raise NotFound(f"There is no document {text}; 'casr-tracker documents' lists them.")
         return document
-    sha = sha256_text(read_text(text))
+    sha = sha256_text(load_document(text).text)
     document = session.exec(select(Document).where(Document.sha256 == sha)).first()
     if document is None:
         raise NotFound(f"{text} has not been imported; import it first with 'casr-tracker import-document {text}'.")
@@ -405,15 +406,17 @@ def import_document(
     if text is None:
         if path is None:
             raise InputError("Give a file or a text to import.")
-        text = read_text(path)
+        loaded = load_document(path)
+        text, found, url = loaded.text, loaded.meta, url or loaded.url
         source_name = source_name or Path(path).name
+    else:
+        found = detect_metadata(text)
     sha = sha256_text(text)
     existing = session.exec(select(Document).where(Document.sha256 == sha)).first()
     if existing is not None:
         return existing, False
     if url:
         url = check_url(url)
-    found: DocumentMeta = detect_metadata(text)
     document = Document(
         title=title or found.title or (Path(source_name).stem if source_name else "Untitled document"),
         date=date or found.date,
@@ -427,6 +430,72 @@ def import_document(
     bump_revision(session)
     session.flush()
     return document, True
+
+
+def _decide(
+    session: Session,
+    document: Document,
+    pledge: Pledge,
+    start: int,
+    end: int,
+    decision: str,
+    who: str,
+    evidence_id: int | None = None,
+) -> SuggestionDecision:
+    if not (0 <= start < end <= len(document.text)):
+        raise InputError(f"The passage {start}:{end} lies outside document {document.id}.")
+    row = SuggestionDecision(
+        document_id=document.id,
+        pledge_id=pledge.id,
+        start=start,
+        end=end,
+        decision=decision,
+        evidence_id=evidence_id,
+        who=who,
+    )
+    session.add(row)
+    bump_revision(session)
+    session.flush()
+    return row
+
+
+def accept_suggestion(
+    *,
+    session: Session,
+    document: Document,
+    pledge: Pledge,
+    start: int,
+    end: int,
+    stance: Stance | str = Stance.supports,
+    who: str = "",
+) -> Evidence:
+    """Accept a suggested passage: it becomes evidence (with its offsets and the document's date)."""
+    evidence = attach_evidence(
+        session=session,
+        pledge=pledge,
+        document=document,
+        start=start,
+        end=end,
+        stance=stance,
+        date=document.date,
+        who=who,
+    )
+    _decide(session, document, pledge, start, end, "accepted", who, evidence.id)
+    return evidence
+
+
+def reject_suggestion(
+    *, session: Session, document: Document, pledge: Pledge, start: int, end: int, who: str = ""
+) -> SuggestionDecision:
+    """Reject a suggested (passage, pledge) pair: it is not suggested again."""
+    return _decide(session, document, pledge, start, end, "rejected", who)
+
+
+def reopen_suggestion(
+    *, session: Session, document: Document, pledge: Pledge, start: int, end: int, who: str = ""
+) -> SuggestionDecision:
+    """Take back an accept or reject (the undo of either): the pair may be suggested again."""
+    return _decide(session, document, pledge, start, end, "reopened", who)
 
 
 def statements(session: Session) -> list[Statement]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,8 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
-def read_text(path: str | Path) -> str:
-    """The text of a file, with one clear error for a missing, unreadable, huge, empty or binary one."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, with one clear error for a missing, unreadable or huge file."""
     path = Path(path)
     if not path.exists():
         raise BadFile(f"{path} does not exist.")
@@ -53,12 +54,16 @@ def read_text(path: str | Path) -> str:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise BadFile(f"{path} is {size / 1e6:.0f} MB; files over 50 MB are not imported.")
-        data = path.read_bytes()
+        return path.read_bytes()
     except PermissionError:
         raise BadFile(f"{path} cannot be read (permission denied).") from None
     except OSError as exc:
         raise BadFile(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    return decode(data, str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a text file, with one clear error for a missing, unreadable, huge, empty or binary one."""
+    return decode(read_bytes(path), str(path))
 
 
 @dataclass
@@ -144,3 +149,107 @@ def find_title(text: str) -> str:
 def detect_metadata(text: str) -> DocumentMeta:
     """Title, byline date and author as far as the text tells them; nothing is guessed."""
     return DocumentMeta(find_title(text), find_byline_date(text), find_author(text))
+
+
+# --- other formats: HTML, PDF, Markdown ----------------------------------------------------------
+
+
+@dataclass
+class LoadedDocument:
+    """A document's plain text and what its format said about it (empty when it said nothing)."""
+
+    text: str
+    meta: DocumentMeta
+    url: str = ""
+
+
+def _clean_lines(text: str) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def html_to_document(html: str) -> LoadedDocument:
+    """The main text of a web page (navigation, headers, footers, scripts and forms left out) and its
+    metadata from <title>, Open Graph and article meta tags."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+
+    def meta(*names: str) -> str:
+        for name in names:
+            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+            if tag and tag.get("content"):
+                return str(tag["content"]).strip()
+        return ""
+
+    title = meta("og:title", "twitter:title") or (soup.title.get_text(strip=True) if soup.title else "")
+    author = meta("author", "article:author")
+    url = meta("og:url")
+    published = meta("article:published_time", "date", "dc.date", "pubdate")
+    time_tag = soup.find("time", attrs={"datetime": True})
+    if not published and time_tag:
+        published = str(time_tag["datetime"])
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg"]):
+        tag.decompose()
+    main = soup.find("article") or soup.find("main") or soup.body or soup
+    heading = main.find("h1")
+    if heading and not title:
+        title = heading.get_text(" ", strip=True)
+    text = _clean_lines(main.get_text("\n"))
+    date = None
+    if published:
+        try:
+            date = dateparser.parse(published).date()
+        except (ValueError, OverflowError):
+            date = None
+    found = detect_metadata(text)
+    return LoadedDocument(text, DocumentMeta(title or found.title, date or found.date, author or found.author), url)
+
+
+def pdf_to_document(data: bytes, name: str) -> LoadedDocument:
+    """The text of a PDF, page after page, and its title and author from the document information."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise BadFile(f"{name} is an encrypted PDF; remove the password and import it again.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except BadFile:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise BadFile(f"{name} is not a readable PDF ({exc}).") from None
+    text = _clean_lines("\n\n".join(pages))
+    if not text.strip():
+        raise BadFile(f"{name} has no text layer (a scanned PDF?); nothing to import.")
+    found = detect_metadata(text)
+    title = str(info.title).strip() if info and info.title else ""
+    author = str(info.author).strip() if info and info.author else ""
+    return LoadedDocument(text, DocumentMeta(title or found.title, found.date, author or found.author))
+
+
+def markdown_to_document(text: str) -> LoadedDocument:
+    """Markdown is kept as it is; a first '# ' heading is its title."""
+    found = detect_metadata(text)
+    heading = re.search(r"^#\s+(.+)$", text, re.M)
+    return LoadedDocument(
+        text, DocumentMeta(heading.group(1).strip() if heading else found.title, found.date, found.author)
+    )
+
+
+def load_document(path: str | Path) -> LoadedDocument:
+    """Any supported file (.txt, .md, .html, .pdf; sniffed when the name says nothing) as a document."""
+    path = Path(path)
+    data = read_bytes(path)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf" or data[:5] == b"%PDF-":
+        return pdf_to_document(data, str(path))
+    text = decode(data, str(path))
+    head = text[:2000].lower()
+    if suffix in (".html", ".htm", ".xhtml") or "<html" in head or "<!doctype html" in head:
+        return html_to_document(text)
+    if suffix in (".md", ".markdown"):
+        return markdown_to_document(text)
+    return LoadedDocument(text, detect_metadata(text))

@@ -70,6 +70,22 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
+def blocks(text: str) -> list[Span]:
+    """Paragraphs of a later document: lines, except that a line wrapped in the middle of a sentence
+    (the next line starts in lower case, or this one ends with a comma or hyphen) continues."""
+    out: list[Span] = []
+    for line in paragraphs(text):
+        if out:
+            last = out[-1]
+            gap = text[last.end : line.start]
+            wrapped = line.text[0].islower() or last.text.endswith((",", "-", "–", ";"))
+            if "\n\n" not in gap and wrapped and last.text[-1] not in ".!?:":
+                out[-1] = Span(last.start, line.end, text[last.start : line.end])
+                continue
+        out.append(line)
+    return out
+
+
 _ABBREVIATIONS = ("etc", "e.g", "i.e", "Mr", "Mrs", "Ms", "Dr", "No", "St", "vs", "U.S", "U.N", "art")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 

@@ -221,3 +221,37 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path, monkeypatch, c
     assert cli.main(["--empty", "documents", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.split("\n]\n")[-1] or "[]") == []
     assert (tmp_path / "env.sqlite3").exists()
+
+
+def test_suggest_json_and_path_resolution(run):
+    by_id = run("suggest", "1", "--json")
+    assert by_id.code == 0
+    proposals = by_id.json()
+    assert proposals and [p["start"] for p in proposals] == sorted(p["start"] for p in proposals)
+    scholarships = next(p for p in proposals if "scholarships" in p["text"])
+    assert scholarships["candidates"][0]["ref"] == "SNT-4"
+    assert all(len(p["candidates"]) <= 2 for p in run("suggest", "1", "--top", "2", "--json").json())
+    path = str(SEEDS / "doc-2020-10-30-wolkov-fms-release-statement.txt")
+    assert run("suggest", path, "--json").json() == proposals
+    text = run("suggest", "3")
+    assert text.code == 0 and "passages with suggestions" in text.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["suggest", "42"], "There is no document 42"),
+        (["suggest", "1", "--top", "0"], "--top must be 1 or more"),
+        (["suggest", "/no/such.txt"], "does not exist"),
+    ],
+)
+def test_suggest_mistakes(run, args, message):
+    result = run(*args)
+    assert result.code == 2 and message in result.err
+
+
+def test_suggest_for_a_file_not_imported_yet(run, tmp_path):
+    path = tmp_path / "new.txt"
+    path.write_text("Some news about scholarships for students.\n", encoding="utf-8")
+    result = run("suggest", str(path))
+    assert result.code == 2 and "has not been imported" in result.err

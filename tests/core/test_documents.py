@@ -81,3 +81,55 @@ def test_same_document_is_not_stored_twice(engine):
             session=s, path=SEEDS / "doc-2020-10-30-wolkov-fms-release-statement.txt"
         )
         assert not created and again.id == 1
+
+
+HTML = """<!doctype html><html><head><title>Site | Migrants</title>
+<meta property="og:title" content="Russia opens training centres for Central Asian migrants">
+<meta property="article:published_time" content="2021-04-02T10:00:00+03:00">
+<meta name="author" content="Anna Petrova"></head>
+<body><nav>Home News Sport Login</nav><header>Breaking: site menu</header>
+<article><h1>Russia opens training centres</h1><p>Vocational training for labour migrants from Uzbekistan began in Moscow.</p>
+<p>The programme is part of the migration agreements.</p><script>alert(1)</script></article>
+<aside>Most read: celebrity news</aside><footer>© Newsroom 2021</footer></body></html>"""
+
+
+def test_html_main_text_and_metadata(tmp_path):
+    from casr_tracker.importer.documents import load_document
+
+    path = tmp_path / "page.html"
+    path.write_text(HTML, encoding="utf-8")
+    loaded = load_document(path)
+    assert "Vocational training for labour migrants" in loaded.text
+    for noise in ("Home News Sport", "site menu", "celebrity", "Newsroom 2021", "alert(1)"):
+        assert noise not in loaded.text
+    assert loaded.meta.title == "Russia opens training centres for Central Asian migrants"
+    assert loaded.meta.date == dt.date(2021, 4, 2) and loaded.meta.author == "Anna Petrova"
+
+
+def test_pdf_text_is_imported(tmp_path, engine, qapp):
+    from casr_tracker.gui.qt import QPageSize, QPdfWriter, QTextDocument
+
+    path = tmp_path / "report.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setTitle("Scholarships report 2021")
+    document = QTextDocument()
+    document.setPlainText(
+        "Scholarships report\nBy Ivan Petrov March 3, 2021\nRussia increased the number of scholarships for students from Kyrgyzstan."
+    )
+    document.print_(writer)
+    del writer
+    with db.session_scope(engine) as s:
+        stored, created = services.import_document(session=s, path=path)
+        assert created and "scholarships for students from Kyrgyzstan" in stored.text
+        assert stored.title == "Scholarships report 2021" and stored.date == dt.date(2021, 3, 3)
+        assert services.find_document(s, str(path)).id == stored.id
+
+
+def test_a_file_that_only_pretends_to_be_a_pdf(tmp_path):
+    from casr_tracker.importer.documents import load_document
+
+    path = tmp_path / "fake.pdf"
+    path.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    with pytest.raises(BadFile, match="not a readable PDF|no text layer"):
+        load_document(path)
