@@ -242,7 +242,7 @@ def cmd_suggest(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine) as session:
         document = services.find_document(session, args.document)
-        proposals = matching.suggest(session, document, top=args.top)
+        proposals = matching.suggest(session, document, top=args.top, min_strength=args.min_strength)
         if args.json:
             _print_json([p.to_json() for p in proposals])
             return 0
@@ -377,6 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("suggest", cmd_suggest, "Suggest which pledges each passage of a document speaks to.")
     p.add_argument("document", metavar="DOCUMENT_ID_OR_PATH")
     p.add_argument("--top", type=int, default=3, metavar="K", help="candidates per passage (default 3)")
+    p.add_argument(
+        "--min-strength", choices=["low", "medium", "strong"], default="low", help="leave out weaker matches"
+    )
     p.add_argument("--json", action="store_true")
 
     p = command("export", cmd_export, "Export the whole tracker.")

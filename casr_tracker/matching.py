@@ -8,6 +8,7 @@ worth a look). Accepting or rejecting a suggestion is in services.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -70,8 +71,9 @@ VOCABULARY: tuple[tuple[str, str], ...] = (
 _VOCABULARY = tuple((re.compile(rx, re.I), canonical) for rx, canonical in VOCABULARY)
 _STEMMER = Stemmer.Stemmer("english")
 
-#: strengths, from the best candidate's BM25 score and its lead over the next one
-STRONG, MEDIUM, LOW = 8.0, 4.5, 2.4
+#: strengths from the BM25 score divided by the square root of the passage's distinct query words
+#: (a long passage collects points from many weak word matches); calibrated on tests/data
+STRONG, MEDIUM, LOW = 2.0, 1.35, 0.5
 #: a candidate must score at least this share of the passage's best to be listed
 RELATIVE_FLOOR = 0.35
 #: passages after the end of the article (appended stories, headline sidebars) count this much
@@ -172,13 +174,14 @@ class Proposal:
         }
 
 
-def strength_of(score: float, lead: float) -> str:
-    """none / low / medium / strong from a BM25 score and its ratio to the runner-up's."""
-    if score >= STRONG and lead >= 1.2:
+def strength_of(score: float, words: int) -> str:
+    """none / low / medium / strong from a BM25 score and the number of distinct words of the query."""
+    density = score / math.sqrt(max(words, 1))
+    if density >= STRONG:
         return "strong"
-    if score >= MEDIUM or (score >= 3.5 and lead >= 1.5):
+    if density >= MEDIUM:
         return "medium"
-    if score >= LOW:
+    if density >= LOW:
         return "low"
     return "none"
 
@@ -197,30 +200,29 @@ class PledgeIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def scores(self, text: str) -> np.ndarray:
-        """The BM25 score of every pledge for `text` (words the pledges never use are ignored)."""
-        if not self.ids:
-            return np.zeros(0)
-        words = [w for w in tokenize([text], ids=False)[0] if w in self.retriever.vocab_dict]
-        if not words:
-            return np.zeros(len(self.ids))
-        return self.retriever.get_scores(words)
+    def scores(self, text: str) -> tuple[np.ndarray, int]:
+        """The BM25 score of every pledge for `text`, and how many distinct words the text was made of
+        (words no pledge uses are ignored in the scores but count as words)."""
+        words = tokenize([text], ids=False)[0]
+        known = [w for w in words if w in self.retriever.vocab_dict]
+        if not self.ids or not known:
+            return np.zeros(len(self.ids)), len(set(words))
+        return self.retriever.get_scores(known), len(set(words))
 
     def rank(self, text: str, top: int = 3, weight: float = 1.0) -> list[Candidate]:
         """The `top` pledges for a text, best first; weaker than RELATIVE_FLOOR of the best are left out."""
-        scores = self.scores(text) * weight
+        scores, words = self.scores(text)
+        scores = scores * weight
         if not len(scores) or scores.max() <= 0:
             return []
-        order = np.argsort(-scores)[: max(top, 2)]
+        order = np.argsort(-scores)[:top]
         best = float(scores[order[0]])
         out = []
-        for rank, i in enumerate(order[:top]):
+        for i in order:
             score = float(scores[i])
             if score <= 0 or score < RELATIVE_FLOOR * best:
                 break
-            following = float(scores[order[rank + 1]]) if rank + 1 < len(order) else 0.0
-            lead = score / following if following > 0 else 10.0
-            out.append(Candidate(self.ids[i], self.refs[i], score, strength_of(score, lead)))
+            out.append(Candidate(self.ids[i], self.refs[i], score, strength_of(score, words)))
         return out
 
 
@@ -259,9 +261,20 @@ def _overlaps(passage: Passage, pledge_id: int, done: set[tuple[int, int, int]])
     return any(pid == pledge_id and s < passage.end and passage.start < e for s, e, pid in done)
 
 
-def suggest(session: Session, document: Document, *, top: int = 3, index: PledgeIndex | None = None) -> list[Proposal]:
-    """Proposals for every passage with at least one candidate worth a look (strength above none),
-    in document order; pairs already decided are left out."""
+STRENGTHS = ("none", "low", "medium", "strong")
+
+
+def suggest(
+    session: Session,
+    document: Document,
+    *,
+    top: int = 3,
+    index: PledgeIndex | None = None,
+    min_strength: str = "low",
+) -> list[Proposal]:
+    """Proposals for every passage with at least one candidate of `min_strength` or more, in
+    document order; pairs already decided are left out."""
+    floor = STRENGTHS.index(min_strength)
     index = index or build_index(session)
     done = decided_pairs(session, document.id)
     out = []
@@ -270,7 +283,7 @@ def suggest(session: Session, document: Document, *, top: int = 3, index: Pledge
         candidates = [
             c
             for c in index.rank(passage.text, top=top, weight=weight)
-            if c.strength != "none" and not _overlaps(passage, c.pledge_id, done)
+            if STRENGTHS.index(c.strength) >= max(floor, 1) and not _overlaps(passage, c.pledge_id, done)
         ]
         if passage.in_tail:
             candidates = [Candidate(c.pledge_id, c.ref, c.score, "low") for c in candidates]

@@ -432,7 +432,7 @@ def import_document(
     return document, True
 
 
-def _decide(
+def record_decision(
     session: Session,
     document: Document,
     pledge: Pledge,
@@ -442,6 +442,9 @@ def _decide(
     who: str,
     evidence_id: int | None = None,
 ) -> SuggestionDecision:
+    """Append an answer (accepted / rejected / reopened) to a suggested (passage, pledge) pair."""
+    if decision not in ("accepted", "rejected", "reopened"):
+        raise InputError(f"{decision!r} is not a decision; use accepted, rejected or reopened.")
     if not (0 <= start < end <= len(document.text)):
         raise InputError(f"The passage {start}:{end} lies outside document {document.id}.")
     row = SuggestionDecision(
@@ -480,7 +483,7 @@ def accept_suggestion(
         date=document.date,
         who=who,
     )
-    _decide(session, document, pledge, start, end, "accepted", who, evidence.id)
+    record_decision(session, document, pledge, start, end, "accepted", who, evidence.id)
     return evidence
 
 
@@ -488,14 +491,14 @@ def reject_suggestion(
     *, session: Session, document: Document, pledge: Pledge, start: int, end: int, who: str = ""
 ) -> SuggestionDecision:
     """Reject a suggested (passage, pledge) pair: it is not suggested again."""
-    return _decide(session, document, pledge, start, end, "rejected", who)
+    return record_decision(session, document, pledge, start, end, "rejected", who)
 
 
 def reopen_suggestion(
     *, session: Session, document: Document, pledge: Pledge, start: int, end: int, who: str = ""
 ) -> SuggestionDecision:
     """Take back an accept or reject (the undo of either): the pair may be suggested again."""
-    return _decide(session, document, pledge, start, end, "reopened", who)
+    return record_decision(session, document, pledge, start, end, "reopened", who)
 
 
 def statements(session: Session) -> list[Statement]:

@@ -354,8 +354,7 @@ class MainWindow(QMainWindow):
     def on_changed(self, changes: Changes) -> None:
         if not self.is_loaded:
             return
-        if "document" in changes.kinds:
-            self.documents.refresh(changes)
+        self.documents.on_changed(changes)
         self._fill_tree(self.tracker.read(statements))
         self.reload_pledges()
         self.detail.refresh(changes)

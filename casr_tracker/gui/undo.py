@@ -6,7 +6,7 @@ import datetime as dt
 
 from .. import services
 from ..errors import CasrError
-from ..models import Evidence, Note, Party, Pledge
+from ..models import Document, Evidence, Note, Party, Pledge
 from ..scorecard import latest_scores
 from .ops import Changes, Tracker
 from .qt import QUndoCommand
@@ -208,3 +208,60 @@ def push(stack, command: TrackerCommand) -> bool:
         return False
     stack.push(command)
     return True
+
+
+class SuggestionCommand(TrackerCommand):
+    """Accept (evidence + decision) or reject a suggested pair; undo reopens it (and withdraws the
+    evidence), redo decides again. Every step is a new row."""
+
+    def __init__(
+        self,
+        tracker: Tracker,
+        document_id: int,
+        pledge_id: int,
+        ref: str,
+        start: int,
+        end: int,
+        accept: bool,
+        stance: str = "supports",
+    ):
+        super().__init__(tracker, f"{'Accept' if accept else 'Reject'} suggestion {ref}")
+        self.document_id, self.pledge_id, self.start, self.end = document_id, pledge_id, start, end
+        self.accept, self.stance = accept, stance
+        self.evidence_id: int | None = None
+
+    def _write(self, action) -> None:
+        def write(session):
+            document = session.get(Document, self.document_id)
+            pledge = session.get(Pledge, self.pledge_id)
+            action(session, document, pledge)
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"evidence", "suggestion"}))
+
+    def apply(self) -> None:
+        def do(session, document, pledge):
+            span = {"start": self.start, "end": self.end, "who": self.tracker.user}
+            if not self.accept:
+                services.reject_suggestion(session=session, document=document, pledge=pledge, **span)
+            elif self.evidence_id is None:
+                evidence = services.accept_suggestion(
+                    session=session, document=document, pledge=pledge, stance=self.stance, **span
+                )
+                self.evidence_id = evidence.id
+            else:
+                services.restore_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+                services.record_decision(
+                    session, document, pledge, self.start, self.end, "accepted", self.tracker.user, self.evidence_id
+                )
+
+        self._write(do)
+
+    def revert(self) -> None:
+        def undo(session, document, pledge):
+            if self.evidence_id is not None:
+                services.withdraw_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+            services.reopen_suggestion(
+                session=session, document=document, pledge=pledge, start=self.start, end=self.end, who=self.tracker.user
+            )
+
+        self._write(undo)

@@ -255,3 +255,10 @@ def test_suggest_for_a_file_not_imported_yet(run, tmp_path):
     path.write_text("Some news about scholarships for students.\n", encoding="utf-8")
     result = run("suggest", str(path))
     assert result.code == 2 and "has not been imported" in result.err
+
+
+def test_suggest_min_strength(run):
+    every = run("suggest", "2", "--json").json()
+    sure = run("suggest", "2", "--min-strength", "medium", "--json").json()
+    assert 0 < len(sure) < len(every)
+    assert all(any(c["strength"] in ("medium", "strong") for c in p["candidates"]) for p in sure)

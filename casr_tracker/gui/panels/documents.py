@@ -35,7 +35,12 @@ from ..qt import (
 )
 from ..undo import EvidenceCommand, push
 from .detail import plain_label
+from .suggestions import SuggestionsPanel
 from .text import python_index, utf16_span
+
+PASSAGE_COLOR = QColor(30, 136, 229, 40)
+CURRENT_COLOR = QColor(30, 136, 229, 110)
+EXCERPT_COLOR = QColor(249, 168, 37, 120)
 
 FILE_FILTER = "Documents (*.txt *.md *.text);;All files (*)"
 
@@ -120,9 +125,17 @@ class DocumentsPanel(QWidget):
         right_layout.addWidget(self.meta)
         right_layout.addWidget(self.reader, 1)
         right_layout.addLayout(row)
+        self.suggestions = SuggestionsPanel(tracker, undo_stack)
+        self.suggestions.passages_changed.connect(self._passages_changed)
+        self.suggestions.passage_focused.connect(self._passage_focused)
+        self.suggestions.evidence_attached.connect(self.evidence_attached)
+        self._passages: list[tuple[int, int]] = []
+        self._current: tuple[int, int] | None = None
+        self._excerpt: tuple[int, int] | None = None
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([380, 800])
+        splitter.addWidget(self.suggestions)
+        splitter.setSizes([340, 640, 460])
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -166,18 +179,60 @@ class DocumentsPanel(QWidget):
             " · ".join(x for x in [str(d.date) if d.date else "no date", d.author, d.url, d.source_name] if x)
         )
         self.reader.setPlainText(d.text)
-        self.reader.setExtraSelections([])
-        if start is not None and end is not None:
-            a, b = utf16_span(d.text, start, end)
-            cursor = QTextCursor(self.reader.document())
-            cursor.setPosition(a)
-            cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        self._passages, self._current = [], None
+        self._excerpt = (start, end) if start is not None and end is not None else None
+        self._apply_marks()
+        if self._excerpt:
+            self._scroll_to(*self._excerpt, select=True)
+        self.suggestions.load(d.id)
+
+    def on_changed(self, changes: Changes) -> None:
+        """Refresh the library on new documents, the suggestions on decisions and evidence."""
+        if "document" in changes.kinds:
+            self.refresh(changes)
+        if self.document is not None and changes.kinds & {"evidence", "suggestion"}:
+            self.suggestions.refresh()
+
+    def _passages_changed(self, spans: list) -> None:
+        self._passages = list(spans)
+        self._apply_marks()
+
+    def _passage_focused(self, start: int, end: int) -> None:
+        self._current = (start, end)
+        self._apply_marks()
+        self._scroll_to(start, end, select=False)
+
+    def _cursor(self, start: int, end: int) -> QTextCursor:
+        a, b = utf16_span(self.document.text, start, end)
+        cursor = QTextCursor(self.reader.document())
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def _apply_marks(self) -> None:
+        """Suggested passages lightly, the one under review strongly, an opened excerpt in amber."""
+        if self.document is None:
+            return
+        marks = []
+        for span, color in (
+            *((span, PASSAGE_COLOR) for span in self._passages),
+            (self._current, CURRENT_COLOR),
+            (self._excerpt, EXCERPT_COLOR),
+        ):
+            if span is None:
+                continue
             mark = QTextEdit.ExtraSelection()
-            mark.cursor = cursor
-            mark.format.setBackground(QColor(249, 168, 37, 110))
-            self.reader.setExtraSelections([mark])
-            self.reader.setTextCursor(cursor)
-            self.reader.centerCursor()
+            mark.cursor = self._cursor(*span)
+            mark.format.setBackground(color)
+            marks.append(mark)
+        self.reader.setExtraSelections(marks)
+
+    def _scroll_to(self, start: int, end: int, *, select: bool) -> None:
+        cursor = self._cursor(start, end)
+        if not select:
+            cursor.setPosition(cursor.selectionStart())
+        self.reader.setTextCursor(cursor)
+        self.reader.centerCursor()
 
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()), FILE_FILTER)
