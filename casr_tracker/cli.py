@@ -254,6 +254,27 @@ def cmd_suggest(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .reports import build_report
+    from .reports.output import format_for, write_report
+
+    fmt = format_for(args.output, args.format)
+    as_of = services.parse_date(args.as_of)
+    since = services.parse_date(args.since)
+    engine = _engine(args)
+    with db.session_scope(engine) as session:
+        report = build_report(session, as_of=as_of, since=since, statement_id=args.statement)
+    pdf_writer = None
+    if fmt == "pdf":
+        from .gui.printing import write_pdf  # PDF is laid out by Qt
+
+        pdf_writer = write_pdf
+    write_report(report, args.output, fmt, pdf_writer)
+    pledges = sum(len(st.pledges) for st in report.statements)
+    print(f"Wrote {args.output} ({fmt}, {pledges} pledges, as of {report.as_of})")
+    return 0
+
+
 def cmd_export(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine) as session:
@@ -381,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-strength", choices=["low", "medium", "strong"], default="low", help="leave out weaker matches"
     )
     p.add_argument("--json", action="store_true")
+
+    p = command("report", cmd_report, "Write a progress report (PDF, HTML, Markdown or CSV) as of a date.")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--format", choices=["pdf", "html", "md", "csv"], help="default: from the file's extension")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="statuses and scores as they stood that day (default today)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="also list the status changes after this date")
+    p.add_argument("--statement", type=int, metavar="ID", help="one statement (default: all)")
 
     p = command("export", cmd_export, "Export the whole tracker.")
     p.add_argument("--format", choices=["json"], default="json")

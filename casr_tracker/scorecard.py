@@ -6,12 +6,13 @@ Averages are over the pledges that were scored; as a percentage, (average + 1) /
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .models import Assessment, Party, Pledge, PledgeParty, Sphere, StatementParty, Status
+from .models import Assessment, Party, Pledge, PledgeParty, Sphere, StatementParty, Status, StatusChange
 
 
 def percent(average: float | None) -> float | None:
@@ -55,9 +56,11 @@ class Scorecard:
         return self.cells.get((party_id, sphere_id), Cell())
 
 
-def latest_scores(session: Session, pledge_ids: list[int] | None = None) -> dict[tuple[int, int], Assessment]:
+def latest_scores(
+    session: Session, pledge_ids: list[int] | None = None, as_of: dt.date | None = None
+) -> dict[tuple[int, int], Assessment]:
     """The current assessment of every (pledge, party) pair that has one: the latest by its date,
-    then by when it was recorded (as statuses are ordered)."""
+    then by when it was recorded (as statuses are ordered); with `as_of`, as it stood that day."""
     ranked = select(
         Assessment.id,
         func.row_number()
@@ -69,6 +72,8 @@ def latest_scores(session: Session, pledge_ids: list[int] | None = None) -> dict
     )
     if pledge_ids is not None:
         ranked = ranked.where(col(Assessment.pledge_id).in_(pledge_ids))
+    if as_of is not None:
+        ranked = ranked.where(Assessment.date <= as_of)
     ranked = ranked.subquery()
     newest = select(ranked.c.id).where(ranked.c.rank == 1)
     rows = session.exec(select(Assessment).where(col(Assessment.id).in_(newest)))
@@ -85,8 +90,35 @@ def statement_parties(session: Session, statement_id: int) -> list[Party]:
     return list(session.exec(query))
 
 
-def scorecard(session: Session, statement_id: int) -> Scorecard:
-    """The compliance scorecard of a statement from the latest scores (withdrawn ones left out)."""
+def statuses_as_of(
+    session: Session, pledge_ids: list[int], as_of: dt.date | None = None
+) -> dict[int, StatusChange | None]:
+    """For each pledge, the status change in force at the end of `as_of` (None: never changed, so
+    not assessed). Without `as_of`, the current one."""
+    ranked = select(
+        StatusChange.id,
+        func.row_number()
+        .over(
+            partition_by=StatusChange.pledge_id,
+            order_by=(col(StatusChange.effective_date).desc(), col(StatusChange.id).desc()),
+        )
+        .label("rank"),
+    ).where(col(StatusChange.pledge_id).in_(pledge_ids))
+    if as_of is not None:
+        ranked = ranked.where(StatusChange.effective_date <= as_of)
+    ranked = ranked.subquery()
+    rows = session.exec(
+        select(StatusChange).where(col(StatusChange.id).in_(select(ranked.c.id).where(ranked.c.rank == 1)))
+    )
+    found: dict[int, StatusChange | None] = {pid: None for pid in pledge_ids}
+    for change in rows:
+        found[change.pledge_id] = change
+    return found
+
+
+def scorecard(session: Session, statement_id: int, as_of: dt.date | None = None) -> Scorecard:
+    """The compliance scorecard of a statement from the latest scores (withdrawn ones left out),
+    as it stood at the end of `as_of` when given."""
     spheres = list(session.exec(select(Sphere).where(Sphere.statement_id == statement_id).order_by(Sphere.order)))
     card = Scorecard(statement_parties(session, statement_id), spheres)
     pledges = {
@@ -99,7 +131,7 @@ def scorecard(session: Session, statement_id: int) -> Scorecard:
         session.exec(select(PledgeParty.pledge_id, PledgeParty.party_id).where(col(PledgeParty.pledge_id).in_(pledges)))
     )
     assessed: set[int] = set()
-    for key, assessment in latest_scores(session, list(pledges)).items():
+    for key, assessment in latest_scores(session, list(pledges), as_of).items():
         if assessment.score is None or key not in bound:
             continue
         pledge_id, party_id = key
@@ -125,17 +157,32 @@ class SphereStatus:
         return sum(self.counts.values())
 
 
-def status_by_sphere(session: Session, statement_id: int) -> list[SphereStatus]:
-    """Per sphere (in statement order, those with pledges), the count of pledges at each status."""
+def status_by_sphere(session: Session, statement_id: int, as_of: dt.date | None = None) -> list[SphereStatus]:
+    """Per sphere (in statement order, those with pledges), the count of pledges at each status;
+    with `as_of`, the statuses as they stood at the end of that day."""
     spheres = list(session.exec(select(Sphere).where(Sphere.statement_id == statement_id).order_by(Sphere.order)))
     counts: dict[int, dict[str, int]] = {}
-    query = (
-        select(Pledge.sphere_id, Pledge.status, func.count())
-        .where(Pledge.statement_id == statement_id, Pledge.retired == False)  # noqa: E712
-        .group_by(Pledge.sphere_id, Pledge.status)
-    )
-    for sphere_id, status, n in session.exec(query):
-        counts.setdefault(sphere_id, {})[status] = n
+    if as_of is None:
+        query = (
+            select(Pledge.sphere_id, Pledge.status, func.count())
+            .where(Pledge.statement_id == statement_id, Pledge.retired == False)  # noqa: E712
+            .group_by(Pledge.sphere_id, Pledge.status)
+        )
+        for sphere_id, status, n in session.exec(query):
+            counts.setdefault(sphere_id, {})[status] = n
+    else:
+        pledges = dict(
+            session.exec(
+                select(Pledge.id, Pledge.sphere_id).where(
+                    Pledge.statement_id == statement_id,
+                    Pledge.retired == False,  # noqa: E712
+                )
+            ).all()
+        )
+        for pledge_id, change in statuses_as_of(session, list(pledges), as_of).items():
+            status = change.new if change else Status.not_assessed.value
+            bucket = counts.setdefault(pledges[pledge_id], {})
+            bucket[status] = bucket.get(status, 0) + 1
     out = []
     for sphere in spheres:
         if sphere.id in counts:

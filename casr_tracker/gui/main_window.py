@@ -53,6 +53,7 @@ from .qt import (
     QWidget,
     Signal,
 )
+from .reporting import Reporter, ReportOptionsDialog
 from .style import status_label
 from .undo import StatusCommand, push
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.tracker, self.settings = tracker, settings
         self.undo_stack = QUndoStack(self)
+        self.reporter = Reporter(tracker, self)
         self.last_message = ""
         self.statement_id: int | None = None
         self.sphere_id: int | None = None
@@ -220,6 +222,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "&Import documents…", self.documents.choose_files, "Ctrl+O", "Add text files to the library")
+        file.addSeparator()
+        self._action(file, "&Print report…", lambda: self.report_action("print"), QKeySequence.StandardKey.Print)
+        self._action(file, "Print pre&view…", lambda: self.report_action("preview"), "Ctrl+Shift+P")
+        self._action(file, "&Export report…", lambda: self.report_action("export"), "Ctrl+Shift+E")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -497,6 +503,24 @@ class MainWindow(QMainWindow):
             )
         self.undo_stack.endMacro()
 
+    def report_action(self, action: str) -> None:
+        """Ask for the report options, then print, preview or export (built off the GUI thread)."""
+        if self.reporter.busy:
+            self.show_message("A report is already being built; wait for it to finish.")
+            return
+        found = [(s.id, s.title) for s in self.tracker.read(statements)]
+        dialog = ReportOptionsDialog(found, export=action == "export", current=self.statement_id, parent=self)
+        if not dialog.exec() or dialog.options is None:
+            return
+        if action == "export":
+            self.reporter.export(
+                dialog.options, lambda path: self.statusBar().showMessage(f"Report written to {path}", 10000)
+            )
+        elif action == "print":
+            self.reporter.print(dialog.options)
+        else:
+            self.reporter.preview(dialog.options)
+
     def show_message(self, text: str) -> None:
         """A user-facing message: one sentence, in a non-blocking box and the status bar."""
         self.last_message = text
@@ -514,6 +538,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+S  set the status of all selected pledges",
             "Ctrl+E  attach the passage selected in a document",
             "Ctrl+O  import documents (or drag files onto the window)",
+            "Ctrl+P / Ctrl+Shift+P / Ctrl+Shift+E  print, preview, export a report",
             "Ctrl+Z / Ctrl+Shift+Z  undo / redo",
             "Ctrl+Shift+L  clear filters      F5  reload",
         ]

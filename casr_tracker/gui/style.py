@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from ..models import Status
+from ..reports.palette import SCORE_COLORS, STATUS_COLORS
 from .qt import QColor
-
-STATUS_COLORS: dict[str, str] = {
-    Status.not_assessed.value: "#9e9e9e",
-    Status.not_started.value: "#607d8b",
-    Status.in_progress.value: "#1e88e5",
-    Status.partially_fulfilled.value: "#f9a825",
-    Status.fulfilled.value: "#2e7d32",
-    Status.stalled.value: "#ef6c00",
-    Status.abandoned.value: "#c62828",
-}
-
-SCORE_COLORS = {-1: "#c62828", 0: "#f9a825", 1: "#2e7d32"}
 
 
 def status_label(status: str) -> str:

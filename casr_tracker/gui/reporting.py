@@ -1,0 +1,185 @@
+"""File → Print…, Print Preview… and Export Report…: options, background building, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import db, services
+from ..errors import CasrError
+from ..reports import EXTENSIONS, FORMATS, build_report
+from ..reports.model import Report
+from ..reports.output import write_report
+from .dialogs import error_label
+from .ops import Tracker, run_in_background
+from .printing import header_of, paint_document, report_document, write_pdf
+from .qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QProgressDialog,
+    QPushButton,
+    Qt,
+    QWidget,
+)
+
+FORMAT_NAMES = {"pdf": "PDF", "html": "HTML (web page)", "md": "Markdown", "csv": "CSV (one row per pledge)"}
+
+
+@dataclass
+class ReportOptions:
+    as_of: dt.date
+    since: dt.date | None
+    statement_id: int | None
+    fmt: str = "pdf"
+    path: str = ""
+
+
+class ReportOptionsDialog(QDialog):
+    """As-of date, since date, statement and, for an export, the format and file; checked inline."""
+
+    def __init__(self, statements: list[tuple[int, str]], *, export: bool, current: int | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export report" if export else "Report options")
+        self.export = export
+        form = QFormLayout(self)
+        self.as_of = QLineEdit(dt.date.today().isoformat())
+        self.as_of.setToolTip("Statuses and scores as they stood at the end of this day")
+        self.since = QLineEdit()
+        self.since.setPlaceholderText("optional: list the changes after this date")
+        self.statement = QComboBox()
+        self.statement.addItem("All statements", None)
+        for statement_id, title in statements:
+            self.statement.addItem(title, statement_id)
+        self.statement.setCurrentIndex(max(0, self.statement.findData(current)))
+        form.addRow("Status as of:", self.as_of)
+        form.addRow("Changes since:", self.since)
+        form.addRow("Statement:", self.statement)
+        self.format = QComboBox()
+        for fmt in FORMATS:
+            self.format.addItem(FORMAT_NAMES[fmt], fmt)
+        self.path = QLineEdit(str(Path.home() / f"casr-report-{dt.date.today().isoformat()}.pdf"))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        if export:
+            row = QHBoxLayout()
+            row.addWidget(self.path, 1)
+            row.addWidget(browse)
+            holder = QWidget()
+            holder.setLayout(row)
+            form.addRow("Format:", self.format)
+            form.addRow("File:", holder)
+        self.error = error_label()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.options: ReportOptions | None = None
+
+    def _format_changed(self) -> None:
+        fmt = self.format.currentData()
+        path = Path(self.path.text())
+        self.path.setText(str(path.with_suffix("." + fmt)))
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export report", self.path.text())
+        if chosen:
+            self.path.setText(chosen)
+            suffix = Path(chosen).suffix.lower()
+            if suffix in EXTENSIONS:
+                self.format.setCurrentIndex(self.format.findData(EXTENSIONS[suffix]))
+
+    def _accept(self) -> None:
+        try:
+            as_of = services.parse_date(self.as_of.text(), default=dt.date.today())
+            since = services.parse_date(self.since.text())
+            if since is not None and since >= as_of:
+                raise CasrError(f"“Changes since” ({since}) must be before the as-of date ({as_of}).")
+            path = self.path.text().strip()
+            if self.export and (not path or not Path(path).parent.is_dir()):
+                raise CasrError("Choose a file in a folder that exists.")
+        except CasrError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.options = ReportOptions(as_of, since, self.statement.currentData(), self.format.currentData(), path)
+        self.accept()
+
+
+class Reporter:
+    """Builds reports off the GUI thread (with a progress dialog) and prints, previews or exports them."""
+
+    def __init__(self, tracker: Tracker, parent: QWidget):
+        self.tracker, self.parent = tracker, parent
+        self.last_path = ""
+        self.busy = False
+
+    def _build(self, options: ReportOptions, then, *, write: bool = False) -> None:
+        progress = QProgressDialog("Building the report…", None, 0, 0, self.parent)
+        progress.setWindowTitle("CASR Tracker")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(200)
+        engine = self.tracker.engine
+
+        def work():
+            with db.session_scope(engine) as session:
+                report = build_report(
+                    session, as_of=options.as_of, since=options.since, statement_id=options.statement_id
+                )
+            if write:
+                write_report(report, options.path, options.fmt, write_pdf)
+            return report
+
+        def done(report: Report) -> None:
+            self.busy = False
+            progress.close()
+            then(report)
+
+        def failed(error) -> None:
+            self.busy = False
+            progress.close()
+            message = str(error) if isinstance(error, CasrError) else f"The report could not be made: {error}"
+            self.tracker.failed.emit(message)
+
+        self.busy = True
+        self.job = run_in_background(work, done, failed)
+
+    def export(self, options: ReportOptions, on_done=None) -> None:
+        def finished(report: Report) -> None:
+            self.last_path = options.path
+            if on_done:
+                on_done(options.path)
+
+        self._build(options, finished, write=True)
+
+    def print(self, options: ReportOptions, printer: QPrinter | None = None) -> None:
+        """Print (asking for the printer unless one is given)."""
+
+        def ready(report: Report) -> None:
+            target = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+            if printer is None and QPrintDialog(target, self.parent).exec() != QDialog.DialogCode.Accepted:
+                return
+            paint_document(report_document(report), target, header_of(report))
+
+        self._build(options, ready)
+
+    def preview(self, options: ReportOptions) -> None:
+        def ready(report: Report) -> None:
+            document = report_document(report)
+            dialog = QPrintPreviewDialog(QPrinter(QPrinter.PrinterMode.HighResolution), self.parent)
+            dialog.setWindowTitle("Print preview")
+            dialog.paintRequested.connect(lambda printer: paint_document(document, printer, header_of(report)))
+            dialog.resize(1000, 900)
+            dialog.exec()
+
+        self._build(options, ready)

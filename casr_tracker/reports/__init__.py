@@ -1,0 +1,10 @@
+"""Progress reports: a report model built as of a date, and one small renderer per format."""
+
+from __future__ import annotations
+
+from .model import Report, build_report
+
+FORMATS = ("pdf", "html", "md", "csv")
+EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv"}
+
+__all__ = ["EXTENSIONS", "FORMATS", "Report", "build_report"]

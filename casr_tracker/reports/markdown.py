@@ -1,0 +1,86 @@
+"""The report as Markdown: headings, tables and lists; user text escaped so it stays text."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Status
+from .model import Report
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def md(text: object) -> str:
+    """Escape Markdown and HTML: a note `<script>` or `**x**` prints as typed."""
+    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", value).replace("\n", " ")
+
+
+def _label(status: str) -> str:
+    return Status(status).label
+
+
+def render_markdown(report: Report) -> str:
+    out = [f"# {md(report.title)}", ""]
+    out.append(
+        f"Status as of the end of **{report.as_of}**" + (f"; changes since **{report.since}**" if report.since else "")
+    )
+    out.append(f"Generated {report.generated_at:%Y-%m-%d %H:%M} UTC. Scores: -1 no compliance, 0 partial, +1 full.")
+    for st in report.statements:
+        n = len(st.pledges)
+        out += ["", f"## {md(st.title)}", "", f"Parties: {md(', '.join(p.name for p in st.parties))}", ""]
+        out += ["### Pledges by status", "", "| Status | Pledges | Share |", "|---|---:|---:|"]
+        for status, count in st.status_counts().items():
+            out.append(
+                f"| {_label(status)} | {count} | {100 * count / n:.0f} % |" if n else f"| {_label(status)} | 0 | |"
+            )
+        out += ["", "### Status by sphere", "", "| Sphere | " + " | ".join(s.label for s in Status) + " | All |"]
+        out.append("|---|" + "---:|" * (len(Status) + 1))
+        for row in st.status_by_sphere:
+            cells = " | ".join(str(row.counts[s.value] or "") for s in Status)
+            out.append(f"| {md(row.sphere.name)} | {cells} | {row.total} |")
+        card = st.scorecard
+        out += ["", "### Compliance scorecard", ""]
+        if card.overall.count:
+            out.append(
+                f"Overall {card.overall.average:+.2f} ({card.overall.percent:.0f} %), "
+                f"{card.overall.count} scores on {card.pledges_assessed} of {n} pledges."
+            )
+            out += ["", "| Party | Average | % | Scores |", "|---|---:|---:|---:|"]
+            for party in card.parties:
+                cell = card.by_party.get(party.id)
+                if cell and cell.count:
+                    out.append(f"| {md(party.name)} | {cell.average:+.2f} | {cell.percent:.0f} % | {cell.count} |")
+                else:
+                    out.append(f"| {md(party.name)} | — | — | 0 |")
+        else:
+            out.append(f"No party had been scored by {report.as_of}.")
+        if report.since:
+            out += ["", f"### Changes since {report.since}", ""]
+            for c in st.changes:
+                comment = f": {md(c.comment)}" if c.comment else ""
+                out.append(f"- {c.date} **{c.ref}** {_label(c.old)} → {_label(c.new)} ({md(c.who)}){comment}")
+            if not st.changes:
+                out.append("No status changed in this period.")
+        for sphere in st.spheres:
+            out += ["", f"### {md(sphere.name)}", ""]
+            for p in sphere.pledges:
+                since = f" since {p.status_date}" if p.status_date else ""
+                out.append(f"- **{p.ref}** — *{_label(p.status)}*{since}: {md(p.text)}")
+                binds = "all parties" if p.binds_all else ", ".join(p.parties)
+                out.append(f"  - {p.strength}; binds {md(binds)}")
+                if p.scores:
+                    scores = "; ".join(f"{md(s.party)} {s.score:+d}" for s in p.scores)
+                    out.append(f"  - Scores: {scores} (average {p.average.average:+.2f})")
+                for c in p.citations:
+                    quote = f': "{md(c.quote)}"' if c.quote else ""
+                    out.append(f"  - Evidence [{c.source.number}] {c.stance}{quote}")
+                for when, who, text in p.notes:
+                    out.append(f"  - Note {when:%Y-%m-%d} {md(who)}: {md(text)}")
+    out += ["", "## Sources cited", ""]
+    for s in report.sources:
+        link = f" <{s.url}>" if s.url and s.url != s.title else ""
+        out.append(f"{s.number}. {md(s.title)}, {s.date or 'no date'}{', ' + md(s.author) if s.author else ''}{link}")
+    if not report.sources:
+        out.append("None.")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,268 @@
+"""The report model: everything a progress report says, as the tracker stood at the end of a day.
+
+Statuses come from the status history (the change in force at the end of the as-of day), scores
+from the assessments dated up to that day, evidence and notes from those recorded by then and not
+withdrawn or deleted by then. Nothing here formats anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from ..errors import InputError, NotFound
+from ..models import Document, Evidence, Note, Party, Pledge, PledgeParty, Sphere, Statement, Status, StatusChange
+from ..scorecard import Cell, Scorecard, SphereStatus, latest_scores, scorecard, statement_parties, status_by_sphere
+from ..scorecard import statuses_as_of as _statuses
+
+
+@dataclass
+class Source:
+    """An item of the appendix: a document or a link cited as evidence; `number` is its [n]."""
+
+    number: int
+    title: str
+    date: dt.date | None = None
+    author: str = ""
+    url: str = ""
+
+
+@dataclass
+class Citation:
+    source: Source
+    quote: str
+    stance: str
+    date: dt.date | None
+    who: str
+
+
+@dataclass
+class Score:
+    party: str
+    score: int
+    justification: str
+    date: dt.date
+    who: str
+
+
+@dataclass
+class PledgeReport:
+    ref: str
+    text: str
+    parties: list[str]
+    binds_all: bool
+    strength: str
+    status: str
+    status_date: dt.date | None
+    status_comment: str
+    status_who: str
+    scores: list[Score]
+    citations: list[Citation]
+    notes: list[tuple[dt.datetime, str, str]]  # when, who, text
+
+    @property
+    def average(self) -> Cell:
+        cell = Cell()
+        for score in self.scores:
+            cell.add(score.score)
+        return cell
+
+
+@dataclass
+class SphereReport:
+    name: str
+    code: str
+    kind: str
+    pledges: list[PledgeReport]
+
+
+@dataclass
+class Change:
+    ref: str
+    old: str
+    new: str
+    date: dt.date
+    who: str
+    comment: str
+
+
+@dataclass
+class StatementReport:
+    id: int
+    title: str
+    date: dt.date | None
+    parties: list[Party]
+    spheres: list[SphereReport]
+    status_by_sphere: list[SphereStatus]
+    scorecard: Scorecard
+    changes: list[Change]
+
+    @property
+    def pledges(self) -> list[PledgeReport]:
+        return [p for s in self.spheres for p in s.pledges]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for pledge in self.pledges:
+            counts[pledge.status] += 1
+        return counts
+
+
+@dataclass
+class Report:
+    """A whole report: one or more statements, the as-of and since dates, the cited sources."""
+
+    as_of: dt.date
+    since: dt.date | None
+    generated_at: dt.datetime
+    statements: list[StatementReport]
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if len(self.statements) == 1:
+            return f"Progress report: {self.statements[0].title}"
+        return "Progress report: joint statements tracked"
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class _Sources:
+    """Numbers the documents and links in order of first citation."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.by_key: dict[tuple[str, object], Source] = {}
+
+    def for_document(self, document_id: int) -> Source:
+        key = ("document", document_id)
+        if key not in self.by_key:
+            doc = self.session.get(Document, document_id)
+            self.by_key[key] = Source(len(self.by_key) + 1, doc.title, doc.date, doc.author, doc.url)
+        return self.by_key[key]
+
+    def for_url(self, url: str) -> Source:
+        key = ("url", url)
+        if key not in self.by_key:
+            self.by_key[key] = Source(len(self.by_key) + 1, url, url=url)
+        return self.by_key[key]
+
+
+def build_report(
+    session: Session,
+    *,
+    as_of: dt.date | None = None,
+    since: dt.date | None = None,
+    statement_id: int | None = None,
+    progress=None,
+) -> Report:
+    """The report as of the end of `as_of` (default today), with changes after `since` if given."""
+    as_of = as_of or dt.date.today()
+    if since is not None and since >= as_of:
+        raise InputError(f"--since ({since}) must be before the as-of date ({as_of}).")
+    query = select(Statement).order_by(Statement.id)
+    if statement_id is not None:
+        query = query.where(Statement.id == statement_id)
+    statements = list(session.exec(query))
+    if statement_id is not None and not statements:
+        raise NotFound(f"There is no statement {statement_id}.")
+    sources = _Sources(session)
+    out = []
+    for n, statement in enumerate(statements):
+        out.append(_statement_report(session, statement, as_of, since, sources))
+        if progress:
+            progress(n + 1, len(statements))
+    ordered = sorted(sources.by_key.values(), key=lambda s: s.number)
+    return Report(as_of, since, dt.datetime.now(dt.timezone.utc), out, ordered)
+
+
+def _statement_report(
+    session: Session, statement: Statement, as_of: dt.date, since: dt.date | None, sources: _Sources
+) -> StatementReport:
+    end = _end_of(as_of)
+    parties = statement_parties(session, statement.id)
+    names = {p.id: p.name for p in parties}
+    pledges = list(
+        session.exec(
+            select(Pledge)
+            .where(Pledge.statement_id == statement.id, Pledge.retired == False)  # noqa: E712
+            .order_by(Pledge.seq)
+        )
+    )
+    ids = [p.id for p in pledges]
+    statuses = _statuses(session, ids, as_of)
+    scores = latest_scores(session, ids, as_of)
+    bound: dict[int, list[int]] = {}
+    for pledge_id, party_id in session.exec(
+        select(PledgeParty.pledge_id, PledgeParty.party_id).where(col(PledgeParty.pledge_id).in_(ids))
+    ):
+        bound.setdefault(pledge_id, []).append(party_id)
+    evidence: dict[int, list[Evidence]] = {}
+    for item in session.exec(select(Evidence).where(col(Evidence.pledge_id).in_(ids)).order_by(Evidence.id)):
+        recorded = _aware(item.recorded_at) < end and (item.date is None or item.date <= as_of)
+        withdrawn = item.withdrawn_at is not None and _aware(item.withdrawn_at) < end
+        if recorded and not withdrawn:
+            evidence.setdefault(item.pledge_id, []).append(item)
+    notes: dict[int, list[Note]] = {}
+    for note in session.exec(select(Note).where(col(Note.pledge_id).in_(ids)).order_by(Note.id)):
+        deleted = note.deleted_at is not None and _aware(note.deleted_at) < end
+        if _aware(note.created_at) < end and not deleted:
+            notes.setdefault(note.pledge_id, []).append(note)
+    spheres = list(session.exec(select(Sphere).where(Sphere.statement_id == statement.id).order_by(Sphere.order)))
+    by_sphere: dict[int, list[PledgeReport]] = {}
+    for pledge in pledges:
+        change = statuses[pledge.id]
+        party_ids = sorted(bound.get(pledge.id, []))
+        pledge_scores = [
+            Score(names.get(pid, str(pid)), a.score, a.justification, a.date, a.who)
+            for pid in party_ids
+            if (a := scores.get((pledge.id, pid))) is not None and a.score is not None
+        ]
+        citations = []
+        for item in evidence.get(pledge.id, []):
+            source = sources.for_document(item.document_id) if item.document_id else sources.for_url(item.url)
+            citations.append(Citation(source, item.quote, item.stance, item.date, item.who))
+        by_sphere.setdefault(pledge.sphere_id, []).append(
+            PledgeReport(
+                ref=pledge.ref,
+                text=pledge.text,
+                parties=[names.get(pid, str(pid)) for pid in party_ids],
+                binds_all=len(party_ids) == len(parties),
+                strength=pledge.strength,
+                status=change.new if change else Status.not_assessed.value,
+                status_date=change.effective_date if change else None,
+                status_comment=change.comment if change else "",
+                status_who=change.who if change else "",
+                scores=pledge_scores,
+                citations=citations,
+                notes=[(n.edited_at, n.who, n.text) for n in notes.get(pledge.id, [])],
+            )
+        )
+    changes = []
+    if since is not None:
+        query = (
+            select(StatusChange, Pledge.ref)
+            .join(Pledge, Pledge.id == StatusChange.pledge_id)
+            .where(Pledge.statement_id == statement.id, StatusChange.effective_date > since)
+            .where(StatusChange.effective_date <= as_of)
+            .order_by(StatusChange.effective_date, StatusChange.id)
+        )
+        changes = [Change(ref, c.old, c.new, c.effective_date, c.who, c.comment) for c, ref in session.exec(query)]
+    return StatementReport(
+        id=statement.id,
+        title=statement.title,
+        date=statement.date,
+        parties=parties,
+        spheres=[SphereReport(s.name, s.code, s.kind, by_sphere[s.id]) for s in spheres if by_sphere.get(s.id)],
+        status_by_sphere=status_by_sphere(session, statement.id, as_of),
+        scorecard=scorecard(session, statement.id, as_of),
+        changes=changes,
+    )
