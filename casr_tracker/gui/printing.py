@@ -71,7 +71,8 @@ def report_document(report: Report) -> QTextDocument:
 
 def keep_tables_whole(document: QTextDocument) -> int:
     """Move every table that would straddle two pages (and is shorter than a page) to the next page;
-    when a heading stands just before it, the heading goes along. Returns how many were moved."""
+    when a heading stands just before it, the heading goes along; a heading left at the foot of a
+    page starts the next one. Returns how many were moved."""
     layout = document.documentLayout()
     page = document.pageSize().height()
     moved = 0
@@ -90,6 +91,20 @@ def keep_tables_whole(document: QTextDocument) -> int:
             frame_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
             frame.setFrameFormat(frame_format)
         moved += 1
+    block = document.rootFrame().firstPosition()
+    block = document.findBlock(block)
+    line = document.defaultFont().pointSizeF() * 2
+    while block.isValid():
+        if block.blockFormat().headingLevel() > 0 and not block.blockFormat().pageBreakPolicy():
+            rect = layout.blockBoundingRect(block)
+            room = (int(rect.top() // page) + 1) * page - rect.bottom()
+            if room < 4 * line * layout.paintDevice().logicalDpiY() / 72:
+                cursor = QTextCursor(block)
+                block_format = block.blockFormat()
+                block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                cursor.setBlockFormat(block_format)
+                moved += 1
+        block = block.next()
     return moved
 
 
