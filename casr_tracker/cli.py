@@ -41,8 +41,13 @@ def _print_json(data) -> None:
     sys.stdout.write("\n")
 
 
+_OPEN: list[Engine] = []
+
+
 def _engine(args) -> Engine:
-    return open_tracker(args.db, seed_if_empty=not args.empty and not getattr(args, "no_seed", False))
+    engine = open_tracker(args.db, seed_if_empty=not args.empty and not getattr(args, "no_seed", False))
+    _OPEN.append(engine)
+    return engine
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -66,7 +71,7 @@ def cmd_import_statement(args) -> int:
 
 def cmd_pledges(args) -> int:
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         rows = queries.pledge_rows(
             session,
             sphere=args.sphere,
@@ -139,7 +144,7 @@ def cmd_note(args) -> int:
 
 def cmd_history(args) -> int:
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         pledge = services.find_pledge(session, args.ref)
         entries = queries.history(session, pledge)
         if args.json:
@@ -182,7 +187,7 @@ def cmd_import_document(args) -> int:
 
 def cmd_documents(args) -> int:
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         rows = queries.document_rows(session)
     if args.json:
         _print_json(rows)
@@ -221,7 +226,7 @@ def cmd_evidence_add(args) -> int:
 
 def cmd_evidence_list(args) -> int:
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         pledge = services.find_pledge(session, args.ref)
         items = [e for e in queries.history(session, pledge) if e.kind == "evidence"]
     if args.json:
@@ -240,7 +245,7 @@ def cmd_suggest(args) -> int:
     if args.top < 1:
         raise InputError("--top must be 1 or more.")
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         document = services.find_document(session, args.document)
         proposals = matching.suggest(session, document, top=args.top, min_strength=args.min_strength)
         if args.json:
@@ -262,7 +267,7 @@ def cmd_report(args) -> int:
     as_of = services.parse_date(args.as_of)
     since = services.parse_date(args.since)
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         report = build_report(session, as_of=as_of, since=since, statement_id=args.statement)
     pdf_writer = None
     if fmt == "pdf":
@@ -277,7 +282,7 @@ def cmd_report(args) -> int:
 
 def cmd_export(args) -> int:
     engine = _engine(args)
-    with db.session_scope(engine) as session:
+    with db.session_scope(engine, write=False) as session:
         data = transfer.export_all(session)
     if args.output:
         Path(args.output).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -290,10 +295,18 @@ def cmd_export(args) -> int:
 def cmd_import_json(args) -> int:
     data = transfer.load_export(args.path)
     engine = open_tracker(args.db, seed_if_empty=False)
+    _OPEN.append(engine)
     with db.session_scope(engine) as session:
         counts = transfer.import_all(session, data)
         services.bump_revision(session)
     print("Imported " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
+    return 0
+
+
+def cmd_copy(args) -> int:
+    counts = transfer.copy_tracker(args.source, args.target)
+    total = sum(counts.values())
+    print(f"Copied {total} rows: " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
     return 0
 
 
@@ -414,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("-o", "--output", metavar="FILE")
 
+    p = command("copy", cmd_copy, "Copy a whole tracker into an empty database (e.g. SQLite to PostgreSQL).")
+    p.add_argument("--from", dest="source", required=True, metavar="URL")
+    p.add_argument("--to", dest="target", required=True, metavar="URL")
+
     p = command("import-json", cmd_import_json, "Load an export into an empty database.")
     p.add_argument("path", metavar="PATH")
     return parser
@@ -434,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `casr-tracker pledges | head`: the reader has gone, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        while _OPEN:
+            _OPEN.pop().dispose()
 
 
 if __name__ == "__main__":

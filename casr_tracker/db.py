@@ -33,12 +33,20 @@ def default_url() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin, not the driver
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     with contextlib.suppress(Exception):  # a read-only file cannot switch journal mode; reading works
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """A writing transaction takes SQLite's write lock at once (BEGIN IMMEDIATE), so two processes
+    never both read and then fail to write; a reading one stays deferred."""
+    immediate = connection.get_execution_options().get("casr_write", True)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -59,6 +67,7 @@ def make_engine(url: str) -> Engine:
                 raise StorageError(f"The folder {file.parent} cannot be created.") from None
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -129,10 +138,13 @@ def _describe(engine: Engine, exc: Exception) -> str:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
+def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any error. `write=False` for
+    reading only (on SQLite it then does not wait for, or hold, the write lock)."""
     session = Session(engine, expire_on_commit=False)
     try:
+        if engine.dialect.name == "sqlite":
+            session.connection(execution_options={"casr_write": write})
         yield session
         session.commit()
     except (OperationalError, DatabaseError) as exc:

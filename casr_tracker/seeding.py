@@ -62,9 +62,13 @@ def seed(session: Session) -> pipeline.ImportReport:
 def open_tracker(url: str | None = None, *, seed_if_empty: bool = True) -> Engine:
     """Open (creating and upgrading as needed) the tracker at `url` and seed it on first use."""
     engine = db.make_engine(url or db.default_url())
-    db.upgrade(engine)
-    with db.session_scope(engine) as session:
-        pipeline.ensure_parties(session, DEFAULT_PARTIES)
-        if seed_if_empty and session.exec(select(Statement)).first() is None:
-            seed(session)
+    try:
+        db.upgrade(engine)
+        with db.session_scope(engine) as session:
+            pipeline.ensure_parties(session, DEFAULT_PARTIES)
+            if seed_if_empty and session.exec(select(Statement)).first() is None:
+                seed(session)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from dateutil import parser as dateparser
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
 from .errors import BadDate, BadScore, BadUrl, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus
@@ -35,6 +35,7 @@ from .models import (
 )
 
 URL_SCHEMES = ("http", "https", "file")
+NOTIFY_CHANNEL = "casr_tracker_changes"
 
 
 # --- parsing what users type -------------------------------------------------------------------
@@ -162,12 +163,17 @@ def find_document(session: Session, key: str | int) -> Document:
 
 
 def bump_revision(session: Session) -> None:
-    """Count one more change (other windows poll this to refresh)."""
-    meta = session.get(TrackerMeta, "data_revision")
-    if meta is None:
-        meta = TrackerMeta(key="data_revision", value="0")
-    meta.value = str(int(meta.value or 0) + 1)
-    session.add(meta)
+    """Count one more change (open windows watch this to refresh). One atomic UPDATE, so concurrent
+    writers never lose a count; on PostgreSQL a NOTIFY tells listening windows at commit."""
+    bind = session.get_bind()
+    updated = session.execute(
+        text("UPDATE tracker_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_revision'")
+    )
+    if updated.rowcount == 0:
+        session.add(TrackerMeta(key="data_revision", value="1"))
+        session.flush()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 
 def data_revision(session: Session) -> int:
@@ -290,15 +296,22 @@ def add_note(*, session: Session, pledge: Pledge, text: str, who: str = "") -> N
 
 
 def edit_note(*, session: Session, note: Note, text: str, expect_version: int | None = None) -> Note:
-    """Change a note's text; refused when someone else edited it since `expect_version`."""
+    """Change a note's text; refused when someone else edited it since `expect_version` (by default
+    the version this session read)."""
     if not text.strip():
         raise InputError("A note cannot be empty.")
-    if expect_version is not None and note.version != expect_version:
+    expected = note.version if expect_version is None else expect_version
+    result = session.execute(
+        update(Note)
+        .where(col(Note.id) == note.id, col(Note.version) == expected)
+        .values(text=text.strip(), version=expected + 1, edited_at=utcnow())
+    )
+    session.refresh(note)
+    if result.rowcount != 1:
         raise StaleEdit(
-            f"The note was edited by {note.who or 'someone'} at {note.edited_at:%Y-%m-%d %H:%M}; reload it."
+            f"The note was edited by {note.who or 'someone'} at {note.edited_at:%Y-%m-%d %H:%M} "
+            "since you opened it; reload it and apply your change again."
         )
-    note.text, note.version, note.edited_at = text.strip(), note.version + 1, utcnow()
-    session.add(note)
     bump_revision(session)
     return note
 

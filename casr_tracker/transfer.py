@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from .db import head_revision
+from .db import head_revision, session_scope
 from .errors import BadFile, InputError
 from .importer.documents import read_text
 from .models import TABLES, Document, Statement, TrackerMeta
+from .services import bump_revision
 
 FORMAT = "casr-tracker"
 FORMAT_VERSION = 1
@@ -111,3 +112,25 @@ def _reset_sequences(session: Session) -> None:
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
+
+
+def copy_tracker(source_url: str, target_url: str) -> dict[str, int]:
+    """Copy every row of one tracker into another, empty one (any two SQLAlchemy URLs)."""
+    from .seeding import open_tracker
+
+    if source_url == target_url:
+        raise InputError("--from and --to name the same database.")
+    source = open_tracker(source_url, seed_if_empty=False)
+    try:
+        with session_scope(source, write=False) as session:
+            data = export_all(session)
+    finally:
+        source.dispose()
+    target = open_tracker(target_url, seed_if_empty=False)
+    try:
+        with session_scope(target) as session:
+            counts = import_all(session, data)
+            bump_revision(session)
+    finally:
+        target.dispose()
+    return counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,43 @@ def statement_text() -> str:
     return STATEMENT.read_text(encoding="utf-8")
 
 
+POSTGRES = os.environ.get("CASR_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Each test that uses the database runs on SQLite and on the PostgreSQL server .ci/run starts."""
+    if request.param == "postgresql" and not POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("CASR_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL (.ci/postgres.sh).")
+        pytest.skip("no PostgreSQL server: source .ci/postgres.sh to run these")
+    return request.param
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+def db_url(backend, tmp_path) -> str:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+        return
+    yield from fresh_postgres_database()
+
+
+def fresh_postgres_database():
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"casr_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

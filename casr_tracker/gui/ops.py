@@ -34,7 +34,7 @@ class Tracker(QObject):
         self.user = user
 
     def read(self, fn: Callable[[Session], Any]) -> Any:
-        with db.session_scope(self.engine) as session:
+        with db.session_scope(self.engine, write=False) as session:
             return fn(session)
 
     def write(self, fn: Callable[[Session], Any], changes: Changes) -> Any:

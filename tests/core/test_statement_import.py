@@ -165,3 +165,4 @@ def test_empty_flag_skips_seeding(tmp_path):
     engine = open_tracker(f"sqlite:///{tmp_path / 'e.sqlite3'}", seed_if_empty=False)
     with db.session_scope(engine) as session:
         assert session.exec(select(Statement)).first() is None
+    engine.dispose()

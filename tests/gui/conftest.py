@@ -37,3 +37,9 @@ def open_win(qtbot, db_url, settings_path):
 @pytest.fixture
 def win(open_win):
     return open_win()
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    """The window's tests run on SQLite; the core and CLI suites cover PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
