@@ -125,7 +125,8 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
 
 def _describe(engine: Engine, exc: Exception) -> str:
     where = engine.url.render_as_string(hide_password=True)
-    text = str(getattr(exc, "orig", exc)).lower()
+    detail = " ".join(str(getattr(exc, "orig", exc)).split())
+    text = detail.lower()
     if "not a database" in text:
         return f"{where} is not a CASR Tracker database (the file is not a database)."
     if "readonly" in text or "read-only" in text:
@@ -134,7 +135,9 @@ def _describe(engine: Engine, exc: Exception) -> str:
         return f"{where} is locked by another program; try again in a moment."
     if "unable to open" in text:
         return f"{where} cannot be opened."
-    return f"{where} cannot be used: {getattr(exc, 'orig', exc)}."
+    if "connection" in text and ("refused" in text or "failed" in text or "timeout" in text):
+        return f"{where} cannot be reached: {detail.rstrip('.')}."
+    return f"{where} cannot be used: {detail.rstrip('.')}."
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from dateutil import parser as dateparser
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
-from .errors import BadDate, BadScore, BadUrl, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus
+from .errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
 from .importer.documents import detect_metadata, load_document, sha256_text
 from .models import (
     Assessment,
@@ -185,7 +185,8 @@ def data_revision(session: Session) -> int:
 
 
 def _claim_version(session: Session, pledge: Pledge, expect_version: int | None, **values) -> None:
-    """Move the pledge to version+1 only if nobody else has since (compare-and-swap)."""
+    """Move the pledge to version+1 only if nobody else has since (compare-and-swap). Call it before
+    writing anything else, so a refused edit leaves no trace and names the real other editor."""
     expected = pledge.version if expect_version is None else expect_version
     if expect_version is not None and pledge.version != expect_version:
         _refuse_stale(session, pledge, expect_version)
@@ -201,10 +202,13 @@ def _claim_version(session: Session, pledge: Pledge, expect_version: int | None,
 
 
 def _refuse_stale(session: Session, pledge: Pledge, expected: int) -> None:
-    last = session.exec(
-        select(StatusChange).where(StatusChange.pledge_id == pledge.id).order_by(col(StatusChange.id).desc())
-    ).first()
-    who = f" by {last.who} at {last.recorded_at:%Y-%m-%d %H:%M}" if last and last.who else ""
+    """Raise StaleEdit naming the latest status change or assessment of the pledge (who, when)."""
+    candidates = [
+        session.exec(select(model).where(model.pledge_id == pledge.id).order_by(col(model.recorded_at).desc())).first()
+        for model in (StatusChange, Assessment)
+    ]
+    latest = max((c for c in candidates if c is not None), key=lambda c: c.recorded_at, default=None)
+    who = f" by {latest.who} at {latest.recorded_at:%Y-%m-%d %H:%M}" if latest and latest.who else ""
     raise StaleEdit(
         f"{pledge.ref} was changed{who} (it is now version {pledge.version}, you had version {expected}); "
         "reload it and apply your change again."
@@ -235,11 +239,11 @@ def set_status(
     new = parse_status(status) if isinstance(status, str) else status
     if pledge.retired:
         raise InputError(f"{pledge.ref} is no longer in its statement; its status cannot change.")
-    if expect_version is not None and pledge.version != expect_version:
-        _refuse_stale(session, pledge, expect_version)
+    old = pledge.status
+    _claim_version(session, pledge, expect_version)
     change = StatusChange(
         pledge_id=pledge.id,
-        old=pledge.status,
+        old=old,
         new=new.value,
         effective_date=effective or dt.date.today(),
         who=who,
@@ -247,7 +251,8 @@ def set_status(
     )
     session.add(change)
     session.flush()
-    _claim_version(session, pledge, expect_version, status=_current_status(session, pledge))
+    session.execute(update(Pledge).where(col(Pledge.id) == pledge.id).values(status=_current_status(session, pledge)))
+    session.refresh(pledge)
     bump_revision(session)
     return change
 
@@ -261,6 +266,7 @@ def assess(
     who: str = "",
     justification: str = "",
     date: dt.date | None = None,
+    expect_version: int | None = None,
 ) -> Assessment:
     """Score one party's compliance with a pledge (-1, 0, +1); the latest assessment counts.
 
@@ -270,6 +276,7 @@ def assess(
     if party.id not in {p.id for p in bound}:
         names = ", ".join(p.name for p in bound)
         raise UnknownParty(f"{pledge.ref} binds {names}, not {party.name}.")
+    _claim_version(session, pledge, expect_version)
     assessment = Assessment(
         pledge_id=pledge.id,
         party_id=party.id,
@@ -279,7 +286,6 @@ def assess(
         who=who,
     )
     session.add(assessment)
-    _claim_version(session, pledge, None)
     bump_revision(session)
     return assessment
 
