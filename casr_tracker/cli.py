@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from .importer import pipeline
 from .importer.documents import read_text
 from .models import Status
 from .seeding import open_tracker
+from .users import default_user
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,14 +26,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def default_user() -> str:
-    """The analyst's name: --user, else $CASR_TRACKER_USER, else the OS user."""
-    try:
-        return os.environ.get("CASR_TRACKER_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _print_json(data) -> None:
@@ -333,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--empty", action="store_true", help="do not seed an empty database from the shipped seeds")
     parser.add_argument(
-        "--user", default=default_user(), help="your name, recorded with every change (default: the OS user)"
+        "--user", help="your name, recorded with every change (default: $CASR_TRACKER_USER or the OS user)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -441,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    if args.func is not cmd_gui:
+        args.user = args.user or default_user()
     try:
         return args.func(args)
     except CasrError as error:

@@ -44,13 +44,16 @@ def open_window(
     *,
     seed: bool = True,
     user: str = "",
+    explicit_user: str = "",
     settings: QSettings | None = None,
     select: str | None = None,
 ) -> MainWindow:
     """Show the window at once; open (and on first use seed) the tracker in the background, then load."""
     app = application()
-    tracker = Tracker(None, user)
-    window = MainWindow(tracker, settings or default_settings(), app.windowIcon())
+    settings = settings or default_settings()
+    tracker = Tracker(None, explicit_user or str(settings.value("user") or "") or user)
+    window = MainWindow(tracker, settings, app.windowIcon())
+    window._show_user()
     window.open_error = ""
 
     def opened(engine) -> None:

@@ -30,6 +30,7 @@ from .qt import (
     QFormLayout,
     QHeaderView,
     QIcon,
+    QInputDialog,
     QItemSelectionModel,
     QKeySequence,
     QLabel,
@@ -56,6 +57,7 @@ from .qt import (
 from .reporting import Reporter, ReportOptionsDialog
 from .style import status_label
 from .undo import StatusCommand, push
+from .watch import ChangeWatcher
 
 RECENT_DAYS = 30
 
@@ -105,11 +107,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
         self._build_menus()
         self.status_count = QLabel()
+        self.user_label = QLabel()
+        self.user_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.status_count)
         self.statusBar().showMessage("Opening the tracker…")
 
         tracker.changed.connect(self.on_changed)
         tracker.failed.connect(self.show_message)
+        tracker.conflict.connect(self.on_conflict)
+        self.watcher = ChangeWatcher(tracker, self)
+        self.watcher.outside_change.connect(self.on_outside_change)
+        #: asked when an edit was made from stale data; returns True to reload and apply it again
+        self.ask_reapply = self._ask_reapply
         self.detail.open_excerpt.connect(self.open_excerpt)
         self.documents.evidence_attached.connect(self.select_pledge)
         self.dashboard.filter_requested.connect(self.apply_dashboard_filter)
@@ -237,6 +247,7 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         edit.addSeparator()
         self._action(edit, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        self._action(edit, "Pre&ferences…", self.edit_preferences, QKeySequence.StandardKey.Preferences)
         bulk = self._action(edit, "Set &status of selected pledges…", self.bulk_status, "Ctrl+Shift+S")
         self.table.addAction(bulk)
         attach = self._action(edit, "&Attach selected passage…", self.attach_from_reader, "Ctrl+E")
@@ -253,6 +264,30 @@ class MainWindow(QMainWindow):
 
     # --- loading --------------------------------------------------------------------------------
 
+    def on_outside_change(self, revision: int) -> None:
+        """Another analyst changed the database: refresh every view (an edit in progress is kept)."""
+        if not self.is_loaded:
+            return
+        self.on_changed(Changes(kinds=set(Tracker.EVERYTHING)))
+        self.statusBar().showMessage("Updated with changes made by other analysts.", 6000)
+
+    def on_conflict(self, command, message: str) -> None:
+        """An edit was refused because the data changed meanwhile: reload, and re-apply if wanted."""
+        self.load_all()
+        if self.ask_reapply(message):
+            command.rebase()
+            push(self.undo_stack, command)
+
+    def _ask_reapply(self, message: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Changed by someone else",
+            f"{message}\n\nThe window now shows the current data. Apply your change on top of it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def load_all(self) -> None:
         """Read everything the views show (after the tracker opened, and on F5)."""
         found: list[Statement] = self.tracker.read(statements)
@@ -261,8 +296,11 @@ class MainWindow(QMainWindow):
         self._fill_parties()
         self._fill_tree(found)
         self.reload_pledges()
+        self.detail.refresh()
         self.documents.refresh()
         self.refresh_dashboard()
+        if not self.is_loaded:
+            self.watcher.start()
         self.is_loaded = True
         self.statusBar().showMessage("Ready.", 3000)
         self.loaded.emit()
@@ -521,6 +559,28 @@ class MainWindow(QMainWindow):
         else:
             self.reporter.preview(dialog.options)
 
+    def edit_preferences(self) -> None:
+        """Your name, recorded with every change you make (kept in the settings)."""
+        name, ok = QInputDialog.getText(
+            self, "Preferences", "Your name (recorded with every change you make):", text=self.tracker.user
+        )
+        if ok:
+            self.set_user(name)
+
+    def set_user(self, name: str) -> bool:
+        name = " ".join(name.split())
+        if not name:
+            self.show_message("Your name cannot be empty: it is recorded with every change.")
+            return False
+        self.tracker.user = name
+        self.settings.setValue("user", name)
+        self.statusBar().showMessage(f"Changes are now recorded as {name}.", 5000)
+        self._show_user()
+        return True
+
+    def _show_user(self) -> None:
+        self.user_label.setText(f"You: {self.tracker.user}")
+
     def show_message(self, text: str) -> None:
         """A user-facing message: one sentence, in a non-blocking box and the status bar."""
         self.last_message = text
@@ -598,5 +658,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.detail.save_note()
+        self.watcher.stop()
         self.save_state()
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from .. import db
+from .. import db, services
 from ..errors import CasrError
 from .qt import QObject, QRunnable, QThreadPool, Signal
 
@@ -27,11 +27,17 @@ class Tracker(QObject):
 
     changed = Signal(object)  # Changes
     failed = Signal(str)  # one sentence for the user
+    conflict = Signal(object, str)  # the command refused as stale, and why
+
+    #: everything, for a reload after other analysts' changes
+    EVERYTHING = frozenset({"status", "assessment", "evidence", "note", "document", "statement", "suggestion"})
 
     def __init__(self, engine: Engine | None, user: str, parent: QObject | None = None):
         super().__init__(parent)
         self.engine = engine
         self.user = user
+        #: the data revision this window has seen (its own writes included)
+        self.known_revision = -1
 
     def read(self, fn: Callable[[Session], Any]) -> Any:
         with db.session_scope(self.engine, write=False) as session:
@@ -41,6 +47,8 @@ class Tracker(QObject):
         """Run `fn` in one transaction; announce `changes` when it committed. Errors propagate."""
         with db.session_scope(self.engine) as session:
             result = fn(session)
+            revision = services.data_revision(session)
+        self.known_revision = revision
         self.changed.emit(changes)
         return result
 

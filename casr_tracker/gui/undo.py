@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import services
-from ..errors import CasrError
+from ..errors import CasrError, StaleEdit
 from ..models import Document, Evidence, Note, Party, Pledge
 from ..scorecard import latest_scores
 from .ops import Changes, Tracker
@@ -20,6 +20,12 @@ class TrackerCommand(QUndoCommand):
         super().__init__(text)
         self.tracker = tracker
         self._first = True
+        #: the version the user saw when making the edit; checked on the first apply only
+        self.expect_version: int | None = None
+
+    def rebase(self) -> None:
+        """Forget the version the edit was based on (the user chose to apply it to the new data)."""
+        self.expect_version = None
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -63,7 +69,9 @@ class StatusCommand(TrackerCommand):
                 who=self.tracker.user,
                 comment=comment,
                 effective=self.effective,
+                expect_version=self.expect_version,
             )
+            self.expect_version = None
 
         self.tracker.write(write, Changes({self.pledge_id}, {"status"}))
 
@@ -93,7 +101,9 @@ class AssessCommand(TrackerCommand):
                 score=score,
                 who=self.tracker.user,
                 justification=justification,
+                expect_version=self.expect_version,
             )
+            self.expect_version = None
 
         self.tracker.write(write, Changes({self.pledge_id}, {"assessment"}))
 
@@ -184,7 +194,8 @@ class NoteCommand(TrackerCommand):
             if note.deleted_at is not None:
                 services.restore_note(session=session, note=note)
             if note.text != self.new_text:
-                services.edit_note(session=session, note=note, text=self.new_text)
+                services.edit_note(session=session, note=note, text=self.new_text, expect_version=self.expect_version)
+            self.expect_version = None
 
         self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
 
@@ -200,9 +211,13 @@ class NoteCommand(TrackerCommand):
 
 
 def push(stack, command: TrackerCommand) -> bool:
-    """Apply a command; push it on the undo stack only when it worked."""
+    """Apply a command; push it on the undo stack only when it worked. An edit made from stale data
+    is offered back to the window (`Tracker.conflict`), which may reload and push it again."""
     try:
         command.apply()
+    except StaleEdit as error:
+        command.tracker.conflict.emit(command, str(error))
+        return False
     except CasrError as error:
         command.tracker.failed.emit(str(error))
         return False

@@ -11,7 +11,6 @@ import pytest
 
 from casr_tracker import db, services
 from casr_tracker.seeding import open_tracker
-from casr_tracker.transfer import copy_tracker
 
 from ..conftest import POSTGRES, fresh_postgres_database
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import services
 from ...errors import CasrError
-from ...models import Status
+from ...models import Note, Status
 from ...queries import PledgeDetail, pledge_detail
 from ...scorecard import Cell
 from ..dialogs import LinkDialog, error_label, status_combo
@@ -69,6 +69,7 @@ class DetailPanel(QWidget):
         self.detail: PledgeDetail | None = None
         self.note_id: int | None = None
         self._note_saved_text = ""
+        self._note_version: int | None = None
         self._loading = False
         self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_note)
@@ -359,6 +360,8 @@ class DetailPanel(QWidget):
 
     def _load_note(self, note_id: int | None, text: str) -> None:
         self.note_id, self._note_saved_text = note_id, text
+        note = next((n for n in self.detail.notes if n.id == note_id), None) if self.detail else None
+        self._note_version = note.version if note else None
         was = self._loading
         self._loading = True
         self.note_edit.setPlainText(text)
@@ -384,6 +387,7 @@ class DetailPanel(QWidget):
         command = StatusCommand(
             self.tracker, self.detail.pledge.id, self.detail.pledge.ref, status, self.status_comment.text(), effective
         )
+        command.expect_version = self.detail.pledge.version
         if push(self.undo_stack, command):
             self.status_comment.clear()
             self.status_date.clear()
@@ -404,11 +408,15 @@ class DetailPanel(QWidget):
             return
         pledge = self.detail.pledge
         self.undo_stack.beginMacro(f"Score {pledge.ref}")
+        version = pledge.version
         for party, (score, justification) in changed:
-            push(
-                self.undo_stack,
-                AssessCommand(self.tracker, pledge.id, party.id, f"{party.name} on {pledge.ref}", score, justification),
+            command = AssessCommand(
+                self.tracker, pledge.id, party.id, f"{party.name} on {pledge.ref}", score, justification
             )
+            command.expect_version = version
+            if not push(self.undo_stack, command):
+                break
+            version += 1
         self.undo_stack.endMacro()
 
     def add_link(self) -> None:
@@ -463,6 +471,8 @@ class DetailPanel(QWidget):
             self.note_state.setText("An empty note is not saved; the earlier text is kept.")
             return
         command = NoteCommand(self.tracker, self.detail.pledge.id, self.note_id, self._note_saved_text, text)
+        command.expect_version = self._note_version
         if push(self.undo_stack, command):
             self.note_id, self._note_saved_text = command.note_id, text
+            self._note_version = self.tracker.read(lambda s: s.get(Note, command.note_id).version)
             self.note_state.setText("Saved.")

@@ -1,0 +1,128 @@
+"""Two analysts, one database: live refresh, stale edits offered back, the analyst's name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlmodel import select
+
+from casr_tracker import db, services
+from casr_tracker.gui.app import open_window
+from casr_tracker.gui.qt import QSettings
+from casr_tracker.models import StatusChange
+
+from ..conftest import POSTGRES, fresh_postgres_database
+
+
+def other_analyst(url: str, *args: str) -> None:
+    """Another analyst's process changes the shared database."""
+    result = subprocess.run(
+        [sys.executable, "-m", "casr_tracker", "--db", url, "--user", "bob", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def status_in_table(window, ref: str) -> str:
+    return next(r.status for r in window.table_model.rows() if r.ref == ref)
+
+
+def test_changes_by_another_process_appear_within_seconds(win, qtbot, db_url):
+    win.watcher.timer.setInterval(300)
+    win.select_ref("TRD-3")
+    other_analyst(db_url, "status", "TRD-3", "fulfilled", "--comment", "from bob")
+    qtbot.waitUntil(lambda: status_in_table(win, "TRD-3") == "fulfilled", timeout=5000)
+    assert win.detail.status_badge.text() == "Fulfilled"
+    assert "bob" in win.detail.history_list.item(0).text()
+    assert "other analysts" in win.statusBar().currentMessage()
+
+
+def test_own_changes_do_not_count_as_outside_changes(win, qtbot):
+    heard = []
+    win.watcher.outside_change.connect(heard.append)
+    win.set_status_of([win.table_model.rows()[0].id], "in_progress")
+    win.watcher.check()
+    assert heard == []
+
+
+def test_postgresql_notify_refreshes_without_polling(qtbot, tmp_path):
+    if not POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("CASR_TEST_POSTGRES_URL is not set in CI")
+        pytest.skip("no PostgreSQL server")
+    database = fresh_postgres_database()
+    url = next(database)
+    try:
+        window = open_window(url, user="ana", settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.is_loaded, timeout=30000)
+        window.watcher.timer.setInterval(600000)  # only the NOTIFY can bring the news in time
+        qtbot.wait(500)  # the listener connects
+        other_analyst(url, "status", "SNT-4", "in_progress")
+        qtbot.waitUntil(lambda: status_in_table(window, "SNT-4") == "in_progress", timeout=8000)
+        window.close()
+        window.tracker.engine.dispose()
+    finally:
+        next(database, None)
+
+
+def test_a_stale_edit_is_offered_back_and_reapplied(win, qtbot, db_url):
+    win.watcher.stop()  # the window does not hear about bob's change before ana acts
+    win.select_ref("TRD-3")
+    other_analyst(db_url, "status", "TRD-3", "stalled", "--comment", "bob's view")
+    asked = []
+    win.ask_reapply = lambda message: asked.append(message) or True
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
+    d.status_comment.setText("ana's view")
+    d.record_status()
+    assert asked and "TRD-3 was changed by bob" in asked[0]
+    changes = win.tracker.read(lambda s: s.exec(select(StatusChange).order_by(StatusChange.id)).all())
+    assert [(c.who, c.new) for c in changes] == [("bob", "stalled"), ("tester", "in_progress")]
+    assert changes[1].old == "stalled"  # applied on top of bob's change, nothing lost
+    assert status_in_table(win, "TRD-3") == "in_progress"
+
+
+def test_a_stale_edit_can_be_dropped(win, db_url):
+    win.watcher.stop()
+    win.select_ref("ENV-2")
+    other_analyst(db_url, "status", "ENV-2", "stalled")
+    win.ask_reapply = lambda message: False
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("fulfilled"))
+    d.record_status()
+    changes = win.tracker.read(lambda s: s.exec(select(StatusChange)).all())
+    assert [(c.who, c.new) for c in changes] == [("bob", "stalled")]
+    assert status_in_table(win, "ENV-2") == "stalled" and d.detail.pledge.status == "stalled"
+
+
+def test_the_analysts_name_is_recorded_and_remembered(open_win):
+    window = open_win()
+    assert window.set_user("  Ana   Petrova ")
+    window.set_status_of([window.table_model.rows()[0].id], "not_started")
+    who = window.tracker.read(lambda s: s.exec(select(StatusChange)).one().who)
+    assert who == "Ana Petrova" and window.user_label.text() == "You: Ana Petrova"
+    assert not window.set_user("   ") and "cannot be empty" in window.last_message
+    window.close()
+    assert open_win().tracker.user == "Ana Petrova"
+
+
+def test_notes_edited_elsewhere_are_not_overwritten(win, qtbot, db_url):
+    win.select_ref("CLT-3")
+    win.detail.note_edit.setPlainText("ana's first text")
+    win.detail.save_note()
+    note_id = win.detail.note_id
+    with db.session_scope(win.tracker.engine) as s:  # bob edits the same note from his desk
+        services.edit_note(session=s, note=s.get(services.Note, note_id), text="bob's text")
+    win.ask_reapply = lambda message: False
+    win.watcher.stop()
+    win.detail.note_edit.setPlainText("ana's second text")
+    win.detail.save_note()
+    assert win.tracker.read(lambda s: s.get(services.Note, note_id).text) == "bob's text"
