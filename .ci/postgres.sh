@@ -10,7 +10,7 @@ casr_start_postgres() {
   fi
   local pg_bin pg_port pg_data as_postgres=()
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-  pg_port=${CASR_TEST_POSTGRES_PORT:-54329}
+  pg_port=${CASR_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   pg_data=$(mktemp -d /tmp/casr-pg-XXXXXX) || return 1
   if [[ $(id -u) == 0 ]]; then
     chown postgres:postgres "$pg_data" || return 1
