@@ -302,6 +302,40 @@ def cmd_copy(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    from .checks import check
+
+    engine = open_tracker(args.db, seed_if_empty=False)
+    _OPEN.append(engine)
+    problems = check(engine)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problems found.", file=sys.stderr)
+        return 1
+    print("The tracker is sound: integrity, foreign keys, offsets, refs and history all hold.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from . import backups
+
+    target = backups.backup(args.db or db.default_url(), args.path, force=args.force)
+    print(f"Backed up to {target}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from . import backups
+
+    kept = backups.restore(args.db or db.default_url(), args.path, force=args.force)
+    if kept:
+        print(f"Restored {args.path}; the tracker it replaced is kept as {kept}")
+    else:
+        print(f"Restored {args.path}")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from .gui.app import run  # the only place the CLI touches Qt
 
@@ -422,6 +456,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("copy", cmd_copy, "Copy a whole tracker into an empty database (e.g. SQLite to PostgreSQL).")
     p.add_argument("--from", dest="source", required=True, metavar="URL")
     p.add_argument("--to", dest="target", required=True, metavar="URL")
+
+    p = command("check", cmd_check, "Check the tracker: integrity, foreign keys, offsets, refs, history.")
+
+    p = command("backup", cmd_backup, "Copy the (SQLite) tracker to a backup file.")
+    p.add_argument("path", metavar="PATH", help="a file, or a folder to put a dated file in")
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+    p = command("restore", cmd_restore, "Replace the (SQLite) tracker with a backup.")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--force", action="store_true", help="replace an existing tracker (it is kept aside)")
 
     p = command("import-json", cmd_import_json, "Load an export into an empty database.")
     p.add_argument("path", metavar="PATH")

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
+from . import backups
 from .errors import StorageError
 
 ENV_VAR = "CASR_TRACKER_DB"
@@ -32,11 +33,19 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'tracker.sqlite3'}"
 
 
+def busy_timeout() -> int:
+    """How long (ms) to wait for another program's lock on a SQLite file: $CASR_TRACKER_BUSY_TIMEOUT_MS or 5 s."""
+    try:
+        return max(0, int(os.environ.get("CASR_TRACKER_BUSY_TIMEOUT_MS", "5000")))
+    except ValueError:
+        return 5000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin, not the driver
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout()}")
     with contextlib.suppress(Exception):  # a read-only file cannot switch journal mode; reading works
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
@@ -57,7 +66,7 @@ def make_engine(url: str) -> Engine:
         raise StorageError(f"{url!r} is not a database URL (try sqlite:///path/to/file.sqlite3).") from None
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not path.startswith("file:"):
             file = Path(path).expanduser()
             if file.is_dir():
                 raise StorageError(f"{file} is a folder, not a database file.")
@@ -65,7 +74,7 @@ def make_engine(url: str) -> Engine:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError:
                 raise StorageError(f"The folder {file.parent} cannot be created.") from None
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -115,6 +124,9 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
         return False
     if current is None and inspect(engine).get_table_names() and "pledge" not in inspect(engine).get_table_names():
         raise StorageError("The database already holds tables of another application.")
+    database = backups.sqlite_file(engine.url.render_as_string(hide_password=False))
+    if current is not None and database is not None and database.exists():
+        backups.automatic(database, f"before-migration-{target}")
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
@@ -123,21 +135,28 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     return True
 
 
+def where(engine: Engine) -> str:
+    """How to name a database to its user: a SQLite file by its path, others by their URL."""
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        return engine.url.database.removeprefix("file:").split("?", 1)[0]
+    return engine.url.render_as_string(hide_password=True)
+
+
 def _describe(engine: Engine, exc: Exception) -> str:
-    where = engine.url.render_as_string(hide_password=True)
+    where_ = where(engine)
     detail = " ".join(str(getattr(exc, "orig", exc)).split())
     text = detail.lower()
     if "not a database" in text:
-        return f"{where} is not a CASR Tracker database (the file is not a database)."
+        return f"{where_} is not a CASR Tracker database (the file is not a database)."
     if "readonly" in text or "read-only" in text:
-        return f"{where} is read-only; changes cannot be saved."
+        return f"{where_} is read-only; changes cannot be saved."
     if "locked" in text:
-        return f"{where} is locked by another program; try again in a moment."
+        return f"{where_} is locked by another program; try again in a moment."
     if "unable to open" in text:
-        return f"{where} cannot be opened."
+        return f"{where_} cannot be opened."
     if "connection" in text and ("refused" in text or "failed" in text or "timeout" in text):
-        return f"{where} cannot be reached: {detail.rstrip('.')}."
-    return f"{where} cannot be used: {detail.rstrip('.')}."
+        return f"{where_} cannot be reached: {detail.rstrip('.')}."
+    return f"{where_} cannot be used: {detail.rstrip('.')}."
 
 
 @contextmanager

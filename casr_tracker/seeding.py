@@ -13,7 +13,7 @@ from . import db, services
 from .importer import pipeline
 from .importer.documents import read_text
 from .importer.statement import DEFAULT_PARTIES
-from .models import Statement
+from .models import Party, Statement
 
 
 def seeds_dir() -> Path:
@@ -64,10 +64,14 @@ def open_tracker(url: str | None = None, *, seed_if_empty: bool = True) -> Engin
     engine = db.make_engine(url or db.default_url())
     try:
         db.upgrade(engine)
-        with db.session_scope(engine) as session:
-            pipeline.ensure_parties(session, DEFAULT_PARTIES)
-            if seed_if_empty and session.exec(select(Statement)).first() is None:
-                seed(session)
+        with db.session_scope(engine, write=False) as session:
+            parties = {p.code for p in session.exec(select(Party))}
+            empty = session.exec(select(Statement)).first() is None
+        if not set(DEFAULT_PARTIES) <= parties or (seed_if_empty and empty):
+            with db.session_scope(engine) as session:  # (a read-only tracker can still be read)
+                pipeline.ensure_parties(session, DEFAULT_PARTIES)
+                if seed_if_empty and session.exec(select(Statement)).first() is None:
+                    seed(session)
     except BaseException:
         engine.dispose()
         raise

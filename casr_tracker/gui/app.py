@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import backups
 from ..errors import CasrError
 from ..seeding import open_tracker
 from .main_window import MainWindow
@@ -69,8 +70,19 @@ def open_window(
         window.show_message(window.open_error)
         window.loaded.emit()
 
+    keep = int(settings.value("backups/keep", 0) or 0) or None
+
+    def open_and_back_up():
+        engine = open_tracker(url, seed_if_empty=seed)
+        try:
+            backups.daily(engine.url.render_as_string(hide_password=False), keep=keep)
+        except CasrError as error:  # a failed backup must not keep the analyst from working
+            window.backup_error = str(error)
+        return engine
+
+    window.backup_error = ""
     window.statusBar().showMessage("Opening the tracker…")
-    run_in_background(lambda: open_tracker(url, seed_if_empty=seed), opened, failed)
+    run_in_background(open_and_back_up, opened, failed)
     return window
 
 

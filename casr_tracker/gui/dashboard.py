@@ -37,6 +37,7 @@ from .qt import (
     QWidget,
     Signal,
 )
+from .style import plain_tip
 
 EMPTY_SCORES = "No party has been scored yet: select a pledge and score each party in its detail panel."
 EMPTY_CHANGES = "No changes recorded yet."
@@ -56,11 +57,6 @@ def _plural(n: int, word: str) -> str:
 def _elide(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _tip(text: str) -> str:
-    """A tooltip that shows `text` as written: Qt would take a tag in it for rich text."""
-    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def sphere_label(sphere: Sphere) -> str:
@@ -150,7 +146,7 @@ class ScorecardModel(QAbstractTableModel):
             background = style.score_color(cell.average)
             return style.text_on(background) if background is not None else None
         if role == Role.ToolTipRole:
-            return _tip(self._tooltip(row, column, cell))
+            return plain_tip(self._tooltip(row, column, cell))
         if role == Role.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
         if role == Role.FontRole and (self.party(row) is None or self.sphere(column) is None):
@@ -165,11 +161,11 @@ class ScorecardModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             sphere = self.sphere(section)
             if role == Role.ToolTipRole:
-                return _tip(sphere.name) if sphere else "All spheres"
+                return plain_tip(sphere.name) if sphere else "All spheres"
             return sphere.code if sphere else "All"
         party = self.party(section)
         if role == Role.ToolTipRole:
-            return _tip(party.formal_name or party.name) if party else "All parties"
+            return plain_tip(party.formal_name or party.name) if party else "All parties"
         return party.name if party else "All parties"
 
 
@@ -290,7 +286,7 @@ class DashboardView(QWidget):
             return
         n = int(bar_set.at(index))
         text = f"{found.sphere.code}  {found.sphere.name}\n{bar_set.label()}: {n} of {found.total}"
-        QToolTip.showText(QCursor.pos(), _tip(text), self.chart_view)
+        QToolTip.showText(QCursor.pos(), plain_tip(text), self.chart_view)
 
     def _apply_palette(self) -> None:
         """Axis and legend text in the palette's colours, so the chart follows light and dark themes."""
@@ -346,7 +342,7 @@ class DashboardView(QWidget):
         for change in recent:  # newest first, as queries.recent_changes gives them
             item = QListWidgetItem(change_line(change))
             item.setData(Role.UserRole, (change.pledge_id, change.ref))
-            item.setToolTip(_tip(f"{change.ref} ({change.kind}): {change.summary}"))
+            item.setToolTip(plain_tip(f"{change.ref} ({change.kind}): {change.summary}"))
             self.recent_list.addItem(item)
 
     def _change_clicked(self, item: QListWidgetItem) -> None:

@@ -20,7 +20,7 @@ from .qt import (
     Qt,
     QVBoxLayout,
 )
-from .style import status_label
+from .style import plain_tip, status_label
 
 
 def error_label() -> QLabel:
@@ -68,7 +68,7 @@ class PledgeChooser(QDialog):
         for row in rows:
             item = QListWidgetItem(f"{row.ref}  {row.text}")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
-            item.setToolTip(row.text)
+            item.setToolTip(plain_tip(row.text))
             self.list.addItem(item)
         layout.addWidget(self.list, 1)
         form = QFormLayout()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import textwrap
 
 from ..queries import PledgeRow
 from ..scorecard import SphereStatus
@@ -19,7 +18,7 @@ from .qt import (
     QStyledItemDelegate,
     Qt,
 )
-from .style import STATUS_COLORS, status_color, status_label, text_on
+from .style import STATUS_COLORS, plain_tip, status_color, status_label, text_on
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -76,9 +75,9 @@ class PledgeTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 2:
-                return "\n".join(textwrap.wrap(row.text, 80))
+                return plain_tip(row.text)
             if column == 3:
-                return ", ".join(row.parties)
+                return plain_tip(", ".join(row.parties))
             if column == self.STATUS_COLUMN:
                 return status_label(row.status)
             return None
@@ -160,14 +159,14 @@ def build_sphere_tree(model: QStandardItemModel, statements: list[tuple[int, str
         top = QStandardItem(f"{title} ({sum(total.values())})")
         top.setData(("statement", statement_id), KEY_ROLE)
         top.setData(total, COUNTS_ROLE)
-        top.setToolTip(title)
+        top.setToolTip(plain_tip(title))
         top.setEditable(False)
         for sphere in spheres:
             item = QStandardItem(f"{sphere.sphere.name} ({sphere.total})")
             item.setData(("sphere", sphere.sphere.id), KEY_ROLE)
             item.setData(sphere.counts, COUNTS_ROLE)
             mix = ", ".join(f"{n} {status_label(s).lower()}" for s, n in sphere.counts.items() if n)
-            item.setToolTip(f"{sphere.sphere.code}: {sphere.sphere.name}\n{mix}")
+            item.setToolTip(plain_tip(f"{sphere.sphere.code}: {sphere.sphere.name}\n{mix}"))
             item.setEditable(False)
             top.appendRow(item)
         model.appendRow(top)
@@ -234,7 +233,7 @@ class DocumentListModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return [row["title"], row["date"] or "", row["author"]][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['title']}\n{row['date'] or 'no date'} · {row['author'] or 'no author'}"
+            return plain_tip(f"{row['title']}\n{row['date'] or 'no date'} · {row['author'] or 'no author'}")
         if role == ROW_ROLE:
             return row
         return None

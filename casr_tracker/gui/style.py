@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import Status
 from ..reports.palette import SCORE_COLORS, STATUS_COLORS
-from .qt import QColor
+from .qt import QColor, Qt
 
 
 def status_label(status: str) -> str:
@@ -40,3 +40,8 @@ def score_color(average: float | None) -> QColor | None:
         round(low.green() + (high.green() - low.green()) * t),
         round(low.blue() + (high.blue() - low.blue()) * t),
     )
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows `text` as written: Qt would take a tag in it for rich text."""
+    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)

@@ -31,7 +31,9 @@ def decode(data: bytes, name: str) -> str:
         raise BadFile(f"{name} is a binary file, not text.")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            raise BadFile(f"{name} is truncated: it ends in the middle of a character.") from None
         best = from_bytes(data).best()
         if best is None:
             raise BadFile(f"{name} is not text in any encoding that could be detected.") from None

@@ -126,3 +126,35 @@ def test_notes_edited_elsewhere_are_not_overwritten(win, qtbot, db_url):
     win.detail.note_edit.setPlainText("ana's second text")
     win.detail.save_note()
     assert win.tracker.read(lambda s: s.get(services.Note, note_id).text) == "bob's text"
+
+
+def test_a_database_the_window_cannot_open_is_a_message(qtbot, tmp_path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database " * 100)
+    window = open_window(f"sqlite:///{junk}", settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(window.open_error), timeout=20000)
+    assert window.last_message == f"{junk} is not a CASR Tracker database (the file is not a database)."
+    assert junk.read_text().startswith("not a database")
+
+
+def test_dropped_files_that_are_not_text_are_named_and_skipped(win, qtbot, tmp_path):
+    from casr_tracker.gui.qt import QDropEvent, QMimeData, QPoint, Qt, QUrl
+
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.bin"
+    good.write_text("A good article\nBy Ann Lee May 5, 2021\nRussia opened a migrant centre.\n", encoding="utf-8")
+    bad.write_bytes(bytes(range(256)) * 10)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad))])
+    win.dropEvent(
+        QDropEvent(
+            QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+    )
+    qtbot.waitUntil(lambda: bool(getattr(win.documents, "last_import_errors", None)), timeout=10000)
+    assert win.documents.last_import_errors == [f"{bad} is a binary file, not text."]
+    assert win.documents.model.rowCount() == 5
+
+
+def test_daily_backup_when_the_window_opens(win, tmp_path):
+    assert len(list((tmp_path / "backups").glob("tracker-daily-*.sqlite3"))) == 1

@@ -251,7 +251,12 @@ class DocumentsPanel(QWidget):
             imported, failed = result
             self.tracker.changed.emit(Changes(kinds={"document"}))
             if failed:
-                QMessageBox.warning(self, "Some files were not imported", "\n".join(failed))
+                box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported", "\n".join(failed))
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.setParent(self, box.windowFlags())
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()
+                self.last_import_errors = failed
             self.imported = imported
 
         def failed(error) -> None:

@@ -25,6 +25,7 @@ from ..qt import (
     QWidget,
     Signal,
 )
+from ..style import plain_tip
 from ..undo import SuggestionCommand, push
 from .detail import plain_label
 
@@ -155,14 +156,14 @@ class SuggestionsPanel(QWidget):
         for proposal in proposals:
             passage = proposal.passage
             top = QStandardItem(f"[{proposal.recommendation}] {textwrap.shorten(passage.text, 160)}")
-            top.setToolTip(passage.text)
+            top.setToolTip(plain_tip(passage.text))
             top.setData(proposal, PASSAGE_ROLE)
             for candidate in proposal.candidates:
                 text = texts.get(candidate.pledge_id, "")
                 child = QStandardItem(
                     f"{candidate.ref} · {candidate.strength} · {candidate.score:.1f} — {textwrap.shorten(text, 90)}"
                 )
-                child.setToolTip(f"{candidate.ref}: {text}")
+                child.setToolTip(plain_tip(f"{candidate.ref}: {text}"))
                 child.setData(candidate, CANDIDATE_ROLE)
                 top.appendRow(child)
             self.model.appendRow(top)

@@ -1,0 +1,78 @@
+"""`casr-tracker check`: is the stored tracker whole and consistent? One line per problem found."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from . import db
+from .models import Document, Evidence, Pledge, Statement, Status
+from .scorecard import statuses_as_of
+
+
+def database_problems(engine: Engine) -> list[str]:
+    """SQLite's own integrity and foreign-key checks (PostgreSQL enforces both as it writes)."""
+    if engine.dialect.name != "sqlite":
+        return []
+    problems = []
+    with engine.connect() as conn:
+        for (row,) in conn.execute(text("PRAGMA integrity_check")):
+            if row != "ok":
+                problems.append(f"integrity: {row}")
+        for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")):
+            problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
+    return problems
+
+
+def offset_problems(session: Session) -> list[str]:
+    """Every pledge is exactly `text[start:end]` of its statement; every excerpt of its document."""
+    problems = []
+    texts = {s.id: s.text for s in session.exec(select(Statement))}
+    for p in session.exec(select(Pledge).where(Pledge.retired == False)):  # noqa: E712
+        source = texts.get(p.statement_id, "")
+        if not (0 <= p.start < p.end <= len(source)):
+            problems.append(f"offsets: pledge {p.ref} ({p.start}:{p.end}) lies outside its statement")
+        elif source[p.start : p.end] != p.text:
+            problems.append(f"offsets: pledge {p.ref} does not match its statement at {p.start}:{p.end}")
+    documents = {d.id: d.text for d in session.exec(select(Document))}
+    for e in session.exec(select(Evidence).where(Evidence.document_id != None)):  # noqa: E711
+        source = documents.get(e.document_id, "")
+        if e.start is None or e.end is None or not (0 <= e.start < e.end <= len(source)):
+            problems.append(f"offsets: evidence {e.id} lies outside document {e.document_id}")
+        elif source[e.start : e.end] != e.quote:
+            problems.append(f"offsets: evidence {e.id} quote does not match document {e.document_id}")
+    return problems
+
+
+def ref_problems(session: Session) -> list[str]:
+    """Refs are unique within a statement."""
+    counts = Counter((p.statement_id, p.ref) for p in session.exec(select(Pledge)))
+    return [f"refs: {ref} occurs {n} times in statement {sid}" for (sid, ref), n in sorted(counts.items()) if n > 1]
+
+
+def history_problems(session: Session) -> list[str]:
+    """Each pledge's current status is the one its history says (the latest change in force)."""
+    pledges = list(session.exec(select(Pledge)))
+    latest = statuses_as_of(session, [p.id for p in pledges])
+    problems = []
+    valid = {s.value for s in Status}
+    for p in pledges:
+        change = latest[p.id]
+        expected = change.new if change else Status.not_assessed.value
+        if p.status not in valid:
+            problems.append(f"history: pledge {p.ref} has an unknown status {p.status!r}")
+        elif p.status != expected:
+            problems.append(f"history: pledge {p.ref} is {p.status} but its history says {expected}")
+    return problems
+
+
+def check(engine: Engine) -> list[str]:
+    """All the checks; an empty list means the tracker is sound."""
+    problems = database_problems(engine)
+    with db.session_scope(engine, write=False) as session:
+        for finder in (offset_problems, ref_problems, history_problems):
+            problems += finder(session)
+    return problems
