@@ -7,50 +7,69 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .db import default_url, make_engine, session_scope, upgrade  # noqa: E402
-from .errors import (  # noqa: E402
-    BadDate,
-    BadFile,
-    BadScore,
-    BadUrl,
-    CasrError,
-    ImportProblem,
-    InputError,
-    NotFound,
-    StaleEdit,
-    StorageError,
-    UnknownParty,
-    UnknownStatus,
-)
-from .importer.pipeline import ImportReport, import_statement  # noqa: E402
-from .importer.statement import parse_statement  # noqa: E402
-from .models import (  # noqa: E402
-    Assessment,
-    Document,
-    Evidence,
-    Note,
-    Party,
-    Pledge,
-    Sphere,
-    Stance,
-    Statement,
-    Status,
-    StatusChange,
-    Strength,
-)
-from .queries import history, pledge_rows  # noqa: E402
-from .seeding import open_tracker  # noqa: E402
-from .services import (  # noqa: E402
-    add_note,
-    assess,
-    attach_evidence,
-    find_document,
-    find_party,
-    find_pledge,
-    import_document,
-    set_status,
-)
-from .transfer import export_all, import_all  # noqa: E402
+_EXPORTS: dict[str, str] = {
+    "Assessment": ".models",
+    "BadDate": ".errors",
+    "BadFile": ".errors",
+    "BadScore": ".errors",
+    "BadUrl": ".errors",
+    "CasrError": ".errors",
+    "Document": ".models",
+    "Evidence": ".models",
+    "ImportProblem": ".errors",
+    "ImportReport": ".importer.pipeline",
+    "InputError": ".errors",
+    "NotFound": ".errors",
+    "Note": ".models",
+    "Party": ".models",
+    "Pledge": ".models",
+    "Sphere": ".models",
+    "StaleEdit": ".errors",
+    "Stance": ".models",
+    "Statement": ".models",
+    "Status": ".models",
+    "StatusChange": ".models",
+    "StorageError": ".errors",
+    "Strength": ".models",
+    "UnknownParty": ".errors",
+    "UnknownStatus": ".errors",
+    "add_note": ".services",
+    "assess": ".services",
+    "attach_evidence": ".services",
+    "default_url": ".db",
+    "export_all": ".transfer",
+    "find_document": ".services",
+    "find_party": ".services",
+    "find_pledge": ".services",
+    "history": ".queries",
+    "import_all": ".transfer",
+    "import_document": ".services",
+    "import_statement": ".importer.pipeline",
+    "make_engine": ".db",
+    "open_tracker": ".seeding",
+    "parse_statement": ".importer.statement",
+    "pledge_rows": ".queries",
+    "session_scope": ".db",
+    "set_status": ".services",
+    "upgrade": ".db",
+}
+
+
+def __getattr__(name: str):
+    """The public API, imported on first use (so `import casr_tracker` stays cheap)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'casr_tracker' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "__version__",

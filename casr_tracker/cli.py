@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import __version__, db, matching, queries, services, transfer
+from . import __version__, db, queries, services
 from .errors import CasrError, InputError
 from .importer import pipeline
 from .importer.documents import read_text
@@ -236,6 +236,8 @@ def cmd_evidence_list(args) -> int:
 def cmd_suggest(args) -> int:
     if args.top < 1:
         raise InputError("--top must be 1 or more.")
+    from . import matching
+
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
         document = services.find_document(session, args.document)
@@ -273,6 +275,8 @@ def cmd_report(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from . import transfer
+
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
         data = transfer.export_all(session)
@@ -285,6 +289,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_import_json(args) -> int:
+    from . import transfer
+
     data = transfer.load_export(args.path)
     engine = open_tracker(args.db, seed_if_empty=False)
     _OPEN.append(engine)
@@ -296,6 +302,8 @@ def cmd_import_json(args) -> int:
 
 
 def cmd_copy(args) -> int:
+    from . import transfer
+
     counts = transfer.copy_tracker(args.source, args.target)
     total = sum(counts.values())
     print(f"Copied {total} rows: " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))

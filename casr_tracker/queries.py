@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, literal_column, or_, table
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -60,7 +61,71 @@ def _counts(session: Session, model, pledge_ids: list[int], *extra) -> dict[int,
     return dict(session.exec(query).all())
 
 
-def pledge_rows(
+FILTERS = (
+    "sphere",
+    "status",
+    "party",
+    "search",
+    "statement_id",
+    "sphere_id",
+    "strength",
+    "no_evidence",
+    "changed_since",
+    "include_retired",
+)
+
+
+def search_terms(text: str) -> str:
+    """An FTS5 query for what a user typed: every word, as a prefix ("scholar" finds "scholarships")."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _search_clause(session: Session, text: str):
+    """Pledges whose text, notes or evidence quotes contain `text`: FTS5 on SQLite, ILIKE elsewhere."""
+    if session.get_bind().dialect.name == "sqlite":
+        terms = search_terms(text)
+        if not terms:
+            return col(Pledge.id).in_([])
+        return or_(
+            col(Pledge.id).in_(
+                select(literal_column("rowid"))
+                .select_from(table("pledge_fts"))
+                .where(literal_column("pledge_fts").op("MATCH")(terms))
+            ),
+            col(Pledge.id).in_(
+                select(Note.pledge_id).where(
+                    col(Note.id).in_(
+                        select(literal_column("rowid"))
+                        .select_from(table("note_fts"))
+                        .where(literal_column("note_fts").op("MATCH")(terms))
+                    ),
+                    col(Note.deleted_at).is_(None),
+                )
+            ),
+            col(Pledge.id).in_(
+                select(Evidence.pledge_id).where(
+                    col(Evidence.id).in_(
+                        select(literal_column("rowid"))
+                        .select_from(table("evidence_fts"))
+                        .where(literal_column("evidence_fts").op("MATCH")(terms))
+                    ),
+                    col(Evidence.withdrawn_at).is_(None),
+                )
+            ),
+        )
+    like = f"%{text}%"
+    return or_(
+        col(Pledge.text).ilike(like),
+        col(Pledge.id).in_(select(Note.pledge_id).where(col(Note.text).ilike(like), col(Note.deleted_at).is_(None))),
+        col(Pledge.id).in_(
+            select(Evidence.pledge_id).where(col(Evidence.quote).ilike(like), col(Evidence.withdrawn_at).is_(None))
+        ),
+    )
+
+
+def _filtered(
+    query,
     session: Session,
     *,
     sphere: str | None = None,
@@ -73,19 +138,8 @@ def pledge_rows(
     no_evidence: bool = False,
     changed_since: dt.date | None = None,
     include_retired: bool = False,
-) -> list[PledgeRow]:
-    """The pledges that pass every filter given, in statement order.
-
-    `sphere` matches a sphere's code or any part of its name; `party` a code or name; `search`
-    looks in pledge text, notes and evidence quotes (case-insensitive); `no_evidence` keeps pledges
-    without (unwithdrawn) evidence; `changed_since` those with anything recorded since that day.
-    """
-    query = (
-        select(Pledge, Sphere, Statement)
-        .join(Sphere, Sphere.id == Pledge.sphere_id)
-        .join(Statement, Statement.id == Pledge.statement_id)
-        .order_by(Pledge.statement_id, Pledge.seq)
-    )
+):
+    """`query` (over Pledge joined to Sphere) narrowed by every filter given."""
     if not include_retired:
         query = query.where(Pledge.retired == False)  # noqa: E712
     if statement_id is not None:
@@ -121,20 +175,42 @@ def pledge_rows(
         found = find_party(session, party)
         query = query.where(col(Pledge.id).in_(select(PledgeParty.pledge_id).where(PledgeParty.party_id == found.id)))
     if search and search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(
-            or_(
-                col(Pledge.text).ilike(like),
-                col(Pledge.id).in_(
-                    select(Note.pledge_id).where(col(Note.text).ilike(like), col(Note.deleted_at).is_(None))
-                ),
-                col(Pledge.id).in_(
-                    select(Evidence.pledge_id).where(
-                        col(Evidence.quote).ilike(like), col(Evidence.withdrawn_at).is_(None)
-                    )
-                ),
-            )
-        )
+        query = query.where(_search_clause(session, search.strip()))
+    return query
+
+
+def count_pledges(session: Session, **filters) -> int:
+    """How many pledges pass the filters (the arguments of pledge_rows)."""
+    query = select(func.count(Pledge.id)).select_from(Pledge).join(Sphere, Sphere.id == Pledge.sphere_id)
+    return session.exec(_filtered(query, session, **filters)).one()
+
+
+def pledge_rows(
+    session: Session,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    **filters,
+) -> list[PledgeRow]:
+    """The pledges that pass every filter given, in statement order (a page of them with `limit`).
+
+    Filters: `sphere` matches a sphere's code or any part of its name; `party` a code or name;
+    `search` looks for the words in pledge text, notes and evidence quotes; `no_evidence` keeps
+    pledges without (unwithdrawn) evidence; `changed_since` those with anything recorded since that
+    day; also `status`, `strength`, `statement_id`, `sphere_id`, `include_retired`.
+    """
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise TypeError(f"unknown filters: {sorted(unknown)}")
+    query = (
+        select(Pledge, Sphere, Statement)
+        .join(Sphere, Sphere.id == Pledge.sphere_id)
+        .join(Statement, Statement.id == Pledge.statement_id)
+        .order_by(Pledge.statement_id, Pledge.seq)
+    )
+    query = _filtered(query, session, **filters)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     found_rows = list(session.exec(query))
     ids = [p.id for p, _s, _st in found_rows]
     evidence = _counts(session, Evidence, ids, col(Evidence.withdrawn_at).is_(None))
@@ -277,19 +353,29 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
 
 
 def document_rows(session: Session) -> list[dict]:
-    """The later documents, oldest import first, without their full text."""
+    """The later documents, oldest import first, without their full text (only its length)."""
+    query = select(
+        Document.id,
+        Document.title,
+        Document.date,
+        Document.author,
+        Document.url,
+        Document.sha256,
+        Document.source_name,
+        func.length(Document.text),
+    ).order_by(Document.id)
     return [
         {
-            "id": d.id,
-            "title": d.title,
-            "date": _iso(d.date) or None,
-            "author": d.author,
-            "url": d.url,
-            "sha256": d.sha256,
-            "source_name": d.source_name,
-            "characters": len(d.text),
+            "id": id_,
+            "title": title,
+            "date": _iso(date) or None,
+            "author": author,
+            "url": url,
+            "sha256": sha,
+            "source_name": source,
+            "characters": length,
         }
-        for d in session.exec(select(Document).order_by(Document.id))
+        for id_, title, date, author, url, sha, source, length in session.exec(query)
     ]
 
 

@@ -145,11 +145,32 @@ def scorecard(session: Session, statement_id: int, as_of: dt.date | None = None)
     return card
 
 
+@dataclass(frozen=True)
+class SphereInfo:
+    """What summaries need of a sphere (plain values, cheap to load by the thousand)."""
+
+    id: int
+    statement_id: int
+    name: str
+    code: str
+    kind: str
+    order: int
+
+
+def _spheres(session: Session, statement_id: int | None = None) -> list[SphereInfo]:
+    query = select(Sphere.id, Sphere.statement_id, Sphere.name, Sphere.code, Sphere.kind, Sphere.order).order_by(
+        Sphere.statement_id, Sphere.order
+    )
+    if statement_id is not None:
+        query = query.where(Sphere.statement_id == statement_id)
+    return [SphereInfo(*row) for row in session.exec(query)]
+
+
 @dataclass
 class SphereStatus:
     """How many pledges of a sphere stand at each status."""
 
-    sphere: Sphere
+    sphere: SphereInfo
     counts: dict[str, int]
 
     @property
@@ -160,7 +181,7 @@ class SphereStatus:
 def status_by_sphere(session: Session, statement_id: int, as_of: dt.date | None = None) -> list[SphereStatus]:
     """Per sphere (in statement order, those with pledges), the count of pledges at each status;
     with `as_of`, the statuses as they stood at the end of that day."""
-    spheres = list(session.exec(select(Sphere).where(Sphere.statement_id == statement_id).order_by(Sphere.order)))
+    spheres = _spheres(session, statement_id)
     counts: dict[int, dict[str, int]] = {}
     if as_of is None:
         query = (
@@ -198,3 +219,16 @@ def pledge_score(session: Session, pledge: Pledge) -> Cell:
         if assessment.score is not None and party_id in bound:
             cell.add(assessment.score)
     return cell
+
+
+def status_by_statement(session: Session) -> dict[int, dict[str, int]]:
+    """For every statement, how many of its live pledges stand at each status (one query)."""
+    out: dict[int, dict[str, int]] = {}
+    query = (
+        select(Pledge.statement_id, Pledge.status, func.count())
+        .where(Pledge.retired == False)  # noqa: E712
+        .group_by(Pledge.statement_id, Pledge.status)
+    )
+    for statement_id, status, n in session.exec(query):
+        out.setdefault(statement_id, {})[status] = n
+    return out

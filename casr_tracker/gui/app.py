@@ -48,18 +48,21 @@ def open_window(
     explicit_user: str = "",
     settings: QSettings | None = None,
     select: str | None = None,
+    persist: bool = True,
 ) -> MainWindow:
     """Show the window at once; open (and on first use seed) the tracker in the background, then load."""
     app = application()
     settings = settings or default_settings()
     tracker = Tracker(None, explicit_user or str(settings.value("user") or "") or user)
     window = MainWindow(tracker, settings, app.windowIcon())
+    window.persist = persist
     window._show_user()
     window.open_error = ""
 
     def opened(engine) -> None:
         tracker.engine = engine
         window.load_all()
+        QTimer.singleShot(0, lambda: back_up(engine))
         ref = select or window.settings.value("last_ref")
         if not (ref and window.select_ref(str(ref))) and window.table_model.rows():
             window.select_pledge(window.table_model.rows()[0].id)
@@ -72,17 +75,21 @@ def open_window(
 
     keep = int(settings.value("backups/keep", 0) or 0) or None
 
-    def open_and_back_up():
-        engine = open_tracker(url, seed_if_empty=seed)
-        try:
-            backups.daily(engine.url.render_as_string(hide_password=False), keep=keep)
-        except CasrError as error:  # a failed backup must not keep the analyst from working
+    def back_up(engine) -> None:
+        """The daily backup, off the GUI thread once the window has its data (never for --screenshot)."""
+        if not window.persist:
+            return
+        url_ = engine.url.render_as_string(hide_password=False)
+
+        def failed_backup(error) -> None:
             window.backup_error = str(error)
-        return engine
+            window.statusBar().showMessage(f"The daily backup failed: {error}", 10000)
+
+        run_in_background(lambda: backups.daily(url_, keep=keep), lambda _made: None, failed_backup)
 
     window.backup_error = ""
     window.statusBar().showMessage("Opening the tracker…")
-    run_in_background(open_and_back_up, opened, failed)
+    run_in_background(lambda: open_tracker(url, seed_if_empty=seed), opened, failed)
     return window
 
 
@@ -107,9 +114,15 @@ def screenshot(window: MainWindow, path: str) -> None:
 def run(args) -> int:
     """`casr-tracker gui`: the window; with --screenshot, render it into a PNG and exit."""
     app = application()
-    window = open_window(args.db, seed=not args.empty, user=args.user, select=getattr(args, "select", None))
+    window = open_window(
+        args.db,
+        seed=not args.empty,
+        user=default_user(),
+        explicit_user=args.user or "",
+        select=getattr(args, "select", None),
+        persist=not getattr(args, "screenshot", None),
+    )
     if getattr(args, "screenshot", None):
-        window.persist = False
         window.resize(1600, 1000)
         window.show()
         wait_until_loaded(window)

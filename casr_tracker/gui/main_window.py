@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from ..models import Statement, Status, Strength
-from ..queries import pledge_rows, recent_changes
-from ..scorecard import scorecard, statement_parties, status_by_sphere
+from ..queries import count_pledges, pledge_rows, recent_changes
+from ..scorecard import scorecard, statement_parties, status_by_sphere, status_by_statement
 from ..services import statements
-from .dashboard import DashboardView
 from .dialogs import BulkStatusDialog
 from .models import (
     KEY_ROLE,
     ROW_ROLE,
     SORT_ROLE,
+    SPHERES_ROLE,
     PledgeTableModel,
     StatusBadgeDelegate,
     StatusMixDelegate,
+    add_spheres,
     build_sphere_tree,
 )
 from .ops import Changes, Tracker
@@ -54,7 +55,6 @@ from .qt import (
     QWidget,
     Signal,
 )
-from .reporting import Reporter, ReportOptionsDialog
 from .style import status_label
 from .undo import StatusCommand, push
 from .watch import ChangeWatcher
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.tracker, self.settings = tracker, settings
         self.undo_stack = QUndoStack(self)
-        self.reporter = Reporter(tracker, self)
+        self._reporter = None
         self.last_message = ""
         self.statement_id: int | None = None
         self.sphere_id: int | None = None
@@ -91,10 +91,9 @@ class MainWindow(QMainWindow):
         self._build_navigation()
         self._build_pledges()
         self.documents = DocumentsPanel(tracker, self.undo_stack)
-        self.dashboard = DashboardView()
-        dashboard_scroll = QScrollArea()
+        self._dashboard = None  # built the first time its tab is shown (QtCharts loads then)
+        self.dashboard_scroll = dashboard_scroll = QScrollArea()
         dashboard_scroll.setWidgetResizable(True)
-        dashboard_scroll.setWidget(self.dashboard)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.pledges_splitter, "Pledges")
         self.tabs.addTab(self.documents, "Documents")
@@ -122,7 +121,6 @@ class MainWindow(QMainWindow):
         self.ask_reapply = self._ask_reapply
         self.detail.open_excerpt.connect(self.open_excerpt)
         self.documents.evidence_attached.connect(self.select_pledge)
-        self.dashboard.filter_requested.connect(self.apply_dashboard_filter)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.restore_state()
 
@@ -139,6 +137,7 @@ class MainWindow(QMainWindow):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setWordWrap(True)
         self.tree.selectionModel().currentChanged.connect(self._tree_changed)
+        self.tree.expanded.connect(lambda index: self._expand(self.tree_model.itemFromIndex(index)))
         layout.addWidget(self.tree, 1)
         form = QFormLayout()
         self.status_filter = QComboBox()
@@ -297,8 +296,12 @@ class MainWindow(QMainWindow):
         self._fill_tree(found)
         self.reload_pledges()
         self.detail.refresh()
-        self.documents.refresh()
-        self.refresh_dashboard()
+        self._documents_dirty = True
+        if self.tabs.currentIndex() == 1:
+            self._load_documents()
+        self._dashboard_dirty = True
+        if self.tabs.currentIndex() == 2:
+            self.refresh_dashboard()
         if not self.is_loaded:
             self.watcher.start()
         self.is_loaded = True
@@ -319,15 +322,25 @@ class MainWindow(QMainWindow):
         self.party_filter.blockSignals(False)
 
     def _fill_tree(self, found: list[Statement]) -> None:
-        data = self.tracker.read(lambda s: [(st.id, st.title, status_by_sphere(s, st.id)) for st in found])
+        counts = self.tracker.read(status_by_statement)
         self.tree.selectionModel().blockSignals(True)
-        build_sphere_tree(self.tree_model, data)
-        self.tree.expandAll()
+        build_sphere_tree(self.tree_model, [(st.id, st.title, counts.get(st.id, {})) for st in found])
+        for row in range(self.tree_model.rowCount()):
+            top = self.tree_model.item(row)
+            if top.data(KEY_ROLE) == ("statement", self.statement_id):
+                self._expand(top)
+                self.tree.expand(top.index())
         key = ("sphere", self.sphere_id) if self.sphere_id else ("statement", self.statement_id)
         for index in self._tree_indexes():
             if index.data(KEY_ROLE) == key:
                 self.tree.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.tree.selectionModel().blockSignals(False)
+
+    def _expand(self, top) -> None:
+        """Add a statement's spheres to the tree when it is opened."""
+        if top is not None and top.data(SPHERES_ROLE):
+            statement_id = top.data(KEY_ROLE)[1]
+            add_spheres(top, self.tracker.read(lambda s: status_by_sphere(s, statement_id)))
 
     def _tree_indexes(self):
         for row in range(self.tree_model.rowCount()):
@@ -350,19 +363,29 @@ class MainWindow(QMainWindow):
         }
 
     def reload_pledges(self) -> None:
+        """Show the pledges that pass the filters: the count at once, the rows a page at a time."""
         selected = self.selected_ids()
         current = self.detail.pledge_id
         filters = self.filters()
-        rows = self.tracker.read(lambda s: pledge_rows(s, **filters)) if self.statement_id else []
-        self.table_model.set_rows(rows)
-        self.table_stack.setCurrentIndex(0 if rows else 1)
-        if not rows:
+        if self.statement_id is None:
+            self.table_model.set_rows([])
+        else:
+            total = self.tracker.read(lambda s: count_pledges(s, **filters))
+            self.table_model.set_source(
+                lambda offset, limit: self.tracker.read(
+                    lambda s: pledge_rows(s, limit=limit, offset=offset, **filters)
+                ),
+                total,
+            )
+        shown = self.table_model.total
+        self.table_stack.setCurrentIndex(0 if shown else 1)
+        if not shown:
             self.empty.setText(
                 "No pledges yet: import a statement."
                 if self.statement_id is None
                 else "No pledge matches these filters."
             )
-        self.status_count.setText(f"{len(rows)} pledges shown")
+        self.status_count.setText(f"{shown} pledges shown")
         self._reselect(selected, current)
 
     def _reselect(self, selected: list[int], current: int | None) -> None:
@@ -383,6 +406,26 @@ class MainWindow(QMainWindow):
         if row is None and current is not None:
             self.detail.show_pledge(None)
 
+    @property
+    def dashboard(self):
+        """The dashboard view, made on first use."""
+        if self._dashboard is None:
+            from .dashboard import DashboardView
+
+            self._dashboard = DashboardView()
+            self._dashboard.filter_requested.connect(self.apply_dashboard_filter)
+            self.dashboard_scroll.setWidget(self._dashboard)
+            self._dashboard_dirty = True
+        return self._dashboard
+
+    @property
+    def reporter(self):
+        if self._reporter is None:
+            from .reporting import Reporter
+
+            self._reporter = Reporter(self.tracker, self)
+        return self._reporter
+
     def refresh_dashboard(self) -> None:
         if self.statement_id is None:
             return
@@ -398,7 +441,10 @@ class MainWindow(QMainWindow):
     def on_changed(self, changes: Changes) -> None:
         if not self.is_loaded:
             return
-        self.documents.on_changed(changes)
+        if self.tabs.currentIndex() == 1 or not changes.kinds & {"document"}:
+            self.documents.on_changed(changes)
+        else:
+            self._documents_dirty = True
         self._fill_tree(self.tracker.read(statements))
         self.reload_pledges()
         self.detail.refresh(changes)
@@ -408,8 +454,16 @@ class MainWindow(QMainWindow):
             self._dashboard_dirty = True
 
     def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.is_loaded:
+            self._load_documents()
         if index == 2 and getattr(self, "_dashboard_dirty", False):
             self.refresh_dashboard()
+
+    def _load_documents(self) -> None:
+        """The library is read when its tab is first shown (and again after changes)."""
+        if getattr(self, "_documents_dirty", True):
+            self._documents_dirty = False
+            self.documents.refresh()
 
     def _tree_changed(self, current, _previous) -> None:
         key = current.data(KEY_ROLE) if current.isValid() else None
@@ -439,9 +493,16 @@ class MainWindow(QMainWindow):
         return [self.proxy.mapToSource(i).data(ROW_ROLE).id for i in rows]
 
     def select_pledge(self, pledge_id: int) -> bool:
-        """Select a pledge in the table (clearing filters if it is hidden) and show its detail."""
+        """Select a pledge in the table and show its detail; when it is not among the rows shown, the
+        filters are cleared down to its sphere first."""
         if self.table_model.row_of(pledge_id) is None:
-            self.clear_filters()
+            from ..models import Pledge
+
+            pledge = self.tracker.read(lambda s: s.get(Pledge, pledge_id))
+            if pledge is None:
+                return False
+            self.statement_id = pledge.statement_id
+            self.clear_filters(keep_sphere=pledge.sphere_id)
         row = self.table_model.row_of(pledge_id)
         if row is None:
             return False
@@ -453,14 +514,22 @@ class MainWindow(QMainWindow):
         return True
 
     def select_ref(self, ref: str) -> bool:
-        ref = ref.strip().upper()
-        for pledge_id in [r.id for r in self.table_model.rows() if r.ref == ref]:
-            return self.select_pledge(pledge_id)
-        self.clear_filters()
-        match = [r for r in self.table_model.rows() if r.ref == ref]
-        return self.select_pledge(match[0].id) if match else False
+        """Select a pledge by ref (in the statement shown, else the first statement that has it)."""
+        from .. import services
 
-    def clear_filters(self) -> None:
+        def find(session):
+            try:
+                return services.find_pledge(session, ref if "/" in ref else f"{self.statement_id}/{ref}").id
+            except Exception:
+                try:
+                    return services.find_pledge(session, ref).id
+                except Exception:
+                    return None
+
+        pledge_id = self.tracker.read(find)
+        return pledge_id is not None and self.select_pledge(pledge_id)
+
+    def clear_filters(self, keep_sphere: int | None = None) -> None:
         widgets = (
             self.status_filter,
             self.party_filter,
@@ -479,7 +548,7 @@ class MainWindow(QMainWindow):
         self.search.clear()
         for widget in widgets:
             widget.blockSignals(False)
-        self.sphere_id = None
+        self.sphere_id = keep_sphere
         self._fill_tree(self.tracker.read(statements))
         self.reload_pledges()
 
@@ -506,6 +575,7 @@ class MainWindow(QMainWindow):
 
     def open_excerpt(self, document_id: int, start: int, end: int) -> None:
         self.tabs.setCurrentIndex(1)
+        self._load_documents()
         self.documents.show_document(document_id, start, end)
 
     def focus_search(self) -> None:
@@ -546,6 +616,8 @@ class MainWindow(QMainWindow):
         if self.reporter.busy:
             self.show_message("A report is already being built; wait for it to finish.")
             return
+        from .reporting import ReportOptionsDialog
+
         found = [(s.id, s.title) for s in self.tracker.read(statements)]
         dialog = ReportOptionsDialog(found, export=action == "export", current=self.statement_id, parent=self)
         if not dialog.exec() or dialog.options is None:
@@ -624,6 +696,7 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.tabs.setCurrentIndex(1)
+            self._load_documents()
             self.documents.import_files(paths)
             event.acceptProposedAction()
 

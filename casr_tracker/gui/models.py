@@ -39,16 +39,51 @@ class PledgeTableModel(QAbstractTableModel):
     COLUMNS = ("Ref", "Sphere", "Pledge", "Parties", "Strength", "Status", "Evidence", "Last change")
     STATUS_COLUMN = 5
 
+    PAGE = 200
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[PledgeRow] = []
         self._order: dict[int, int] = {}
+        self._total = 0
+        self._fetch = None
 
     def set_rows(self, rows: list[PledgeRow]) -> None:
+        """Show exactly these rows (no more to fetch)."""
         self.beginResetModel()
         self._rows = list(rows)
         self._order = {r.id: i for i, r in enumerate(self._rows)}
+        self._total, self._fetch = len(self._rows), None
         self.endResetModel()
+
+    def set_source(self, fetch, total: int) -> None:
+        """Rows come from `fetch(offset, limit)`, a page at a time as the view scrolls (of `total`)."""
+        self.beginResetModel()
+        self._fetch, self._total = fetch, total
+        self._rows = list(fetch(0, self.PAGE)) if total else []
+        self._order = {r.id: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._fetch is not None and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        more = list(self._fetch(len(self._rows), self.PAGE))
+        if not more:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows += more
+        for i, row in enumerate(more, first):
+            self._order[row.id] = i
+        self.endInsertRows()
 
     def rows(self) -> list[PledgeRow]:
         return list(self._rows)
@@ -147,29 +182,40 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         return hint
 
 
-def build_sphere_tree(model: QStandardItemModel, statements: list[tuple[int, str, list[SphereStatus]]]) -> None:
-    """Fill the navigation model: statement → sphere, each with its pledge count and status mix."""
+SPHERES_ROLE = Qt.ItemDataRole.UserRole + 5
+
+
+def build_sphere_tree(model: QStandardItemModel, statements: list[tuple[int, str, dict[str, int]]]) -> None:
+    """Fill the navigation model: one item per statement with its pledge count and status mix; its
+    spheres are added when it is first expanded (see add_spheres), so a thousand statements load fast."""
     model.clear()
     model.setHorizontalHeaderLabels(["Statement and spheres"])
-    for statement_id, title, spheres in statements:
-        total: dict[str, int] = {}
-        for sphere in spheres:
-            for status, n in sphere.counts.items():
-                total[status] = total.get(status, 0) + n
-        top = QStandardItem(f"{title} ({sum(total.values())})")
+    for statement_id, title, counts in statements:
+        top = QStandardItem(f"{title} ({sum(counts.values())})")
         top.setData(("statement", statement_id), KEY_ROLE)
-        top.setData(total, COUNTS_ROLE)
+        top.setData(counts, COUNTS_ROLE)
+        top.setData(True, SPHERES_ROLE)  # spheres still to add
         top.setToolTip(plain_tip(title))
         top.setEditable(False)
-        for sphere in spheres:
-            item = QStandardItem(f"{sphere.sphere.name} ({sphere.total})")
-            item.setData(("sphere", sphere.sphere.id), KEY_ROLE)
-            item.setData(sphere.counts, COUNTS_ROLE)
-            mix = ", ".join(f"{n} {status_label(s).lower()}" for s, n in sphere.counts.items() if n)
-            item.setToolTip(plain_tip(f"{sphere.sphere.code}: {sphere.sphere.name}\n{mix}"))
-            item.setEditable(False)
-            top.appendRow(item)
+        if counts:
+            top.appendRow(QStandardItem())  # a placeholder, so the statement shows it can be expanded
         model.appendRow(top)
+
+
+def add_spheres(top: QStandardItem, spheres: list[SphereStatus]) -> None:
+    """Put a statement's spheres under it (once)."""
+    if not top.data(SPHERES_ROLE):
+        return
+    top.setData(False, SPHERES_ROLE)
+    top.removeRows(0, top.rowCount())
+    for sphere in spheres:
+        item = QStandardItem(f"{sphere.sphere.name} ({sphere.total})")
+        item.setData(("sphere", sphere.sphere.id), KEY_ROLE)
+        item.setData(sphere.counts, COUNTS_ROLE)
+        mix = ", ".join(f"{n} {status_label(s).lower()}" for s, n in sphere.counts.items() if n)
+        item.setToolTip(plain_tip(f"{sphere.sphere.code}: {sphere.sphere.name}\n{mix}"))
+        item.setEditable(False)
+        top.appendRow(item)
 
 
 class StatusMixDelegate(QStyledItemDelegate):

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
 from dateutil import parser as dateparser
 
 from ..errors import BadFile
@@ -34,6 +33,8 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
             raise BadFile(f"{name} is truncated: it ends in the middle of a character.") from None
+        from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
+
         best = from_bytes(data).best()
         if best is None:
             raise BadFile(f"{name} is not text in any encoding that could be detected.") from None

@@ -70,3 +70,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     with pytest.raises(StorageError, match="not a CASR Tracker database"):
         open_tracker(f"sqlite:///{junk}")
     assert junk.read_text().startswith("these are my notes")
+
+
+def test_the_head_constant_is_alembics_head():
+    assert db.head_revision() == db.HEAD

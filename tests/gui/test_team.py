@@ -156,5 +156,13 @@ def test_dropped_files_that_are_not_text_are_named_and_skipped(win, qtbot, tmp_p
     assert win.documents.model.rowCount() == 5
 
 
-def test_daily_backup_when_the_window_opens(win, tmp_path):
-    assert len(list((tmp_path / "backups").glob("tracker-daily-*.sqlite3"))) == 1
+def test_daily_backup_when_the_window_opens(win, qtbot, tmp_path):
+    folder = tmp_path / "backups"
+    qtbot.waitUntil(lambda: len(list(folder.glob("tracker-daily-*.sqlite3"))) == 1, timeout=10000)
+
+
+def test_a_screenshot_makes_no_backup(tmp_path, db_url, qapp):
+    from casr_tracker import cli
+
+    assert cli.main(["--db", db_url, "gui", "--screenshot", str(tmp_path / "w.png")]) == 0
+    assert not (tmp_path / "backups").exists()

@@ -32,6 +32,7 @@ def read(window, fn):
 
 
 def test_models_pass_the_model_tester(win, qtmodeltester):
+    win.tabs.setCurrentIndex(1)
     qtmodeltester.check(win.table_model)
     qtmodeltester.check(win.proxy)
     qtmodeltester.check(win.tree_model)
@@ -284,6 +285,8 @@ def test_screenshot_of_an_unknown_ref_is_an_error(tmp_path, db_url, capsys, qapp
 
 
 def test_seed_documents_are_in_the_library(win):
+    assert win.documents.model.rowCount() == 0  # the library is read when its tab is first shown
+    win.tabs.setCurrentIndex(1)
     titles = [win.documents.model.index(r, 0).data() for r in range(win.documents.model.rowCount())]
     assert len(titles) == 4 and SEEDS.exists()
     assert win.documents.model.index(0, 0).data(ROW_ROLE)["date"] == "2020-10-30"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from ... import db, matching
+from ... import db
 from ...models import Document
 from ...queries import pledge_rows
 from ..dialogs import PledgeChooser, stance_combo
@@ -27,6 +28,9 @@ from ..qt import (
 )
 from ..style import plain_tip
 from ..undo import SuggestionCommand, push
+
+if TYPE_CHECKING:
+    from ... import matching
 from .detail import plain_label
 
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -116,7 +120,9 @@ class SuggestionsPanel(QWidget):
         engine = self.tracker.engine
 
         def work():
-            with db.session_scope(engine) as session:
+            from ... import matching  # BM25 and numpy load on first use, not at start-up
+
+            with db.session_scope(engine, write=False) as session:
                 document = session.get(Document, document_id)
                 return matching.suggest(session, document) if document else []
 
