@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import backups
 from ..errors import CasrError
 from ..seeding import open_tracker
+from ..users import default_user
 from .main_window import MainWindow
 from .ops import Tracker, run_in_background
 from .qt import QApplication, QEventLoop, QIcon, QSettings, QTimer
