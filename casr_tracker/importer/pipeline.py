@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from ..models import Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
 from . import rules
@@ -75,8 +76,15 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w{4,}", text.lower()))
+
+
 def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[Pledge, bool]]:
-    """Pair new pledges with stored ones: exact text first, then the most similar above SIMILARITY."""
+    """Pair new pledges with stored ones: exact text first, then the most similar above SIMILARITY.
+
+    Only stored pledges sharing at least half of a new pledge's longer words are compared, and
+    difflib's cheap upper bounds are tried before its ratio, so large statements pair quickly."""
     pairs: dict[int, tuple[Pledge, bool]] = {}
     free = {p.id: p for p in stored}
     by_text: dict[str, list[Pledge]] = {}
@@ -87,14 +95,32 @@ def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[P
         if same:
             pairs[i] = (same[0], True)
             del free[same[0].id]
+    if len(pairs) == len(parsed) or not free:
+        return pairs
+    words = {pid: _words(p.text) for pid, p in free.items()}
+    index: dict[str, set[int]] = {}
+    for pid, found in words.items():
+        for word in found:
+            index.setdefault(word, set()).add(pid)
     scored = []
     for i, new in enumerate(parsed):
         if i in pairs:
             continue
-        for old in free.values():
-            ratio = difflib.SequenceMatcher(None, _norm(new.text), _norm(old.text)).ratio()
+        mine = _words(new.text)
+        shared: dict[int, int] = {}
+        for word in mine:
+            for pid in index.get(word, ()):
+                shared[pid] = shared.get(pid, 0) + 1
+        text = _norm(new.text)
+        for pid, n in shared.items():
+            if n < 0.5 * min(len(mine), len(words[pid])):
+                continue
+            matcher = difflib.SequenceMatcher(None, text, _norm(free[pid].text))
+            if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+                continue
+            ratio = matcher.ratio()
             if ratio >= SIMILARITY:
-                scored.append((ratio, i, old))
+                scored.append((ratio, i, free[pid]))
     for _ratio, i, old in sorted(scored, key=lambda item: -item[0]):
         if i not in pairs and old.id in free:
             pairs[i] = (old, False)
@@ -105,21 +131,31 @@ def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[P
 def match(session: Session, parsed: ParsedStatement, title: str | None = None) -> ImportPlan:
     """Stage 3: is this text new, identical to a stored statement, or an edited version of one?
 
-    A stored statement with the same text is identical; one with the given title, or else the one
-    that shares at least half of its pledges with this text, is the statement being edited.
+    A stored statement with the same text is identical. The statement being edited is the one with
+    the given title, or else one that has at least a quarter of these sentences word for word and,
+    paired closely, shares at least half of its pledges with this text.
     """
     sha = sha256_text(parsed.text)
     same = session.exec(select(Statement).where(Statement.sha256 == sha)).first()
     if same is not None:
         return ImportPlan(parsed, same, identical=True)
     new_pledges = [p for _s, p in parsed.pledges]
-    candidates = list(session.exec(select(Statement)))
+    texts = [p.text for p in new_pledges]
+    overlap: dict[int, int] = {}
+    for chunk in range(0, len(texts), 500):
+        for statement_id, n in session.exec(
+            select(Pledge.statement_id, func.count())
+            .where(col(Pledge.text).in_(texts[chunk : chunk + 500]), Pledge.retired == False)  # noqa: E712
+            .group_by(Pledge.statement_id)
+        ):
+            overlap[statement_id] = overlap.get(statement_id, 0) + n
+    candidate_ids = {sid for sid, n in overlap.items() if n >= 0.25 * max(len(texts), 1)}
     if title:
-        titled = [s for s in candidates if s.title == title]
+        titled = set(session.exec(select(Statement.id).where(Statement.title == title)))
         if titled:
-            candidates = titled
+            candidate_ids = titled
     best: tuple[float, Statement, dict[int, tuple[Pledge, bool]], list[Pledge]] | None = None
-    for statement in candidates:
+    for statement in session.exec(select(Statement).where(col(Statement.id).in_(candidate_ids))):
         stored = list(
             session.exec(
                 select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False)  # noqa: E712
@@ -172,6 +208,17 @@ def _spheres_for(session: Session, statement: Statement, sections: list[ParsedSe
     return out
 
 
+def _bound_parties(session: Session, pledge_ids: list[int]) -> dict[int, set[int]]:
+    """The party ids each of these pledges binds now."""
+    bound: dict[int, set[int]] = {}
+    if pledge_ids:
+        for pledge_id, party_id in session.exec(
+            select(PledgeParty.pledge_id, PledgeParty.party_id).where(col(PledgeParty.pledge_id).in_(pledge_ids))
+        ):
+            bound.setdefault(pledge_id, set()).add(party_id)
+    return bound
+
+
 def _set_parties(session: Session, pledge: Pledge, codes: tuple[str, ...], parties: dict[str, Party]) -> None:
     for link in session.exec(select(PledgeParty).where(PledgeParty.pledge_id == pledge.id)):
         session.delete(link)
@@ -217,6 +264,9 @@ def apply(
         code, _, number = ref.rpartition("-")
         next_number[code] = max(next_number.get(code, 0), int(number))
     now = utcnow()
+    created_pledges: list[tuple[Pledge, tuple[str, ...]]] = []
+    matched = [pledge for pledge, _same in plan.matches.values()]
+    bound = _bound_parties(session, [p.id for p in matched])
     for seq, (section, new) in enumerate(parsed.pledges):
         sphere = spheres[section.order]
         paired = plan.matches.get(seq)
@@ -233,9 +283,7 @@ def apply(
                 strength=new.strength,
                 seq=seq,
             )
-            session.add(pledge)
-            session.flush()
-            _set_parties(session, pledge, new.parties, parties)
+            created_pledges.append((pledge, new.parties))
             report.new.append(pledge.ref)
             continue
         pledge, same_text = paired
@@ -246,8 +294,20 @@ def apply(
             pledge.version += 1
             pledge.updated_at = now
         session.add(pledge)
-        _set_parties(session, pledge, new.parties, parties)
+        wanted = {parties[code].id for code in new.parties}
+        if bound.get(pledge.id, set()) != wanted:
+            _set_parties(session, pledge, new.parties, parties)
         (report.changed if edited else report.unchanged).append(pledge.ref)
+    if created_pledges:
+        session.add_all([pledge for pledge, _codes in created_pledges])
+        session.flush()  # one batched INSERT gives every new pledge its id
+        session.add_all(
+            [
+                PledgeParty(pledge_id=pledge.id, party_id=parties[code].id)
+                for pledge, codes in created_pledges
+                for code in codes
+            ]
+        )
     for pledge in plan.gone:
         pledge.retired = True
         pledge.version += 1

@@ -50,14 +50,15 @@ print("done", flush=True)
 """
 
 
-def big_statement() -> tuple[str, int]:
-    """A statement of the usual shape with 150 spheres of three pledges each."""
+def big_statement(spheres: int = 2500) -> tuple[str, int]:
+    """A statement of the usual shape with many spheres of three pledges each (long enough to import
+    for a few seconds, so that a kill lands inside the import)."""
     parts = ["We, the foreign ministers of the Republic of Kazakhstan and the Russian Federation, meet again.", ""]
-    for i in range(150):
+    for i in range(spheres):
         parts += [f"Area {i} cooperation", ""]
         for j in range(3):
             parts += [f"We will carry out joint project number {i}-{j} in this area of work.", ""]
-    return "\n".join(parts), 450
+    return "\n".join(parts), 3 * spheres
 
 
 def consistent(path) -> None:
