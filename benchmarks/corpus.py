@@ -20,13 +20,21 @@ sys.path.insert(0, str(ROOT))
 
 from casr_tracker.seeding import open_tracker  # noqa: E402
 
-VERSION = 2
+VERSION = 3
 CACHE = Path(__file__).resolve().parent / ".cache"
 STATEMENT = (ROOT / "seeds" / "statement-2020-10-15-central-asia-russia.txt").read_text(encoding="utf-8")
 WORDS = sorted({w.strip(".,;:()“”’'").lower() for w in STATEMENT.split() if len(w.strip(".,;:()“”’'")) > 3})
 SPHERES = [
-    "Political and diplomatic sphere", "Security", "Trade and economy", "Transport", "Environmental protection",
-    "Energy", "Sanitary and epidemiological safety", "Migration", "Culture and education", "Digital cooperation",
+    "Political and diplomatic sphere",
+    "Security",
+    "Trade and economy",
+    "Transport",
+    "Environmental protection",
+    "Energy",
+    "Sanitary and epidemiological safety",
+    "Migration",
+    "Culture and education",
+    "Digital cooperation",
 ]
 CODES = ["PLT", "SCR", "TRD", "TRN", "ENV", "ENR", "SNT", "MGR", "CLT", "DGT"]
 OPENERS = ["We will", "We intend to", "We are ready to", "We support efforts to", "Russia will", "We will continue to"]
@@ -67,6 +75,12 @@ def document_text(rng: random.Random, number: int) -> str:
     return f"{title}\nBy Analyst {number % 97} March {1 + number % 28}, 2023\n{body}\n"
 
 
+def insert(conn: sqlite3.Connection, table: str, columns: str, rows: list[tuple]) -> None:
+    names = columns.split()
+    quoted = ", ".join(f'"{name}"' for name in names)
+    conn.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})", rows)
+
+
 def build(path: Path, statements: int, documents: int, seed: int = 2020) -> Path:
     """Write the corpus into a new SQLite file at `path`."""
     rng = random.Random(seed)
@@ -84,13 +98,33 @@ def build(path: Path, statements: int, documents: int, seed: int = 2020) -> Path
     for d in range(1, documents + 1):
         text = document_text(rng, d)
         doc_texts.append(text)
-        doc_rows.append((d, text.split("\n", 1)[0], "2023-03-01", f"Analyst {d % 97}", "", text,
-                         hashlib.sha256(text.encode()).hexdigest(), f"doc-{d}.txt", NOW))
+        doc_rows.append(
+            (
+                d,
+                text.split("\n", 1)[0],
+                "2023-03-01",
+                f"Analyst {d % 97}",
+                "",
+                text,
+                hashlib.sha256(text.encode()).hexdigest(),
+                f"doc-{d}.txt",
+                NOW,
+            )
+        )
     evidence = []
     for st in range(1, statements + 1):
         text, pledges = statement_text(rng, st)
-        rows["statement"].append((st, f"Joint statement {st}", f"{2000 + st % 25}-10-15", text,
-                                  hashlib.sha256(text.encode()).hexdigest(), f"statement-{st}.txt", NOW))
+        rows["statement"].append(
+            (
+                st,
+                f"Joint statement {st}",
+                f"{2000 + st % 25}-10-15",
+                text,
+                hashlib.sha256(text.encode()).hexdigest(),
+                f"statement-{st}.txt",
+                NOW,
+            )
+        )
         rows["sp"] += [(st, p) for p in parties]
         first_sphere = sphere_id + 1
         for s, name in enumerate(SPHERES):
@@ -104,13 +138,29 @@ def build(path: Path, statements: int, documents: int, seed: int = 2020) -> Path
                 new = rng.choice([x for x in STATUSES if x != old])
                 rows["change"].append((pledge_id, old, new, f"202{h}-0{1 + h}-15", NOW, "bench", f"change {h}"))
                 old, status, version = new, new, version + 1
-            rows["pledge"].append((pledge_id, f"{CODES[s]}-{seq % 10 + 1}", st, first_sphere + s, seq, sentence,
-                                   start, end, strength, status, version, 0, NOW))
+            rows["pledge"].append(
+                (
+                    pledge_id,
+                    f"{CODES[s]}-{seq % 10 + 1}",
+                    st,
+                    first_sphere + s,
+                    seq,
+                    sentence,
+                    start,
+                    end,
+                    strength,
+                    status,
+                    version,
+                    0,
+                    NOW,
+                )
+            )
             bound = [russia] if sentence.startswith("Russia") else parties
             rows["pp"] += [(pledge_id, p) for p in bound]
             if rng.random() < 0.2:
                 for p in rng.sample(bound, min(3, len(bound))):
-                    rows["assessment"].append((pledge_id, p, rng.choice([-1, 0, 1]), "bench", "2022-06-01", NOW, "bench"))
+                    score = rng.choice([-1, 0, 1])
+                    rows["assessment"].append((pledge_id, p, score, "bench", "2022-06-01", NOW, "bench"))
             if rng.random() < 0.2:
                 rows["note"].append((pledge_id, f"Note on {phrase(rng, 8)}", NOW, NOW, "bench", 1))
             if documents and rng.random() < 0.3:
@@ -118,19 +168,36 @@ def build(path: Path, statements: int, documents: int, seed: int = 2020) -> Path
                 doc = doc_texts[d - 1]
                 line_start = doc.index("\n", doc.index("\n") + 1) + 1
                 line_end = doc.index("\n", line_start)
-                evidence.append((pledge_id, d, line_start, line_end, doc[line_start:line_end], "", "supports",
-                                 "2023-03-01", NOW, "bench"))
+                evidence.append(
+                    (
+                        pledge_id,
+                        d,
+                        line_start,
+                        line_end,
+                        doc[line_start:line_end],
+                        "",
+                        "supports",
+                        "2023-03-01",
+                        NOW,
+                        "bench",
+                    )
+                )
     with conn:
-        conn.executemany("INSERT INTO document (id, title, date, author, url, text, sha256, source_name, imported_at) VALUES (?,?,?,?,?,?,?,?,?)", doc_rows)
-        conn.executemany("INSERT INTO statement (id, title, date, text, sha256, source_name, imported_at) VALUES (?,?,?,?,?,?,?)", rows["statement"])
-        conn.executemany("INSERT INTO statement_party (statement_id, party_id) VALUES (?,?)", rows["sp"])
-        conn.executemany('INSERT INTO sphere (id, statement_id, name, code, kind, "order", heading_start) VALUES (?,?,?,?,?,?,?)', rows["sphere"])
-        conn.executemany('INSERT INTO pledge (id, ref, statement_id, sphere_id, seq, text, start, "end", strength, status, version, retired, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', rows["pledge"])
-        conn.executemany("INSERT INTO pledge_party (pledge_id, party_id) VALUES (?,?)", rows["pp"])
-        conn.executemany("INSERT INTO status_change (pledge_id, old, new, effective_date, recorded_at, who, comment) VALUES (?,?,?,?,?,?,?)", rows["change"])
-        conn.executemany("INSERT INTO assessment (pledge_id, party_id, score, justification, date, recorded_at, who) VALUES (?,?,?,?,?,?,?)", rows["assessment"])
-        conn.executemany("INSERT INTO note (pledge_id, text, created_at, edited_at, who, version) VALUES (?,?,?,?,?,?)", rows["note"])
-        conn.executemany('INSERT INTO evidence (pledge_id, document_id, start, "end", quote, url, stance, date, recorded_at, who) VALUES (?,?,?,?,?,?,?,?,?,?)', evidence)
+        insert(conn, "document", "id title date author url text sha256 source_name imported_at", doc_rows)
+        insert(conn, "statement", "id title date text sha256 source_name imported_at", rows["statement"])
+        insert(conn, "statement_party", "statement_id party_id", rows["sp"])
+        insert(conn, "sphere", "id statement_id name code kind order heading_start", rows["sphere"])
+        insert(
+            conn,
+            "pledge",
+            "id ref statement_id sphere_id seq text start end strength status version retired updated_at",
+            rows["pledge"],
+        )
+        insert(conn, "pledge_party", "pledge_id party_id", rows["pp"])
+        insert(conn, "status_change", "pledge_id old new effective_date recorded_at who comment", rows["change"])
+        insert(conn, "assessment", "pledge_id party_id score justification date recorded_at who", rows["assessment"])
+        insert(conn, "note", "pledge_id text created_at edited_at who version", rows["note"])
+        insert(conn, "evidence", "pledge_id document_id start end quote url stance date recorded_at who", evidence)
         conn.execute("UPDATE tracker_meta SET value = '1' WHERE key = 'data_revision'")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("ANALYZE")

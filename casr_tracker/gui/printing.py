@@ -1,10 +1,14 @@
-"""Reports on paper and in PDF: one QTextDocument, paginated with a running header and page numbers,
-serves the PDF file, the printer and the print preview."""
+"""Reports on paper and in PDF: the report template in print mode, laid out block by block (a pledge,
+a summary table with its heading) and placed on A4 pages so that no block is cut, with a running
+header and "Page i of n"; the same painting serves the PDF file, the printer and the print preview."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from ..errors import CasrError
 from ..reports.chart import status_chart_svg
@@ -23,16 +27,29 @@ from .qt import (
     QPdfWriter,
     QPointF,
     QRectF,
-    QSizeF,
     QSvgRenderer,
     Qt,
-    QTextCursor,
     QTextDocument,
-    QTextFormat,
     QUrl,
 )
 
 MARGIN_MM = 16
+
+
+@contextmanager
+def none_refcount_guard():
+    """PySide6 6.12 on Python 3.11 drops a reference to None on some void calls (setTextWidth,
+    setPaintDevice, QAbstractTextDocumentLayout.draw); a long report makes thousands of them and the
+    interpreter then aborts. Give back what the block took (None is immortal from Python 3.12 on)."""
+    before = sys.getrefcount(None)
+    try:
+        yield
+    finally:
+        lost = before - sys.getrefcount(None)
+        for _ in range(max(0, lost)):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+
+
 CHART_WIDTH = 620
 
 
@@ -57,93 +74,101 @@ def _chart_image(svg: str, width: int) -> QImage:
     return image
 
 
-def report_document(report: Report) -> QTextDocument:
-    """The report laid out as a QTextDocument, charts included as images."""
+@dataclass
+class Blocks:
+    """The report cut into blocks that must not be split (a pledge, a summary table with its
+    heading); `page_before[i]` says block i starts a new page."""
+
+    documents: list[QTextDocument]
+    page_before: list[bool]
+
+
+def report_blocks(report: Report) -> Blocks:
+    """Lay the report's print HTML out block by block (each its own small QTextDocument)."""
     ensure_application()
-    document = QTextDocument()
-    document.setDefaultFont(QFont("DejaVu Sans", 9))
-    for statement in report.statements:
-        image = _chart_image(status_chart_svg(statement.status_by_sphere), CHART_WIDTH)
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart-{statement.id}.png"), image)
-    document.setHtml(render_html(report, mode="print", chart_width=CHART_WIDTH))
-    return document
+    html = render_html(report, mode="print", chart_width=CHART_WIDTH)
+    head, _, body = html.partition("<body>")
+    body = body.rsplit("</body>", 1)[0]
+    charts = {
+        f"chart-{st.id}.png": _chart_image(status_chart_svg(st.status_by_sphere), CHART_WIDTH)
+        for st in report.statements
+    }
+    documents, page_before = [], []
+    for n, page in enumerate(body.split("<!--PAGE-->")):
+        first = True
+        for chunk in page.split("<!--BLOCK-->"):
+            if not chunk.strip():
+                continue
+            document = QTextDocument()
+            document.setDefaultFont(QFont("DejaVu Sans", 9))
+            document.setDocumentMargin(2)
+            for name, image in charts.items():
+                if name in chunk:
+                    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+            document.setHtml(f"{head}<body>{chunk}</body></html>")
+            documents.append(document)
+            page_before.append(n > 0 and first)
+            first = False
+    return Blocks(documents, page_before)
 
 
-def keep_tables_whole(document: QTextDocument) -> int:
-    """Move every table that would straddle two pages (and is shorter than a page) to the next page;
-    when a heading stands just before it, the heading goes along; a heading left at the foot of a
-    page starts the next one. Returns how many were moved."""
-    layout = document.documentLayout()
-    page = document.pageSize().height()
-    moved = 0
-    for frame in document.rootFrame().childFrames():
-        rect = layout.frameBoundingRect(frame)
-        if rect.height() >= page * 0.95 or int(rect.top() // page) == int((rect.bottom() - 1) // page):
-            continue
-        before = document.findBlock(frame.firstPosition() - 1)
-        if before.isValid() and before.blockFormat().headingLevel() > 0:
-            cursor = QTextCursor(before)
-            block_format = before.blockFormat()
-            block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            cursor.setBlockFormat(block_format)
-        else:
-            frame_format = frame.frameFormat()
-            frame_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            frame.setFrameFormat(frame_format)
-        moved += 1
-    block = document.rootFrame().firstPosition()
-    block = document.findBlock(block)
-    line = document.defaultFont().pointSizeF() * 2
-    while block.isValid():
-        if block.blockFormat().headingLevel() > 0 and not block.blockFormat().pageBreakPolicy():
-            rect = layout.blockBoundingRect(block)
-            room = (int(rect.top() // page) + 1) * page - rect.bottom()
-            if room < 4 * line * layout.paintDevice().logicalDpiY() / 72:
-                cursor = QTextCursor(block)
-                block_format = block.blockFormat()
-                block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-                cursor.setBlockFormat(block_format)
-                moved += 1
-        block = block.next()
-    return moved
+def report_text(report: Report) -> str:
+    """The report's text as printed (for checks)."""
+    return "\n".join(document.toPlainText() for document in report_blocks(report).documents)
 
 
-def paint_document(document: QTextDocument, device, header: str) -> int:
-    """Paint page after page on a QPdfWriter or QPrinter, with the header on top and "Page i of n"
-    below; returns the number of pages."""
+def paint_blocks(blocks: Blocks, device, header: str) -> int:
+    """Paint the blocks page after page on a QPdfWriter or QPrinter: a block that does not fit in
+    what is left of a page starts the next one (only a block taller than a page runs on), with the
+    header on top and "Page i of n" below. Returns the number of pages."""
+    dpi = device.logicalDpiY()
+    margin = MARGIN_MM / 25.4 * dpi
+    band = 0.35 * dpi
+    width, height = device.width(), device.height()
+    body = QRectF(margin, margin + band, width - 2 * margin, height - 2 * margin - 2 * band)
+    placed: list[tuple[int, float, QTextDocument]] = []  # first page, top on it, block
+    page, y = 0, 0.0
+    for document, new_page in zip(blocks.documents, blocks.page_before, strict=False):
+        document.documentLayout().setPaintDevice(device)
+        document.setTextWidth(body.width())
+        needed = document.size().height()
+        if (new_page and placed) or (y > 0 and y + needed > body.height()):
+            page, y = page + 1, 0.0
+        placed.append((page, y, document))
+        y += needed
+        while y > body.height():  # taller than a page: it runs on over the following pages
+            page, y = page + 1, y - body.height()
+    pages = page + 1
     painter = QPainter()
     if not painter.begin(device):
         raise CasrError("The report could not be written (the output could not be opened).")
     try:
-        dpi = device.logicalDpiY()
-        margin = MARGIN_MM / 25.4 * dpi
-        band = 0.35 * dpi
-        width, height = device.width(), device.height()
-        body = QRectF(margin, margin + band, width - 2 * margin, height - 2 * margin - 2 * band)
-        document.documentLayout().setPaintDevice(device)
-        document.setPageSize(QSizeF(body.width(), body.height()))
-        keep_tables_whole(document)
-        pages = document.pageCount()
         small = QFont("DejaVu Sans", 7)
-        for page in range(pages):
-            if page:
+        for number in range(pages):
+            if number:
                 device.newPage()
-            painter.save()
-            painter.translate(body.left(), body.top() - page * body.height())
-            clip = QRectF(0, page * body.height(), body.width(), body.height())
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
-            document.documentLayout().draw(painter, context)
-            painter.restore()
+            for first_page, top, document in placed:
+                offset = (number - first_page) * body.height() - top  # of the block at this page's top
+                if offset + body.height() <= 0 or offset >= document.size().height():
+                    continue
+                painter.save()
+                painter.translate(body.left(), body.top() - offset)
+                clip = QRectF(0, offset, body.width(), body.height())
+                painter.setClipRect(clip)
+                context = QAbstractTextDocumentLayout.PaintContext()
+                context.clip = clip
+                document.documentLayout().draw(painter, context)
+                painter.restore()
             painter.setFont(small)
             painter.setPen(Qt.GlobalColor.darkGray)
-            top = QRectF(margin, margin, body.width(), band * 0.8)
-            painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), header)
+            top_band = QRectF(margin, margin, body.width(), band * 0.8)
+            painter.drawText(top_band, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), header)
             painter.drawLine(QPointF(margin, margin + band * 0.85), QPointF(width - margin, margin + band * 0.85))
             bottom = QRectF(margin, height - margin - band * 0.8, body.width(), band * 0.8)
             painter.drawText(
-                bottom, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"Page {page + 1} of {pages}"
+                bottom,
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"Page {number + 1} of {pages}",
             )
     finally:
         painter.end()
@@ -155,10 +180,15 @@ def header_of(report: Report) -> str:
     return f"{title} — status as of {report.as_of}"
 
 
+def print_report(report: Report, device) -> int:
+    """The report on a QPrinter or QPdfWriter; returns the number of pages."""
+    with none_refcount_guard():
+        return paint_blocks(report_blocks(report), device, header_of(report))
+
+
 def write_pdf(report: Report, path: str) -> int:
     """Write the report as an A4 PDF; returns the number of pages."""
     ensure_application()
-    document = report_document(report)
     writer = QPdfWriter(path)
     writer.setResolution(300)
     writer.setTitle(report.title)
@@ -166,4 +196,4 @@ def write_pdf(report: Report, path: str) -> int:
     writer.setPageLayout(
         QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
     )
-    return paint_document(document, writer, header_of(report))
+    return print_report(report, writer)

@@ -13,7 +13,7 @@ from ..reports.model import Report
 from ..reports.output import write_report
 from .dialogs import error_label
 from .ops import Tracker, run_in_background
-from .printing import header_of, paint_document, report_document, write_pdf
+from .printing import header_of, none_refcount_guard, paint_blocks, print_report, report_blocks, write_pdf
 from .qt import (
     QComboBox,
     QDialog,
@@ -116,6 +116,11 @@ class ReportOptionsDialog(QDialog):
         self.accept()
 
 
+def _guarded_paint(blocks, printer, report) -> None:
+    with none_refcount_guard():
+        paint_blocks(blocks, printer, header_of(report))
+
+
 class Reporter:
     """Builds reports off the GUI thread (with a progress dialog) and prints, previews or exports them."""
 
@@ -169,16 +174,16 @@ class Reporter:
             target = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
             if printer is None and QPrintDialog(target, self.parent).exec() != QDialog.DialogCode.Accepted:
                 return
-            paint_document(report_document(report), target, header_of(report))
+            print_report(report, target)
 
         self._build(options, ready)
 
     def preview(self, options: ReportOptions) -> None:
         def ready(report: Report) -> None:
-            document = report_document(report)
+            blocks = report_blocks(report)
             dialog = QPrintPreviewDialog(QPrinter(QPrinter.PrinterMode.HighResolution), self.parent)
             dialog.setWindowTitle("Print preview")
-            dialog.paintRequested.connect(lambda printer: paint_document(document, printer, header_of(report)))
+            dialog.paintRequested.connect(lambda printer: _guarded_paint(blocks, printer, report))
             dialog.resize(1000, 900)
             dialog.exec()
 

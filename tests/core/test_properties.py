@@ -22,11 +22,63 @@ from casr_tracker.transfer import export_all
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 words = st.sampled_from(
-    ["we", "will", "shall", "intend", "to", "are", "ready", "support", "call", "for", "note", "the", "need", "Russia", "Kazakhstan", "cooperation", "trade", "energy", "migrants", "believe", "confident", "that", "SCO", "is", "working", "on", "in", "2019", "our", "countries", "all", "interested", "Central", "Asian", "following", "spheres", "etc.", "Mr.", "(", ")", "“", "”", "–", ",", ";", ":", "30", "$", "billion"]
+    [
+        "we",
+        "will",
+        "shall",
+        "intend",
+        "to",
+        "are",
+        "ready",
+        "support",
+        "call",
+        "for",
+        "note",
+        "the",
+        "need",
+        "Russia",
+        "Kazakhstan",
+        "cooperation",
+        "trade",
+        "energy",
+        "migrants",
+        "believe",
+        "confident",
+        "that",
+        "SCO",
+        "is",
+        "working",
+        "on",
+        "in",
+        "2019",
+        "our",
+        "countries",
+        "all",
+        "interested",
+        "Central",
+        "Asian",
+        "following",
+        "spheres",
+        "etc.",
+        "Mr.",
+        "(",
+        ")",
+        "“",
+        "”",
+        "–",
+        ",",
+        ";",
+        ":",
+        "30",
+        "$",
+        "billion",
+    ]
 )
 sentence = st.lists(words, min_size=2, max_size=14).map(lambda w: " ".join(w).capitalize() + ".")
 heading = st.lists(
-    st.sampled_from(["Trade", "Security", "Energy", "Culture", "Water", "Transport", "and", "of", "the", "climate"]), min_size=1, max_size=5
+    st.sampled_from(["Trade", "Security", "Energy", "Culture", "Water", "Transport", "and", "of", "the", "climate"]),
+    min_size=1,
+    max_size=5,
 ).map(lambda w: " ".join(w).capitalize())
 paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
 

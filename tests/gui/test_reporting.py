@@ -7,7 +7,7 @@ import datetime as dt
 from pypdf import PdfReader
 
 from casr_tracker import db, services
-from casr_tracker.gui.printing import header_of, paint_document, report_document
+from casr_tracker.gui.printing import print_report
 from casr_tracker.gui.qt import QPrinter
 from casr_tracker.gui.reporting import ReportOptions, ReportOptionsDialog
 from casr_tracker.reports import build_report
@@ -31,7 +31,7 @@ def test_printing_goes_through_the_same_document(win, tmp_path):
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    pages = paint_document(report_document(report), printer, header_of(report))
+    pages = print_report(report, printer)
     reader = PdfReader(str(tmp_path / "printed.pdf"))
     assert len(reader.pages) == pages >= 5
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)

@@ -1,0 +1,190 @@
+"""Measure CASR Tracker at scale, each figure beside its baseline in the same run.
+
+    python benchmarks/run.py [--json] [--quick]
+
+The last line is one JSON object with the figures (see docs/performance.md for the targets). The
+100,000-pledge corpus is generated on first use and cached in benchmarks/.cache/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+
+import corpus  # noqa: E402
+
+from casr_tracker import db, matching, queries, seeding  # noqa: E402
+from casr_tracker.importer import pipeline  # noqa: E402
+from casr_tracker.models import Document  # noqa: E402
+
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "ignore"}
+BARE_QT = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QTableView())
+window.resize(1600, 1000)
+window.show()
+app.processEvents()
+window.grab().save(sys.argv[1])
+"""
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+"""
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of a command run in a child process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=ENV)
+    seconds, kb, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed with status {code}")
+    return float(seconds), int(kb) / 1024
+
+
+def median_of(runs: int, command: list[str]) -> tuple[float, float]:
+    results = [timed(command) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def startup(big: Path, seeded: Path, runs: int, folder: Path) -> dict:
+    shot = str(folder / "shot.png")
+    app = [sys.executable, "-m", "casr_tracker"]
+    bare, _ = median_of(runs, [sys.executable, "-c", BARE_QT, shot])
+    small, _ = median_of(runs, [*app, "--db", f"sqlite:///{seeded}", "gui", "--screenshot", shot])
+    large, rss = median_of(runs, [*app, "--db", f"sqlite:///{big}", "gui", "--screenshot", shot])
+    return {
+        "startup_bare_qt_s": round(bare, 3),
+        "startup_seeded_s": round(small, 3),
+        "startup_100k_s": round(large, 3),
+        "startup_ratio_vs_seeded": round(large / small, 2),
+        "startup_ratio_vs_bare_qt": round(small / bare, 2),
+        "peak_rss_mb": round(rss, 1),
+    }
+
+
+def search(big: Path, words: list[str]) -> dict:
+    """The window's search (count + first page of rows, notes and evidence included) against a raw
+    FTS5 query for the same words on the same data."""
+    import sqlite3
+
+    engine = db.make_engine(f"sqlite:///{big}")
+    raw = sqlite3.connect(big)
+    app_ms, fts_ms = [], []
+    for word in words:
+        for _ in range(3):
+            started = time.perf_counter()
+            with db.session_scope(engine, write=False) as s:
+                queries.count_pledges(s, search=word)
+                queries.pledge_rows(s, search=word, limit=200)
+            app_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            raw.execute("SELECT rowid FROM pledge_fts WHERE pledge_fts MATCH ?", (f'"{word}"*',)).fetchall()
+            fts_ms.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    raw.close()
+    app, fts = statistics.median(app_ms), statistics.median(fts_ms)
+    return {
+        "search_ms_p50": round(app, 2),
+        "search_fts5_ms_p50": round(fts, 2),
+        "search_ratio_vs_fts5": round(app / fts, 2),
+    }
+
+
+def importing(folder: Path, count: int) -> dict:
+    rng = random.Random(7)
+    texts = [corpus.statement_text(rng, n)[0] for n in range(count)]
+    url = f"sqlite:///{folder / 'import.sqlite3'}"
+    engine = seeding.open_tracker(url, seed_if_empty=False)
+    started = time.perf_counter()
+    for n, text in enumerate(texts):
+        with db.session_scope(engine) as s:
+            pipeline.import_statement(s, text, title=f"Imported {n}")
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    return {"import_mb_per_s": round(megabytes / seconds, 3), "import_statements": count}
+
+
+def suggesting(big: Path, count: int) -> dict:
+    engine = db.make_engine(f"sqlite:///{big}")
+    with db.session_scope(engine, write=False) as s:
+        started = time.perf_counter()
+        index = matching.build_index(s)
+        built = time.perf_counter() - started
+        documents = [s.get(Document, n) for n in range(1, count + 1)]
+        passages = sum(len(matching.passages(d.text)) for d in documents)
+        started = time.perf_counter()
+        for document in documents:
+            matching.suggest(s, document, index=index)
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    return {"suggest_passages_per_s": round(passages / seconds, 1), "suggest_index_build_s": round(built, 2)}
+
+
+def reporting(folder: Path) -> dict:
+    small = corpus.build(folder / "report.sqlite3", statements=10, documents=200)
+    out = folder / "report.pdf"
+    seconds, _ = timed([sys.executable, "-m", "casr_tracker", "--db", f"sqlite:///{small}", "report", "-o", str(out)])
+    from pypdf import PdfReader
+
+    return {"report_1000_s": round(seconds, 2), "report_1000_pages": len(PdfReader(str(out)).pages)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="(the JSON line is always printed last)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    runs = 2 if args.quick else 3
+    big = corpus.corpus()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        work = folder / "corpus.sqlite3"
+        work.write_bytes(big.read_bytes())  # the runs must not change the cached corpus
+        seeded = folder / "seeded.sqlite3"
+        seeding.open_tracker(f"sqlite:///{seeded}").dispose()
+        rng = random.Random(1)
+        words = rng.sample([w for w in corpus.WORDS if w.isalpha()], 20)
+        figures = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+        for name, step in (
+            ("startup", lambda: startup(work, seeded, runs, folder)),
+            ("search", lambda: search(work, words)),
+            ("import", lambda: importing(folder, 10 if args.quick else 20)),
+            ("suggest", lambda: suggesting(work, 10 if args.quick else 20)),
+            ("report", lambda: reporting(folder)),
+        ):
+            started = time.perf_counter()
+            result = step()
+            figures.update(result)
+            print(f"{name}: {result} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    targets = {
+        "startup_ratio_vs_seeded": figures["startup_ratio_vs_seeded"] <= 1.5,
+        "startup_ratio_vs_bare_qt": figures["startup_ratio_vs_bare_qt"] <= 2.0,
+        "search_ms_p50": figures["search_ms_p50"] < 50,
+        "search_ratio_vs_fts5": figures["search_ratio_vs_fts5"] <= 2.0,
+        "report_1000_s": figures["report_1000_s"] < 5,
+        "peak_rss_mb": figures["peak_rss_mb"] < 400,
+    }
+    figures["targets_met"] = targets
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
