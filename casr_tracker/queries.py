@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, literal_column, or_, table
+from sqlalchemy import func, literal_column, or_, table, union
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -87,33 +87,23 @@ def _search_clause(session: Session, text: str):
         terms = search_terms(text)
         if not terms:
             return col(Pledge.id).in_([])
-        return or_(
-            col(Pledge.id).in_(
+
+        def hits(index: str):
+            return (
                 select(literal_column("rowid"))
-                .select_from(table("pledge_fts"))
-                .where(literal_column("pledge_fts").op("MATCH")(terms))
-            ),
-            col(Pledge.id).in_(
-                select(Note.pledge_id).where(
-                    col(Note.id).in_(
-                        select(literal_column("rowid"))
-                        .select_from(table("note_fts"))
-                        .where(literal_column("note_fts").op("MATCH")(terms))
-                    ),
-                    col(Note.deleted_at).is_(None),
-                )
-            ),
-            col(Pledge.id).in_(
-                select(Evidence.pledge_id).where(
-                    col(Evidence.id).in_(
-                        select(literal_column("rowid"))
-                        .select_from(table("evidence_fts"))
-                        .where(literal_column("evidence_fts").op("MATCH")(terms))
-                    ),
-                    col(Evidence.withdrawn_at).is_(None),
-                )
+                .select_from(table(index))
+                .where(literal_column(index).op("MATCH")(terms))
+            )
+
+        # one IN over a UNION, so SQLite looks the matching pledges up by id instead of scanning
+        matching_ids = union(
+            hits("pledge_fts"),
+            select(Note.pledge_id).where(col(Note.id).in_(hits("note_fts")), col(Note.deleted_at).is_(None)),
+            select(Evidence.pledge_id).where(
+                col(Evidence.id).in_(hits("evidence_fts")), col(Evidence.withdrawn_at).is_(None)
             ),
         )
+        return col(Pledge.id).in_(matching_ids)
     like = f"%{text}%"
     return or_(
         col(Pledge.text).ilike(like),
@@ -203,7 +193,7 @@ def pledge_rows(
     if unknown:
         raise TypeError(f"unknown filters: {sorted(unknown)}")
     query = (
-        select(Pledge, Sphere, Statement)
+        select(Pledge, Sphere.name, Sphere.id, Statement.id, Statement.title)
         .join(Sphere, Sphere.id == Pledge.sphere_id)
         .join(Statement, Statement.id == Pledge.statement_id)
         .order_by(Pledge.statement_id, Pledge.seq)
@@ -212,7 +202,7 @@ def pledge_rows(
     if limit is not None:
         query = query.limit(limit).offset(offset)
     found_rows = list(session.exec(query))
-    ids = [p.id for p, _s, _st in found_rows]
+    ids = [row[0].id for row in found_rows]
     evidence = _counts(session, Evidence, ids, col(Evidence.withdrawn_at).is_(None))
     notes = _counts(session, Note, ids, col(Note.deleted_at).is_(None))
     last = dict(
@@ -239,16 +229,16 @@ def pledge_rows(
         PledgeRow(
             id=p.id,
             ref=p.ref,
-            statement=st.id,
-            statement_title=st.title,
-            sphere=s.name,
-            sphere_id=s.id,
+            statement=statement_id,
+            statement_title=statement_title,
+            sphere=sphere_name,
+            sphere_id=sphere_id,
             text=p.text,
             start=p.start,
             end=p.end,
             parties=parties.get(p.id, []),
             party_codes=codes.get(p.id, []),
-            binds_all=len(parties.get(p.id, [])) == signatories.get(st.id, 0),
+            binds_all=len(parties.get(p.id, [])) == signatories.get(statement_id, 0),
             strength=p.strength,
             status=p.status,
             version=p.version,
@@ -256,7 +246,7 @@ def pledge_rows(
             notes_count=notes.get(p.id, 0),
             last_change=last[p.id].isoformat() if p.id in last else None,
         )
-        for p, s, st in found_rows
+        for p, sphere_name, sphere_id, statement_id, statement_title in found_rows
     ]
 
 
