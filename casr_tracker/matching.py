@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 import Stemmer
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from .importer import rules
@@ -226,8 +227,21 @@ class PledgeIndex:
         return out
 
 
+_CACHE: dict[tuple, PledgeIndex] = {}
+
+
 def build_index(session: Session, statement_id: int | None = None) -> PledgeIndex:
-    """An index of the live pledges (of one statement, or all)."""
+    """An index of the live pledges (of one statement, or all). The last one built is kept while
+    the pledges' texts stay as they are (same count, newest id and total length: a status change does
+    not count), since building an index of 100,000 pledges takes seconds."""
+    live = select(func.count(Pledge.id), func.max(Pledge.id), func.sum(func.length(Pledge.text))).where(
+        Pledge.retired == False  # noqa: E712
+    )
+    if statement_id is not None:
+        live = live.where(Pledge.statement_id == statement_id)
+    key = (str(session.get_bind().url), statement_id, *session.exec(live).one())
+    if key in _CACHE:
+        return _CACHE[key]
     query = (
         select(Pledge.id, Pledge.ref, Pledge.text, Sphere.name)
         .join(Sphere, Sphere.id == Pledge.sphere_id)
@@ -236,7 +250,10 @@ def build_index(session: Session, statement_id: int | None = None) -> PledgeInde
     )
     if statement_id is not None:
         query = query.where(Pledge.statement_id == statement_id)
-    return PledgeIndex([(pid, ref, f"{text} {sphere}") for pid, ref, text, sphere in session.exec(query)])
+    index = PledgeIndex([(pid, ref, f"{text} {sphere}") for pid, ref, text, sphere in session.exec(query)])
+    _CACHE.clear()
+    _CACHE[key] = index
+    return index
 
 
 def decided_pairs(session: Session, document_id: int) -> set[tuple[int, int, int]]:
