@@ -47,6 +47,38 @@ def stance_combo() -> QComboBox:
     return combo
 
 
+class FormDialog(QDialog):
+    """A dialog of labelled fields with OK/Cancel; `collect()` checks them and returns the values, or
+    raises a CasrError whose sentence is shown inline (the dialog stays open, nothing is lost)."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+        self.error = error_label()
+        self.values: dict = {}
+
+    def finish_form(self) -> None:
+        """Add the error line and the buttons under the fields."""
+        self.form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(buttons)
+
+    def collect(self) -> dict:
+        raise NotImplementedError
+
+    def _accept(self) -> None:
+        try:
+            self.values = self.collect()
+        except CasrError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.accept()
+
+
 class PledgeChooser(QDialog):
     """Pick the pledge a passage speaks to: type to narrow the list; choose the stance."""
 
@@ -112,69 +144,41 @@ class PledgeChooser(QDialog):
         self.accept()
 
 
-class LinkDialog(QDialog):
+class LinkDialog(FormDialog):
     """Add a link as evidence: URL (http, https or file), stance and date, checked inline."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Add a link as evidence")
+        super().__init__("Add a link as evidence", parent)
         self.resize(520, 180)
-        form = QFormLayout(self)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://…")
         self.stance = stance_combo()
         self.date = QLineEdit(dt.date.today().isoformat())
         self.date.setPlaceholderText("YYYY-MM-DD")
-        form.addRow("URL:", self.url)
-        form.addRow("Stance:", self.stance)
-        form.addRow("Date:", self.date)
-        self.error = error_label()
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.values: dict = {}
+        self.form.addRow("URL:", self.url)
+        self.form.addRow("Stance:", self.stance)
+        self.form.addRow("Date:", self.date)
+        self.finish_form()
 
-    def _accept(self) -> None:
-        try:
-            url = services.check_url(self.url.text())
-            date = services.parse_date(self.date.text())
-        except CasrError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            return
-        self.values = {"url": url, "stance": self.stance.currentData(), "date": date}
-        self.accept()
+    def collect(self) -> dict:
+        url = services.check_url(self.url.text())
+        date = services.parse_date(self.date.text())
+        return {"url": url, "stance": self.stance.currentData(), "date": date}
 
 
-class BulkStatusDialog(QDialog):
+class BulkStatusDialog(FormDialog):
     """One status, comment and date for every selected pledge."""
 
     def __init__(self, count: int, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(f"Set the status of {count} pledges")
-        form = QFormLayout(self)
+        super().__init__(f"Set the status of {count} pledges", parent)
         self.status = status_combo()
         self.comment = QLineEdit()
         self.date = QLineEdit(dt.date.today().isoformat())
-        form.addRow("Status:", self.status)
-        form.addRow("Comment:", self.comment)
-        form.addRow("Effective date:", self.date)
-        self.error = error_label()
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.values: dict = {}
+        self.form.addRow("Status:", self.status)
+        self.form.addRow("Comment:", self.comment)
+        self.form.addRow("Effective date:", self.date)
+        self.finish_form()
 
-    def _accept(self) -> None:
-        try:
-            date = services.parse_date(self.date.text())
-        except CasrError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            return
-        self.values = {"status": self.status.currentData(), "comment": self.comment.text(), "effective": date}
-        self.accept()
+    def collect(self) -> dict:
+        date = services.parse_date(self.date.text())
+        return {"status": self.status.currentData(), "comment": self.comment.text(), "effective": date}

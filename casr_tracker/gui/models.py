@@ -33,7 +33,34 @@ def _ref_key(ref: str) -> tuple[str, int]:
     return (match.group(1), int(match.group(2))) if match else (ref, 0)
 
 
-class PledgeTableModel(QAbstractTableModel):
+class RowsModel(QAbstractTableModel):
+    """A flat table of `_rows` under the headers in COLUMNS."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def _row(self, index: _Index):
+        """The row behind a valid index of this model, else None."""
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        return self._rows[index.row()]
+
+
+class PledgeTableModel(RowsModel):
     """One row per pledge: ref, sphere, text, parties, strength, status, evidence, last change."""
 
     COLUMNS = ("Ref", "Sphere", "Pledge", "Parties", "Strength", "Status", "Evidence", "Last change")
@@ -91,21 +118,10 @@ class PledgeTableModel(QAbstractTableModel):
     def row_of(self, pledge_id: int) -> int | None:
         return self._order.get(pledge_id)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        row, column = self._row(index), index.column()
+        if row is None:
             return None
-        row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -244,7 +260,7 @@ class StatusMixDelegate(QStyledItemDelegate):
         return hint
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(RowsModel):
     """The document library: title, date, author."""
 
     COLUMNS = ("Title", "Date", "Author")
@@ -261,21 +277,10 @@ class DocumentListModel(QAbstractTableModel):
     def row_of(self, document_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r["id"] == document_id), None)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        row = self._row(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return [row["title"], row["date"] or "", row["author"]][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:

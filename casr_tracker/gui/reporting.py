@@ -11,15 +11,13 @@ from ..errors import CasrError
 from ..reports import EXTENSIONS, FORMATS, build_report
 from ..reports.model import Report
 from ..reports.output import write_report
-from .dialogs import error_label
+from .dialogs import FormDialog
 from .ops import Tracker, run_in_background
 from .printing import header_of, none_refcount_guard, paint_blocks, print_report, report_blocks, write_pdf
 from .qt import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPrintDialog,
@@ -43,14 +41,12 @@ class ReportOptions:
     path: str = ""
 
 
-class ReportOptionsDialog(QDialog):
+class ReportOptionsDialog(FormDialog):
     """As-of date, since date, statement and, for an export, the format and file; checked inline."""
 
     def __init__(self, statements: list[tuple[int, str]], *, export: bool, current: int | None = None, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Export report" if export else "Report options")
+        super().__init__("Export report" if export else "Report options", parent)
         self.export = export
-        form = QFormLayout(self)
         self.as_of = QLineEdit(dt.date.today().isoformat())
         self.as_of.setToolTip("Statuses and scores as they stood at the end of this day")
         self.since = QLineEdit()
@@ -60,36 +56,29 @@ class ReportOptionsDialog(QDialog):
         for statement_id, title in statements:
             self.statement.addItem(title, statement_id)
         self.statement.setCurrentIndex(max(0, self.statement.findData(current)))
-        form.addRow("Status as of:", self.as_of)
-        form.addRow("Changes since:", self.since)
-        form.addRow("Statement:", self.statement)
+        self.form.addRow("Status as of:", self.as_of)
+        self.form.addRow("Changes since:", self.since)
+        self.form.addRow("Statement:", self.statement)
         self.format = QComboBox()
         for fmt in FORMATS:
             self.format.addItem(FORMAT_NAMES[fmt], fmt)
         self.path = QLineEdit(str(Path.home() / f"casr-report-{dt.date.today().isoformat()}.pdf"))
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
         self.format.currentIndexChanged.connect(self._format_changed)
         if export:
+            browse = QPushButton("Choose…")
+            browse.clicked.connect(self._browse)
             row = QHBoxLayout()
             row.addWidget(self.path, 1)
             row.addWidget(browse)
             holder = QWidget()
             holder.setLayout(row)
-            form.addRow("Format:", self.format)
-            form.addRow("File:", holder)
-        self.error = error_label()
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+            self.form.addRow("Format:", self.format)
+            self.form.addRow("File:", holder)
+        self.finish_form()
         self.options: ReportOptions | None = None
 
     def _format_changed(self) -> None:
-        fmt = self.format.currentData()
-        path = Path(self.path.text())
-        self.path.setText(str(path.with_suffix("." + fmt)))
+        self.path.setText(str(Path(self.path.text()).with_suffix("." + self.format.currentData())))
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, "Export report", self.path.text())
@@ -99,21 +88,16 @@ class ReportOptionsDialog(QDialog):
             if suffix in EXTENSIONS:
                 self.format.setCurrentIndex(self.format.findData(EXTENSIONS[suffix]))
 
-    def _accept(self) -> None:
-        try:
-            as_of = services.parse_date(self.as_of.text(), default=dt.date.today())
-            since = services.parse_date(self.since.text())
-            if since is not None and since >= as_of:
-                raise CasrError(f"“Changes since” ({since}) must be before the as-of date ({as_of}).")
-            path = self.path.text().strip()
-            if self.export and (not path or not Path(path).parent.is_dir()):
-                raise CasrError("Choose a file in a folder that exists.")
-        except CasrError as error:
-            self.error.setText(str(error))
-            self.error.show()
-            return
+    def collect(self) -> dict:
+        as_of = services.parse_date(self.as_of.text(), default=dt.date.today())
+        since = services.parse_date(self.since.text())
+        if since is not None and since >= as_of:
+            raise CasrError(f"“Changes since” ({since}) must be before the as-of date ({as_of}).")
+        path = self.path.text().strip()
+        if self.export and (not path or not Path(path).parent.is_dir()):
+            raise CasrError("Choose a file in a folder that exists.")
         self.options = ReportOptions(as_of, since, self.statement.currentData(), self.format.currentData(), path)
-        self.accept()
+        return {"options": self.options}
 
 
 def _guarded_paint(blocks, printer, report) -> None:
