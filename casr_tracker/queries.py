@@ -512,3 +512,21 @@ def pledge_detail(session: Session, pledge_id: int) -> PledgeDetail:
     return PledgeDetail(
         pledge, sphere, statement, parties, scores, evidence, notes, history(session, pledge), context, c_start, c_end
     )
+
+
+def pledges_to_choose(session: Session, text: str = "", limit: int = 200) -> list[PledgeRow]:
+    """Pledges for a chooser: those with a ref like `text` (TRD-3, 2/TRD-3), else those whose words
+    it contains, else the first `limit` (a short list however big the tracker)."""
+    text = text.strip()
+    ref = re.fullmatch(r"(?:(\d+)/)?([A-Za-z]{2,8}-\d+)", text)
+    if ref:
+        wanted = ref.group(2).upper()
+        query = select(Pledge.id).where(func.upper(Pledge.ref) == wanted, Pledge.retired == False)  # noqa: E712
+        if ref.group(1):
+            query = query.where(Pledge.statement_id == int(ref.group(1)))
+        ids = set(session.exec(query))
+        if ids:
+            statement_ids = set(session.exec(select(Pledge.statement_id).where(col(Pledge.id).in_(ids))))
+            rows = [r for sid in sorted(statement_ids) for r in pledge_rows(session, statement_id=sid)]
+            return [r for r in rows if r.id in ids]
+    return pledge_rows(session, search=text or None, limit=limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -112,8 +113,24 @@ def screenshot(window: MainWindow, path: str) -> None:
         raise CasrError(f"The screenshot could not be written to {path}.")
 
 
+def check_display(screenshot: bool) -> None:
+    """On Linux without a display, a screenshot renders offscreen; the window itself cannot open."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    raise CasrError(
+        "There is no display to open the window on (DISPLAY is not set); the command-line commands "
+        "work without one, and 'casr-tracker gui --screenshot FILE.png' renders the window offscreen."
+    )
+
+
 def run(args) -> int:
     """`casr-tracker gui`: the window; with --screenshot, render it into a PNG and exit."""
+    check_display(bool(getattr(args, "screenshot", None)))
     app = application()
     window = open_window(
         args.db,

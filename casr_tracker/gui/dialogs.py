@@ -82,7 +82,8 @@ class FormDialog(QDialog):
 class PledgeChooser(QDialog):
     """Pick the pledge a passage speaks to: type to narrow the list; choose the stance."""
 
-    def __init__(self, rows: list[PledgeRow], passage: str, parent=None):
+    def __init__(self, fetch, passage: str, parent=None):
+        """`fetch(text)` gives the pledges to list for what is typed (a short list)."""
         super().__init__(parent)
         self.setWindowTitle("Attach passage as evidence")
         self.resize(720, 520)
@@ -97,11 +98,8 @@ class PledgeChooser(QDialog):
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
         self.list = QListWidget()
-        for row in rows:
-            item = QListWidgetItem(f"{row.ref}  {row.text}")
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            item.setToolTip(plain_tip(row.text))
-            self.list.addItem(item)
+        self.fetch = fetch
+        self._fill(fetch(""))
         layout.addWidget(self.list, 1)
         form = QFormLayout()
         self.stance = stance_combo()
@@ -117,24 +115,23 @@ class PledgeChooser(QDialog):
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._accept)
         self.list.itemDoubleClicked.connect(lambda _item: self._accept())
+
+    def _fill(self, rows: list[PledgeRow]) -> None:
+        self.list.clear()
+        for row in rows:
+            item = QListWidgetItem(f"{row.ref}  {row.text}")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            item.setToolTip(plain_tip(row.text))
+            self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
 
     def _filter(self, text: str) -> None:
-        words = text.lower().split()
-        first = None
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            hidden = not all(w in item.text().lower() for w in words)
-            item.setHidden(hidden)
-            if not hidden and first is None:
-                first = item
-        if first is not None:
-            self.list.setCurrentItem(first)
+        self._fill(self.fetch(text))
 
     def chosen(self) -> int | None:
         item = self.list.currentItem()
-        return None if item is None or item.isHidden() else item.data(Qt.ItemDataRole.UserRole)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def _accept(self) -> None:
         if self.chosen() is None:

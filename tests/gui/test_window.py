@@ -189,10 +189,15 @@ def test_attach_selected_passage_as_evidence(win, qtbot):
 
 
 def test_pledge_chooser_narrows_as_you_type(qtbot, session):
-    chooser = PledgeChooser(pledge_rows(session), "Russia will also increase the number of scholarships")
+    from casr_tracker.queries import pledges_to_choose
+
+    chooser = PledgeChooser(lambda text: pledges_to_choose(session, text), "Russia will also increase scholarships")
     qtbot.addWidget(chooser)
+    assert chooser.list.count() == 41
     chooser.search.setText("tuition scholarships")
     assert chooser.list.currentItem().text().startswith("SNT-4")
+    chooser.search.setText("trd-3")
+    assert [chooser.list.item(i).text()[:5] for i in range(chooser.list.count())] == ["TRD-3"]
     chooser.search.setText("zzzz")
     assert chooser.chosen() is None
     chooser._accept()
@@ -290,3 +295,19 @@ def test_seed_documents_are_in_the_library(win):
     titles = [win.documents.model.index(r, 0).data() for r in range(win.documents.model.rowCount())]
     assert len(titles) == 4 and SEEDS.exists()
     assert win.documents.model.index(0, 0).data(ROW_ROLE)["date"] == "2020-10-30"
+
+
+def test_without_a_display_the_window_says_so(monkeypatch):
+    import sys as _sys
+
+    from casr_tracker.errors import CasrError
+    from casr_tracker.gui.app import check_display
+
+    if not _sys.platform.startswith("linux"):
+        pytest.skip("display variables are a Linux matter")
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(CasrError, match="no display"):
+        check_display(False)
+    check_display(True)
+    assert __import__("os").environ["QT_QPA_PLATFORM"] == "offscreen"

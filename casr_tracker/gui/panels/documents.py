@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ... import db, services
 from ...errors import CasrError
-from ...models import Document
-from ...queries import document_rows, pledge_rows
+from ...models import Document, Pledge
+from ...queries import document_rows, pledges_to_choose
 from ..dialogs import PledgeChooser
 from ..models import ROW_ROLE, SORT_ROLE, DocumentListModel
 from ..ops import Changes, Tracker, run_in_background
@@ -302,12 +302,15 @@ class DocumentsPanel(QWidget):
             return False
         start, end = span
         if pledge_id is None:
-            rows = self.tracker.read(lambda s: pledge_rows(s))
-            chooser = PledgeChooser(rows, self.document.text[start:end], self)
+            chooser = PledgeChooser(
+                lambda text: self.tracker.read(lambda s: pledges_to_choose(s, text)),
+                self.document.text[start:end],
+                self,
+            )
             if not chooser.exec():
                 return False
             pledge_id, stance = chooser.chosen(), chooser.stance.currentData()
-        ref = next((r.ref for r in self.tracker.read(lambda s: pledge_rows(s)) if r.id == pledge_id), "pledge")
+        ref = self.tracker.read(lambda s: s.get(Pledge, pledge_id).ref)
         command = EvidenceCommand(
             self.tracker,
             pledge_id,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ... import db
 from ...models import Document
-from ...queries import pledge_rows
+from ...queries import pledge_rows, pledges_to_choose
 from ..dialogs import PledgeChooser, stance_combo
 from ..ops import Tracker, run_in_background
 from ..qt import (
@@ -255,7 +255,9 @@ class SuggestionsPanel(QWidget):
         proposal = self.current_proposal()
         if proposal is None:
             return False
-        chooser = PledgeChooser(self.tracker.read(lambda s: pledge_rows(s)), proposal.passage.text, self)
+        chooser = PledgeChooser(
+            lambda text: self.tracker.read(lambda s: pledges_to_choose(s, text)), proposal.passage.text, self
+        )
         chooser.stance.setCurrentIndex(self.stance.currentIndex())
         if not chooser.exec() or chooser.chosen() is None:
             return False
