@@ -211,16 +211,6 @@ def status_by_sphere(session: Session, statement_id: int, as_of: dt.date | None 
     return out
 
 
-def pledge_score(session: Session, pledge: Pledge) -> Cell:
-    """The pledge's own average over the parties it binds that were scored."""
-    cell = Cell()
-    bound = set(session.exec(select(PledgeParty.party_id).where(PledgeParty.pledge_id == pledge.id)))
-    for (_pid, party_id), assessment in latest_scores(session, [pledge.id]).items():
-        if assessment.score is not None and party_id in bound:
-            cell.add(assessment.score)
-    return cell
-
-
 def status_by_statement(session: Session) -> dict[int, dict[str, int]]:
     """For every statement, how many of its live pledges stand at each status (one query)."""
     out: dict[int, dict[str, int]] = {}

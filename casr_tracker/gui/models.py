@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..queries import PledgeRow
 from ..scorecard import SphereStatus
 from .qt import (
@@ -26,11 +24,6 @@ COUNTS_ROLE = Qt.ItemDataRole.UserRole + 3
 KEY_ROLE = Qt.ItemDataRole.UserRole + 4
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def _ref_key(ref: str) -> tuple[str, int]:
-    match = re.match(r"(.*?)-(\d+)$", ref)
-    return (match.group(1), int(match.group(2))) if match else (ref, 0)
 
 
 class RowsModel(QAbstractTableModel):

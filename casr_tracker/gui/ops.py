@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from .. import db, services
-from ..errors import CasrError
 from .qt import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -51,14 +50,6 @@ class Tracker(QObject):
         self.known_revision = revision
         self.changed.emit(changes)
         return result
-
-    def try_write(self, fn: Callable[[Session], Any], changes: Changes) -> tuple[bool, Any]:
-        """Like write, but a user mistake becomes a `failed` message instead of an exception."""
-        try:
-            return True, self.write(fn, changes)
-        except CasrError as error:
-            self.failed.emit(str(error))
-            return False, None
 
 
 class _JobSignals(QObject):

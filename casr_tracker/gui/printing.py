@@ -4,10 +4,8 @@ header and "Page i of n"; the same painting serves the PDF file, the printer and
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import CasrError
@@ -34,22 +32,6 @@ from .qt import (
 )
 
 MARGIN_MM = 16
-
-
-@contextmanager
-def none_refcount_guard():
-    """PySide6 6.12 on Python 3.11 drops a reference to None on some void calls (setTextWidth,
-    setPaintDevice, QAbstractTextDocumentLayout.draw); a long report makes thousands of them and the
-    interpreter then aborts. Give back what the block took (None is immortal from Python 3.12 on)."""
-    before = sys.getrefcount(None)
-    try:
-        yield
-    finally:
-        lost = before - sys.getrefcount(None)
-        for _ in range(max(0, lost)):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
-
-
 CHART_WIDTH = 620
 
 
@@ -110,11 +92,6 @@ def report_blocks(report: Report) -> Blocks:
             page_before.append(n > 0 and first)
             first = False
     return Blocks(documents, page_before)
-
-
-def report_text(report: Report) -> str:
-    """The report's text as printed (for checks)."""
-    return "\n".join(document.toPlainText() for document in report_blocks(report).documents)
 
 
 def paint_blocks(blocks: Blocks, device, header: str) -> int:
@@ -182,8 +159,7 @@ def header_of(report: Report) -> str:
 
 def print_report(report: Report, device) -> int:
     """The report on a QPrinter or QPdfWriter; returns the number of pages."""
-    with none_refcount_guard():
-        return paint_blocks(report_blocks(report), device, header_of(report))
+    return paint_blocks(report_blocks(report), device, header_of(report))
 
 
 def write_pdf(report: Report, path: str) -> int:

@@ -13,7 +13,7 @@ from ..reports.model import Report
 from ..reports.output import write_report
 from .dialogs import FormDialog
 from .ops import Tracker, run_in_background
-from .printing import header_of, none_refcount_guard, paint_blocks, print_report, report_blocks, write_pdf
+from .printing import header_of, paint_blocks, print_report, report_blocks, write_pdf
 from .qt import (
     QComboBox,
     QDialog,
@@ -100,17 +100,11 @@ class ReportOptionsDialog(FormDialog):
         return {"options": self.options}
 
 
-def _guarded_paint(blocks, printer, report) -> None:
-    with none_refcount_guard():
-        paint_blocks(blocks, printer, header_of(report))
-
-
 class Reporter:
     """Builds reports off the GUI thread (with a progress dialog) and prints, previews or exports them."""
 
     def __init__(self, tracker: Tracker, parent: QWidget):
         self.tracker, self.parent = tracker, parent
-        self.last_path = ""
         self.busy = False
 
     def _build(self, options: ReportOptions, then, *, write: bool = False) -> None:
@@ -145,7 +139,6 @@ class Reporter:
 
     def export(self, options: ReportOptions, on_done=None) -> None:
         def finished(report: Report) -> None:
-            self.last_path = options.path
             if on_done:
                 on_done(options.path)
 
@@ -167,7 +160,7 @@ class Reporter:
             blocks = report_blocks(report)
             dialog = QPrintPreviewDialog(QPrinter(QPrinter.PrinterMode.HighResolution), self.parent)
             dialog.setWindowTitle("Print preview")
-            dialog.paintRequested.connect(lambda printer: _guarded_paint(blocks, printer, report))
+            dialog.paintRequested.connect(lambda printer: paint_blocks(blocks, printer, header_of(report)))
             dialog.resize(1000, 900)
             dialog.exec()
 

@@ -311,3 +311,17 @@ def test_without_a_display_the_window_says_so(monkeypatch):
         check_display(False)
     check_display(True)
     assert __import__("os").environ["QT_QPA_PLATFORM"] == "offscreen"
+
+
+def test_the_installed_pyside_keeps_none_alive(qapp):
+    """PySide6 6.12.0 dropped a reference to None on every void call, which aborts Python 3.11 after a
+    few thousand calls; whatever version is installed must not."""
+    import sys as _sys
+
+    from casr_tracker.gui.qt import QLabel
+
+    label = QLabel()
+    before = _sys.getrefcount(None)
+    for _ in range(2000):
+        label.setText("x")
+    assert _sys.getrefcount(None) >= before - 50
