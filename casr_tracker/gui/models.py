@@ -228,29 +228,31 @@ def add_spheres(top: QStandardItem, spheres: list[SphereStatus]) -> None:
 
 
 class StatusMixDelegate(QStyledItemDelegate):
-    """Draws a thin bar of the status mix under a navigation item's text."""
+    """Draws a small stacked bar of the status mix at the right end of a navigation item."""
+
+    WIDTH = 56
 
     def paint(self, painter, option, index) -> None:
-        super().paint(painter, option, index)
         counts = index.data(COUNTS_ROLE) or {}
         total = sum(counts.values())
         if not total:
-            return
-        rect = option.rect.adjusted(4, option.rect.height() - 5, -6, -2)
-        x = rect.left()
+            return super().paint(painter, option, index)
+        text_option = type(option)(option)
+        text_option.rect = option.rect.adjusted(0, 0, -(self.WIDTH + 8), 0)
+        super().paint(painter, text_option, index)
+        height = 8
+        rect = QRect(option.rect.right() - self.WIDTH - 2, option.rect.center().y() - height // 2, self.WIDTH, height)
         painter.save()
+        x = rect.left()
         for status, n in counts.items():
             if not n:
                 continue
-            width = round(rect.width() * n / total)
-            painter.fillRect(QRect(x, rect.top(), width, rect.height()), status_color(status))
+            width = max(1, round(rect.width() * n / total))
+            painter.fillRect(
+                QRect(x, rect.top(), min(width, rect.right() - x + 1), rect.height()), status_color(status)
+            )
             x += width
         painter.restore()
-
-    def sizeHint(self, option, index):
-        hint = super().sizeHint(option, index)
-        hint.setHeight(hint.height() + 6)
-        return hint
 
 
 class DocumentListModel(RowsModel):
