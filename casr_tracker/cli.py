@@ -450,9 +450,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
 
-    p = command("report", cmd_report, "Write a progress report (PDF, HTML, Markdown or CSV) as of a date.")
+    p = command("report", cmd_report, "Write a progress report (PDF, HTML, Markdown, CSV or Excel) as of a date.")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--format", choices=["pdf", "html", "md", "csv"], help="default: from the file's extension")
+    p.add_argument("--format", choices=["pdf", "html", "md", "csv", "xlsx"], help="default: from the file's extension")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="statuses and scores as they stood that day (default today)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="also list the status changes after this date")
     p.add_argument("--statement", type=int, metavar="ID", help="one statement (default: all)")

@@ -29,7 +29,13 @@ from .qt import (
     QWidget,
 )
 
-FORMAT_NAMES = {"pdf": "PDF", "html": "HTML (web page)", "md": "Markdown", "csv": "CSV (one row per pledge)"}
+FORMAT_NAMES = {
+    "pdf": "PDF",
+    "html": "HTML (web page)",
+    "md": "Markdown",
+    "csv": "CSV (one row per pledge)",
+    "xlsx": "Excel workbook (pledges and scorecard)",
+}
 
 
 @dataclass

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from .model import Report, build_report
 
-FORMATS = ("pdf", "html", "md", "csv")
-EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv"}
+FORMATS = ("pdf", "html", "md", "csv", "xlsx")
+EXTENSIONS = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
 
 __all__ = ["EXTENSIONS", "FORMATS", "Report", "build_report"]

@@ -42,6 +42,10 @@ def write_report(report: Report, path: str | Path, fmt: str, pdf_writer=None) ->
             if pdf_writer is None:
                 raise InputError("PDF needs the window's libraries; use the casr-tracker report command.")
             pdf_writer(report, temporary)
+        elif fmt == "xlsx":
+            from .xlsx import write_xlsx
+
+            write_xlsx(report, temporary)
         else:
             text = {"html": render_html, "md": render_markdown, "csv": render_csv}[fmt](report)
             Path(temporary).write_text(text, encoding="utf-8", newline="")

@@ -83,3 +83,18 @@ def test_report_mistakes(run, tmp_path, args, message):
     result = run(*[a.replace("OUT", str(tmp_path)) for a in args])
     assert result.code == 2 and message in result.err and result.err.count("\n") == 1
     assert not list(tmp_path.glob("r.*")) and not list(tmp_path.glob(".report-*"))
+
+
+def test_excel_workbook(tracked, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "report.xlsx"
+    assert tracked("report", "-o", str(out), "--as-of", "2022-01-01").code == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Pledges", "Scorecard"]
+    rows = list(book["Pledges"].iter_rows(values_only=True))
+    header, trade = rows[0], next(r for r in rows if r[1] == "TRD-3")
+    assert header[:3] == ("statement", "ref", "sphere") and len(rows) == 42
+    assert trade[header.index("status")] == "in_progress" and trade[header.index("score_Kazakhstan")] == 1
+    card = [r for r in book["Scorecard"].iter_rows(values_only=True) if r and r[0] == "Trade and economy"]
+    assert card and card[0][1] == 1.0

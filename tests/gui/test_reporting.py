@@ -14,7 +14,7 @@ from casr_tracker.reports import build_report
 
 
 def test_export_runs_in_the_background_and_writes_every_format(win, qtbot, tmp_path):
-    for fmt in ("pdf", "html", "md", "csv"):
+    for fmt in ("pdf", "html", "md", "csv", "xlsx"):
         path = tmp_path / f"report.{fmt}"
         done = []
         win.reporter.export(ReportOptions(dt.date.today(), None, None, fmt, str(path)), done.append)
