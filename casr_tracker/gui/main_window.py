@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from ..errors import CasrError
 from ..models import Statement, Status, Strength
 from ..queries import count_pledges, pledge_rows, recent_changes
 from ..scorecard import scorecard, statement_parties, status_by_sphere, status_by_statement
@@ -28,6 +30,7 @@ from .qt import (
     QAction,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHeaderView,
     QIcon,
@@ -201,7 +204,7 @@ class MainWindow(QMainWindow):
         empty_layout = QVBoxLayout(empty_box)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.empty)
-        clear = QPushButton("Clear filters")
+        self.empty_clear = clear = QPushButton("Clear filters")
         clear.clicked.connect(self.clear_filters)
         empty_layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_layout.addStretch(1)
@@ -230,6 +233,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self._action(
+            file,
+            "Import &statement…",
+            self.choose_statement,
+            "Ctrl+Shift+O",
+            "Import a statement's pledges (again: update it)",
+        )
         self._action(file, "&Import documents…", self.documents.choose_files, "Ctrl+O", "Add text files to the library")
         file.addSeparator()
         self._action(file, "&Print report…", lambda: self.report_action("print"), QKeySequence.StandardKey.Print)
@@ -381,10 +391,11 @@ class MainWindow(QMainWindow):
         self.table_stack.setCurrentIndex(0 if shown else 1)
         if not shown:
             self.empty.setText(
-                "No pledges yet: import a statement."
+                "No pledges yet: import a statement with File → Import statement… (Ctrl+Shift+O)."
                 if self.statement_id is None
                 else "No pledge matches these filters."
             )
+        self.empty_clear.setVisible(self.statement_id is not None)
         self.status_count.setText(f"{shown} pledges shown")
         self._reselect(selected, current)
 
@@ -611,6 +622,39 @@ class MainWindow(QMainWindow):
             )
         self.undo_stack.endMacro()
 
+    def choose_statement(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a statement", "", "Text files (*.txt);;All files (*)")
+        if path:
+            self.import_statement(path)
+
+    def import_statement(self, path: str) -> None:
+        """Import (or update) a statement off the GUI thread; say what came of it."""
+        from .. import db
+        from ..importer import pipeline
+        from ..importer.documents import read_text
+        from .ops import run_in_background
+
+        engine = self.tracker.engine
+
+        def work():
+            text = read_text(path)
+            with db.session_scope(engine) as session:
+                return pipeline.import_statement(session, text, source_name=Path(path).name)
+
+        def done(report) -> None:
+            self.statement_id = report.statement_id
+            self.sphere_id = None
+            self.tracker.changed.emit(Changes(kinds=set(Tracker.EVERYTHING)))
+            self.load_all()
+            self.last_import = report.summary()
+            self.statusBar().showMessage(report.summary(), 15000)
+
+        def failed(error) -> None:
+            self.show_message(str(error) if isinstance(error, CasrError) else f"The import failed: {error}")
+
+        self.statusBar().showMessage(f"Importing {Path(path).name}…")
+        self.statement_job = run_in_background(work, done, failed)
+
     def report_action(self, action: str) -> None:
         """Ask for the report options, then print, preview or export (built off the GUI thread)."""
         if self.reporter.busy:
@@ -670,6 +714,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+S  set the status of all selected pledges",
             "Ctrl+E  attach the passage selected in a document",
             "Ctrl+O  import documents (or drag files onto the window)",
+            "Ctrl+Shift+O  import a statement (again: update it)",
             "Ctrl+P / Ctrl+Shift+P / Ctrl+Shift+E  print, preview, export a report",
             "Ctrl+Z / Ctrl+Shift+Z  undo / redo",
             "Ctrl+Shift+L  clear filters      F5  reload",

@@ -325,3 +325,24 @@ def test_the_installed_pyside_keeps_none_alive(qapp):
     for _ in range(2000):
         label.setText("x")
     assert _sys.getrefcount(None) >= before - 50
+
+
+def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
+    from casr_tracker.gui.app import open_window
+    from casr_tracker.gui.qt import QSettings
+
+    from ..conftest import DATA, STATEMENT
+
+    window = open_window(
+        f"sqlite:///{tmp_path / 'empty.sqlite3'}", seed=False, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_loaded, timeout=20000)
+    assert window.table_stack.currentIndex() == 1 and "Import statement" in window.empty.text()
+    window.import_statement(str(STATEMENT))
+    qtbot.waitUntil(lambda: window.table_model.total == 41, timeout=20000)
+    assert "Imported statement 1" in window.last_import
+    window.import_statement(str(DATA / "nowhere.txt"))
+    qtbot.waitUntil(lambda: "does not exist" in window.last_message, timeout=10000)
+    window.tracker.engine.dispose()
