@@ -222,8 +222,13 @@ def pledge_rows(
     ):
         parties.setdefault(pledge_id, []).append(name)
         codes.setdefault(pledge_id, []).append(code)
+    statement_ids = {row[3] for row in found_rows}
     signatories = dict(
-        session.exec(select(StatementParty.statement_id, func.count()).group_by(StatementParty.statement_id)).all()
+        session.exec(
+            select(StatementParty.statement_id, func.count())
+            .where(col(StatementParty.statement_id).in_(statement_ids))
+            .group_by(StatementParty.statement_id)
+        ).all()
     )
     return [
         PledgeRow(
