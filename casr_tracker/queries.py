@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, literal_column, or_, table, union
+from sqlalchemy import case, func, literal_column, or_, table, union
 from sqlmodel import Session, col, select
 
+from .errors import InputError
 from .models import (
     Assessment,
     Document,
@@ -20,6 +21,7 @@ from .models import (
     Sphere,
     Statement,
     StatementParty,
+    Status,
     StatusChange,
 )
 from .services import find_party, parse_status
@@ -175,11 +177,41 @@ def count_pledges(session: Session, **filters) -> int:
     return session.exec(_filtered(query, session, **filters)).one()
 
 
+#: the orders pledge_rows can give, by the name of the table column they sort
+ORDERS = ("ref", "sphere", "text", "strength", "status", "evidence", "last_change")
+
+
+def _order_by(key: str, descending: bool):
+    """SQL ORDER BY terms for a column of the pledge table (document order breaks ties)."""
+    evidence = (
+        select(func.count())
+        .where(Evidence.pledge_id == Pledge.id, col(Evidence.withdrawn_at).is_(None))
+        .scalar_subquery()
+    )
+    last_change = select(func.max(StatusChange.effective_date)).where(StatusChange.pledge_id == Pledge.id)
+    status_rank = case({s.value: n for n, s in enumerate(Status)}, value=Pledge.status, else_=99)
+    keys = {
+        "ref": [Pledge.statement_id, Pledge.seq],
+        "sphere": [Sphere.order],
+        "text": [Pledge.text],
+        "strength": [Pledge.strength],
+        "status": [status_rank],
+        "evidence": [evidence],
+        "last_change": [last_change.scalar_subquery()],
+    }
+    if key not in keys:
+        raise InputError(f"{key!r} is not an order; use one of: {', '.join(ORDERS)}.")
+    terms = [term.desc() if descending else term.asc() for term in keys[key]]
+    return [*terms, Pledge.statement_id, Pledge.seq]
+
+
 def pledge_rows(
     session: Session,
     *,
     limit: int | None = None,
     offset: int = 0,
+    order: str = "ref",
+    descending: bool = False,
     **filters,
 ) -> list[PledgeRow]:
     """The pledges that pass every filter given, in statement order (a page of them with `limit`).
@@ -196,7 +228,7 @@ def pledge_rows(
         select(Pledge, Sphere.name, Sphere.id, Statement.id, Statement.title)
         .join(Sphere, Sphere.id == Pledge.sphere_id)
         .join(Statement, Statement.id == Pledge.statement_id)
-        .order_by(Pledge.statement_id, Pledge.seq)
+        .order_by(*_order_by(order, descending))
     )
     query = _filtered(query, session, **filters)
     if limit is not None:

@@ -14,7 +14,6 @@ from .dialogs import BulkStatusDialog
 from .models import (
     KEY_ROLE,
     ROW_ROLE,
-    SORT_ROLE,
     SPHERES_ROLE,
     PledgeTableModel,
     StatusBadgeDelegate,
@@ -89,7 +88,6 @@ class MainWindow(QMainWindow):
         self.table_model = PledgeTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
-        self.proxy.setSortRole(SORT_ROLE)
 
         self._build_navigation()
         self._build_pledges()
@@ -182,8 +180,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.search)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # sorting is done by the database (rows come a page at a time), not by the proxy
+        self.sort_key, self.sort_descending = "ref", False
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -372,6 +375,14 @@ class MainWindow(QMainWindow):
             "search": self.search.text().strip() or None,
         }
 
+    #: the order each column of the pledge table sorts by (queries.ORDERS); Parties sorts as Ref
+    COLUMN_ORDERS = ("ref", "sphere", "text", "ref", "strength", "status", "evidence", "last_change")
+
+    def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        self.sort_key = self.COLUMN_ORDERS[column]
+        self.sort_descending = order == Qt.SortOrder.DescendingOrder
+        self.reload_pledges()
+
     def reload_pledges(self) -> None:
         """Show the pledges that pass the filters: the count at once, the rows a page at a time."""
         selected = self.selected_ids()
@@ -381,9 +392,10 @@ class MainWindow(QMainWindow):
             self.table_model.set_rows([])
         else:
             total = self.tracker.read(lambda s: count_pledges(s, **filters))
+            order = {"order": self.sort_key, "descending": self.sort_descending}
             self.table_model.set_source(
                 lambda offset, limit: self.tracker.read(
-                    lambda s: pledge_rows(s, limit=limit, offset=offset, **filters)
+                    lambda s: pledge_rows(s, limit=limit, offset=offset, **order, **filters)
                 ),
                 total,
             )

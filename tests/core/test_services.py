@@ -132,3 +132,17 @@ def test_bad_values_are_refused_with_one_sentence(func, value, error):
 def test_unknown_ref(session):
     with pytest.raises(NotFound, match="There is no pledge 'XYZ-9'"):
         services.find_pledge(session, "XYZ-9")
+
+
+def test_every_order_of_the_pledge_table(session):
+    from casr_tracker.errors import InputError
+    from casr_tracker.queries import ORDERS
+
+    services.set_status(session=session, pledge=services.find_pledge(session, "ENV-2"), status="abandoned")
+    for key in ORDERS:
+        rows = pledge_rows(session, order=key, descending=True)
+        assert len(rows) == 41, key
+    assert pledge_rows(session, order="status", descending=True)[0].ref == "ENV-2"
+    assert pledge_rows(session, order="ref", descending=True)[0].ref == "REV-2"
+    with pytest.raises(InputError, match="is not an order"):
+        pledge_rows(session, order="colour")

@@ -346,3 +346,16 @@ def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
     window.import_statement(str(DATA / "nowhere.txt"))
     qtbot.waitUntil(lambda: "does not exist" in window.last_message, timeout=10000)
     window.tracker.engine.dispose()
+
+
+def test_sorting_is_done_by_the_database(win):
+    from casr_tracker.gui.qt import Qt as _Qt
+
+    header = win.table.horizontalHeader()
+    win.set_status_of([next(r.id for r in win.table_model.rows() if r.ref == "MGR-1")], "abandoned")
+    header.setSortIndicator(5, _Qt.SortOrder.DescendingOrder)  # Status, last in the lifecycle first
+    assert refs(win)[0] == "MGR-1"
+    header.setSortIndicator(0, _Qt.SortOrder.AscendingOrder)
+    assert refs(win)[:2] == ["GEN-1", "PLT-1"]
+    header.setSortIndicator(0, _Qt.SortOrder.DescendingOrder)
+    assert refs(win)[0] == "REV-2"
