@@ -429,8 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("documents", cmd_documents, "List the document library.")
     p.add_argument("--json", action="store_true")
 
-    evidence = command("evidence", lambda a: (evidence.print_help(), 2)[1], "Attach or list evidence.")
+    evidence = command("evidence", None, "Attach or list evidence.")
     ev_sub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION", parser_class=_Parser)
+    ev_sub.required = True
     p = command("add", cmd_evidence_add, "Attach a document passage or a link as evidence for a pledge.", ev_sub)
     p.add_argument("ref", metavar="REF")
     p.add_argument("--document", metavar="ID|PATH")

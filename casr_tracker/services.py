@@ -176,6 +176,14 @@ def bump_revision(session: Session) -> None:
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
 
 
+def _save(session: Session, row):
+    """Store a new or changed row as one more change of the tracker (the revision moves on)."""
+    session.add(row)
+    bump_revision(session)
+    session.flush()
+    return row
+
+
 def data_revision(session: Session) -> int:
     meta = session.get(TrackerMeta, "data_revision")
     return int(meta.value) if meta else 0
@@ -285,9 +293,7 @@ def assess(
         date=date or dt.date.today(),
         who=who,
     )
-    session.add(assessment)
-    bump_revision(session)
-    return assessment
+    return _save(session, assessment)
 
 
 def add_note(*, session: Session, pledge: Pledge, text: str, who: str = "") -> Note:
@@ -295,10 +301,7 @@ def add_note(*, session: Session, pledge: Pledge, text: str, who: str = "") -> N
     if not text.strip():
         raise InputError("A note cannot be empty.")
     note = Note(pledge_id=pledge.id, text=text.strip(), who=who)
-    session.add(note)
-    bump_revision(session)
-    session.flush()
-    return note
+    return _save(session, note)
 
 
 def edit_note(*, session: Session, note: Note, text: str, expect_version: int | None = None) -> Note:
@@ -325,24 +328,18 @@ def edit_note(*, session: Session, note: Note, text: str, expect_version: int | 
 def delete_note(*, session: Session, note: Note) -> Note:
     """Remove a note from view; the row stays (and can be restored)."""
     note.deleted_at = utcnow()
-    session.add(note)
-    bump_revision(session)
-    return note
+    return _save(session, note)
 
 
 def restore_note(*, session: Session, note: Note) -> Note:
     note.deleted_at = None
-    session.add(note)
-    bump_revision(session)
-    return note
+    return _save(session, note)
 
 
 def restore_evidence(*, session: Session, evidence: Evidence) -> Evidence:
     """Bring withdrawn evidence back (the redo of an undone attachment)."""
     evidence.withdrawn_at = None
-    session.add(evidence)
-    bump_revision(session)
-    return evidence
+    return _save(session, evidence)
 
 
 def _locate(text: str, quote: str) -> tuple[int, int] | None:
@@ -392,18 +389,13 @@ def attach_evidence(
         evidence.url = check_url(url)
         evidence.date = evidence.date or date
     evidence.date = evidence.date or dt.date.today()
-    session.add(evidence)
-    bump_revision(session)
-    session.flush()
-    return evidence
+    return _save(session, evidence)
 
 
 def withdraw_evidence(*, session: Session, evidence: Evidence) -> Evidence:
     """Mark evidence as withdrawn (kept in the history, no longer counted)."""
     evidence.withdrawn_at = utcnow()
-    session.add(evidence)
-    bump_revision(session)
-    return evidence
+    return _save(session, evidence)
 
 
 def import_document(
@@ -445,9 +437,7 @@ def import_document(
         sha256=sha,
         source_name=source_name,
     )
-    session.add(document)
-    bump_revision(session)
-    session.flush()
+    _save(session, document)
     return document, True
 
 
@@ -475,10 +465,7 @@ def record_decision(
         evidence_id=evidence_id,
         who=who,
     )
-    session.add(row)
-    bump_revision(session)
-    session.flush()
-    return row
+    return _save(session, row)
 
 
 def accept_suggestion(

@@ -468,7 +468,8 @@ class MainWindow(QMainWindow):
             self.documents.on_changed(changes)
         else:
             self._documents_dirty = True
-        self._fill_tree(self.tracker.read(statements))
+        if changes.kinds & {"status", "statement"}:  # the tree shows counts by status
+            self._fill_tree(self.tracker.read(statements))
         self.reload_pledges()
         self.detail.refresh(changes)
         if self.tabs.currentIndex() == 2:
@@ -541,13 +542,12 @@ class MainWindow(QMainWindow):
         from .. import services
 
         def find(session):
-            try:
-                return services.find_pledge(session, ref if "/" in ref else f"{self.statement_id}/{ref}").id
-            except Exception:
+            for key in [ref] if "/" in ref else [f"{self.statement_id}/{ref}", ref]:
                 try:
-                    return services.find_pledge(session, ref).id
-                except Exception:
-                    return None
+                    return services.find_pledge(session, key).id
+                except CasrError:
+                    continue
+            return None
 
         pledge_id = self.tracker.read(find)
         return pledge_id is not None and self.select_pledge(pledge_id)
