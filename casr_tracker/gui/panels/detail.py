@@ -119,6 +119,10 @@ class DetailPanel(QWidget):
         self.context.setOpenLinks(False)
         self.context.setMinimumHeight(140)
         self.context.setMaximumHeight(220)
+        # the text rewraps when the panel is resized: keep the pledge's paragraph at the top
+        self.context.document().documentLayout().documentSizeChanged.connect(
+            lambda _size: self._scroll_context_to_pledge()
+        )
         layout.addWidget(self.context)
         self.body.addWidget(box)
 
@@ -278,6 +282,10 @@ class DetailPanel(QWidget):
     def _fill_context(self) -> None:
         d = self.detail
         self.context.setPlainText(d.context)
+        frame = self.context.document().rootFrame()
+        room = frame.frameFormat()
+        room.setBottomMargin(220)  # room to scroll the pledge's paragraph to the top, even the last one
+        frame.setFrameFormat(room)
         start, end = utf16_span(d.context, d.context_start, d.context_end)
         cursor = QTextCursor(self.context.document())
         cursor.setPosition(start)
@@ -293,10 +301,10 @@ class DetailPanel(QWidget):
         QTimer.singleShot(0, self._scroll_context_to_pledge)
 
     def _scroll_context_to_pledge(self) -> None:
-        """Put the pledge's first line near the top of the context box (with a line of lead-in)."""
-        bar = self.context.verticalScrollBar()
-        top = self.context.cursorRect().top() + bar.value()
-        bar.setValue(max(0, top - self.context.fontMetrics().height() * 2))
+        """Start the context box at the paragraph that holds the pledge (no line cut in half)."""
+        block = self.context.textCursor().block()
+        top = self.context.document().documentLayout().blockBoundingRect(block).top()
+        self.context.verticalScrollBar().setValue(max(0, round(top)))
 
     def _fill_scores(self) -> None:
         while self.scores_grid.count():
