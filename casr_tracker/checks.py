@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from . import db
 from .models import Document, Evidence, Pledge, Statement, Status
+from .queries import SEARCH_BODY, SEARCH_KEY
 from .scorecard import statuses_as_of
 
 
@@ -69,10 +70,37 @@ def history_problems(session: Session) -> list[str]:
     return problems
 
 
+def search_problems(session: Session) -> list[str]:
+    """On SQLite, the search index holds one row per pledge, at the pledge's place in the list, with
+    its text, live notes and unwithdrawn quotes (migration 0006); FTS5 checks its own structure."""
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    problems = []
+    try:
+        session.connection().exec_driver_sql("INSERT INTO pledge_search(pledge_search) VALUES ('integrity-check')")
+    except Exception as exc:  # noqa: BLE001 - any failure of the check is the problem to report
+        problems.append(f"search index: {exc}")
+    wrong = session.connection().exec_driver_sql(
+        f"SELECT p.ref, s.rowid IS NULL FROM pledge p LEFT JOIN pledge_search s ON s.pledge_id = p.id "
+        f"WHERE s.rowid IS NULL OR s.rowid != {SEARCH_KEY.replace('pledge.', 'p.')} "
+        f"OR s.body != {SEARCH_BODY.replace('pledge.', 'p.')}"
+    )
+    for ref, missing in wrong:
+        problems.append(f"search index: pledge {ref} is {'missing' if missing else 'out of date'}")
+    (extra,) = (
+        session.connection()
+        .exec_driver_sql("SELECT count(*) FROM pledge_search WHERE pledge_id NOT IN (SELECT id FROM pledge)")
+        .one()
+    )
+    if extra:
+        problems.append(f"search index: {extra} rows for pledges that do not exist")
+    return problems
+
+
 def check(engine: Engine) -> list[str]:
     """All the checks; an empty list means the tracker is sound."""
     problems = database_problems(engine)
     with db.session_scope(engine, write=False) as session:
-        for finder in (offset_problems, ref_problems, history_problems):
+        for finder in (offset_problems, ref_problems, history_problems, search_problems):
             problems += finder(session)
     return problems

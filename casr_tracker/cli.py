@@ -321,7 +321,7 @@ def cmd_check(args) -> int:
     if problems:
         print(f"{len(problems)} problems found.", file=sys.stderr)
         return 1
-    print("The tracker is sound: integrity, foreign keys, offsets, refs and history all hold.")
+    print("The tracker is sound: integrity, foreign keys, offsets, refs, history and the search index all hold.")
     return 0
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import case, func, literal_column, or_, table, union
+from sqlalchemy import case, func, literal_column, or_, table
 from sqlmodel import Session, col, select
 
 from .errors import InputError
@@ -83,29 +83,32 @@ def search_terms(text: str) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
 
+#: a pledge's place in the list as the search index knows it (migration 0006): statement × 1,000,000
+#: + its position in the statement; retired pledges: minus their id. SQLite only.
+SEARCH_KEY = "(CASE WHEN pledge.retired THEN -pledge.id ELSE pledge.statement_id * 1000000 + pledge.seq END)"
+_STATEMENT_KEYS = 1000000
+#: what the search index holds for a pledge: its text, live notes and unwithdrawn evidence quotes
+SEARCH_BODY = (
+    "pledge.text"
+    " || coalesce(' ' || (SELECT group_concat(text, ' ') FROM note WHERE pledge_id = pledge.id"
+    " AND deleted_at IS NULL), '')"
+    " || coalesce(' ' || (SELECT group_concat(quote, ' ') FROM evidence WHERE pledge_id = pledge.id"
+    " AND withdrawn_at IS NULL), '')"
+)
+
+
 def _search_clause(session: Session, text: str):
     """Pledges whose text, notes or evidence quotes contain `text`: FTS5 on SQLite, ILIKE elsewhere."""
     if session.get_bind().dialect.name == "sqlite":
         terms = search_terms(text)
         if not terms:
             return col(Pledge.id).in_([])
-
-        def hits(index: str):
-            return (
-                select(literal_column("rowid"))
-                .select_from(table(index))
-                .where(literal_column(index).op("MATCH")(terms))
-            )
-
-        # one IN over a UNION, so SQLite looks the matching pledges up by id instead of scanning
-        matching_ids = union(
-            hits("pledge_fts"),
-            select(Note.pledge_id).where(col(Note.id).in_(hits("note_fts")), col(Note.deleted_at).is_(None)),
-            select(Evidence.pledge_id).where(
-                col(Evidence.id).in_(hits("evidence_fts")), col(Evidence.withdrawn_at).is_(None)
-            ),
+        # one index holds each pledge's text, live notes and unwithdrawn quotes (migration 0006)
+        return col(Pledge.id).in_(
+            select(literal_column("pledge_id"))
+            .select_from(table("pledge_search"))
+            .where(literal_column("pledge_search").op("MATCH")(terms))
         )
-        return col(Pledge.id).in_(matching_ids)
     like = f"%{text}%"
     return or_(
         col(Pledge.text).ilike(like),
@@ -205,6 +208,20 @@ def _order_by(key: str, descending: bool):
     return [*terms, Pledge.statement_id, Pledge.seq]
 
 
+def _check_filters(filters: dict) -> None:
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise TypeError(f"unknown filters: {sorted(unknown)}")
+
+
+def _row_query(*extra):
+    return (
+        select(Pledge, Sphere.name, Sphere.id, Statement.id, Statement.title, *extra)
+        .join(Sphere, Sphere.id == Pledge.sphere_id)
+        .join(Statement, Statement.id == Pledge.statement_id)
+    )
+
+
 def pledge_rows(
     session: Session,
     *,
@@ -221,19 +238,95 @@ def pledge_rows(
     pledges without (unwithdrawn) evidence; `changed_since` those with anything recorded since that
     day; also `status`, `strength`, `statement_id`, `sphere_id`, `include_retired`.
     """
-    unknown = set(filters) - set(FILTERS)
-    if unknown:
-        raise TypeError(f"unknown filters: {sorted(unknown)}")
-    query = (
-        select(Pledge, Sphere.name, Sphere.id, Statement.id, Statement.title)
-        .join(Sphere, Sphere.id == Pledge.sphere_id)
-        .join(Statement, Statement.id == Pledge.statement_id)
-        .order_by(*_order_by(order, descending))
-    )
-    query = _filtered(query, session, **filters)
+    _check_filters(filters)
+    query = _filtered(_row_query().order_by(*_order_by(order, descending)), session, **filters)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    found_rows = list(session.exec(query))
+    return _assemble(session, list(session.exec(query)))
+
+
+@dataclass
+class PledgeList:
+    """The pledges a list shows, in order, as handles: pledge ids, or (`by_key`) search keys.
+
+    Finding them is one query; `rows_for` turns a slice of handles into rows, so a window reads
+    only the rows it paints."""
+
+    handles: list[int]
+    by_key: bool = False
+
+    def __len__(self) -> int:
+        return len(self.handles)
+
+
+def _by_search_key(session: Session, order: str, descending: bool, filters: dict) -> bool:
+    """Whether the search index alone gives the list: a search in list order, within one statement or
+    all, with no other filter (on SQLite)."""
+    others = {k: v for k, v in filters.items() if k not in ("search", "statement_id")}
+    return (
+        order == "ref"
+        and not descending
+        and not any(others.values())
+        and bool((filters.get("search") or "").strip())
+        and session.get_bind().dialect.name == "sqlite"
+    )
+
+
+def pledge_list(session: Session, *, order: str = "ref", descending: bool = False, **filters) -> PledgeList:
+    """The pledges that pass the filters (those of pledge_rows), in order, as handles.
+
+    A search in list order reads the matches straight out of the search index, whose row ids are the
+    list's order (migration 0006); anything else is one query for the pledge ids."""
+    _check_filters(filters)
+    if _by_search_key(session, order, descending, filters):
+        terms = search_terms(filters["search"])
+        if not terms:
+            return PledgeList([], by_key=True)
+        statement_id = filters.get("statement_id")
+        low, high = (
+            (statement_id * _STATEMENT_KEYS, (statement_id + 1) * _STATEMENT_KEYS)
+            if statement_id is not None
+            else (1, 2**62)
+        )
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT rowid FROM pledge_search WHERE pledge_search MATCH ? AND rowid >= ? AND rowid < ?"
+                " ORDER BY rowid",
+                (terms, low, high),
+            )
+            return PledgeList([key for (key,) in cursor.fetchall()], by_key=True)
+        finally:
+            cursor.close()
+    query = select(Pledge.id).join(Sphere, Sphere.id == Pledge.sphere_id).order_by(*_order_by(order, descending))
+    return PledgeList(list(session.exec(_filtered(query, session, **filters))))
+
+
+def rows_for(session: Session, found: PledgeList, handles: list[int]) -> dict[int, PledgeRow]:
+    """The rows of these handles of `found`, by handle, in the same order (a handle no longer there
+    is left out)."""
+    if not handles:
+        return {}
+    if found.by_key:
+        handle = literal_column(SEARCH_KEY)
+        query = _row_query(handle).where(handle.in_(handles))
+    else:
+        query = _row_query(Pledge.id).where(col(Pledge.id).in_(handles))
+    fetched = {row[-1]: row[:-1] for row in session.exec(query)}
+    present = [h for h in handles if h in fetched]
+    return dict(zip(present, _assemble(session, [fetched[h] for h in present]), strict=True))
+
+
+def handle_of(session: Session, found: PledgeList, pledge_id: int) -> int | None:
+    """The handle a pledge has in `found`'s terms (None: no such pledge)."""
+    if not found.by_key:
+        return pledge_id
+    return session.exec(select(literal_column(SEARCH_KEY)).select_from(Pledge).where(Pledge.id == pledge_id)).first()
+
+
+def _assemble(session: Session, found_rows: list) -> list[PledgeRow]:
+    """PledgeRows for (pledge, sphere name, sphere id, statement id, title) tuples, with their parties,
+    evidence and note counts and last status change."""
     ids = [row[0].id for row in found_rows]
     evidence = _counts(session, Evidence, ids, col(Evidence.withdrawn_at).is_(None))
     notes = _counts(session, Note, ids, col(Note.deleted_at).is_(None))

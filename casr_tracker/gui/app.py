@@ -66,8 +66,9 @@ def open_window(
         window.load_all()
         QTimer.singleShot(0, lambda: back_up(engine))
         ref = select or window.settings.value("last_ref")
-        if not (ref and window.select_ref(str(ref))) and window.table_model.rows():
-            window.select_pledge(window.table_model.rows()[0].id)
+        first = window.table_model.row_at(0)
+        if not (ref and window.select_ref(str(ref))) and first is not None:
+            window.select_pledge(first.id)
 
     def failed(error) -> None:
         window.open_error = str(error) if isinstance(error, CasrError) else f"The tracker could not be opened: {error}"

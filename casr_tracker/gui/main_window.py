@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import CasrError
 from ..models import Statement, Status, Strength
-from ..queries import count_pledges, pledge_rows, recent_changes
+from ..queries import handle_of, pledge_list, recent_changes, rows_for
 from ..scorecard import scorecard, statement_parties, status_by_sphere, status_by_statement
 from ..services import statements
 from .dialogs import BulkStatusDialog
@@ -384,20 +384,20 @@ class MainWindow(QMainWindow):
         self.reload_pledges()
 
     def reload_pledges(self) -> None:
-        """Show the pledges that pass the filters: the count at once, the rows a page at a time."""
+        """Show the pledges that pass the filters: which ones (in order) at once, their rows a block at a
+        time as the table paints them."""
         selected = self.selected_ids()
         current = self.detail.pledge_id
         filters = self.filters()
         if self.statement_id is None:
             self.table_model.set_rows([])
         else:
-            total = self.tracker.read(lambda s: count_pledges(s, **filters))
             order = {"order": self.sort_key, "descending": self.sort_descending}
+            found = self.tracker.read(lambda s: pledge_list(s, **order, **filters))
             self.table_model.set_source(
-                lambda offset, limit: self.tracker.read(
-                    lambda s: pledge_rows(s, limit=limit, offset=offset, **order, **filters)
-                ),
-                total,
+                found.handles,
+                lambda handles: self.tracker.read(lambda s: rows_for(s, found, handles)),
+                (lambda pledge: self.tracker.read(lambda s: handle_of(s, found, pledge))) if found.by_key else None,
             )
         shown = self.table_model.total
         self.table_stack.setCurrentIndex(0 if shown else 1)
@@ -625,7 +625,7 @@ class MainWindow(QMainWindow):
 
     def set_status_of(self, ids: list[int], status: str, comment: str = "", effective=None) -> None:
         """One undoable step that gives every pledge in `ids` the same new status."""
-        refs = {r.id: r.ref for r in self.table_model.rows()}
+        refs = {i: row.ref for i in ids if (row := self.table_model.row_by_id(i)) is not None}
         self.undo_stack.beginMacro(f"Set {len(ids)} pledges to {status_label(status).lower()}")
         for pledge_id in ids:
             push(

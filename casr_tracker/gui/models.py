@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..queries import PledgeRow
 from ..scorecard import SphereStatus
 from .qt import (
@@ -59,57 +61,88 @@ class PledgeTableModel(RowsModel):
     COLUMNS = ("Ref", "Sphere", "Pledge", "Parties", "Strength", "Status", "Evidence", "Last change")
     STATUS_COLUMN = 5
 
-    PAGE = 200
+    #: rows are read this many at a time, as the view paints them
+    BLOCK = 100
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[PledgeRow] = []
-        self._order: dict[int, int] = {}
-        self._total = 0
-        self._fetch = None
+        self._handles: list[int] = []
+        self._loaded: dict[int, PledgeRow] = {}  # position → row
+        self._order: dict[int, int] = {}  # pledge id → position, for the rows read so far
+        self._positions: dict[int, int] | None = None  # handle → position, built when first needed
+        self._fetch: Callable[[list[int]], dict[int, PledgeRow]] | None = None
+        self._locate: Callable[[int], int | None] | None = None
 
     def set_rows(self, rows: list[PledgeRow]) -> None:
-        """Show exactly these rows (no more to fetch)."""
+        """Show exactly these rows."""
+        rows = list(rows)
+        self._reset([r.id for r in rows], None, None, dict(enumerate(rows)))
+
+    def set_source(
+        self,
+        handles: list[int],
+        fetch: Callable[[list[int]], dict[int, PledgeRow]],
+        locate: Callable[[int], int | None] | None = None,
+    ) -> None:
+        """Show the pledges behind `handles` (in this order): `fetch(handles)` reads their rows (by handle), a block
+        at a time as the view paints them; `locate(pledge_id)` gives a pledge's handle (default: the id)."""
+        self._reset(list(handles), fetch, locate)
+
+    def _reset(self, handles, fetch, locate, loaded: dict[int, PledgeRow] | None = None) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
-        self._order = {r.id: i for i, r in enumerate(self._rows)}
-        self._total, self._fetch = len(self._rows), None
+        self._handles, self._fetch, self._locate = handles, fetch, locate
+        self._loaded, self._positions = loaded or {}, None
+        self._order = {row.id: i for i, row in self._loaded.items()}
         self.endResetModel()
 
-    def set_source(self, fetch, total: int) -> None:
-        """Rows come from `fetch(offset, limit)`, a page at a time as the view scrolls (of `total`)."""
-        self.beginResetModel()
-        self._fetch, self._total = fetch, total
-        self._rows = list(fetch(0, self.PAGE)) if total else []
-        self._order = {r.id: i for i, r in enumerate(self._rows)}
-        self.endResetModel()
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._handles)
 
     @property
     def total(self) -> int:
-        return self._total
+        return len(self._handles)
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._fetch is not None and len(self._rows) < self._total
+    @property
+    def rows_read(self) -> int:
+        """How many of the rows have been read from the database so far."""
+        return len(self._loaded)
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        more = list(self._fetch(len(self._rows), self.PAGE))
-        if not more:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows += more
-        for i, row in enumerate(more, first):
-            self._order[row.id] = i
-        self.endInsertRows()
+    def row_at(self, position: int) -> PledgeRow | None:
+        """The row at `position`, reading its block first when it has not been read."""
+        if not 0 <= position < len(self._handles):
+            return None
+        if position not in self._loaded and self._fetch is not None:
+            first = position - position % self.BLOCK
+            block = self._handles[first : first + self.BLOCK]
+            fetched = self._fetch(block)
+            for offset, handle in enumerate(block):
+                row = fetched.get(handle)
+                if row is not None:  # None: the pledge went since the list was made
+                    self._loaded[first + offset] = row
+                    self._order[row.id] = first + offset
+        return self._loaded.get(position)
 
     def rows(self) -> list[PledgeRow]:
-        return list(self._rows)
+        """Every row of the list (reading those not read yet)."""
+        return [row for i in range(len(self._handles)) if (row := self.row_at(i)) is not None]
 
     def row_of(self, pledge_id: int) -> int | None:
-        return self._order.get(pledge_id)
+        """Where a pledge is in the list (None: not in it)."""
+        if pledge_id in self._order:
+            return self._order[pledge_id]
+        handle = self._locate(pledge_id) if self._locate is not None else pledge_id
+        if handle is None:
+            return None
+        if self._positions is None:
+            self._positions = {h: i for i, h in enumerate(self._handles)}
+        return self._positions.get(handle)
+
+    def row_by_id(self, pledge_id: int) -> PledgeRow | None:
+        position = self.row_of(pledge_id)
+        return None if position is None else self.row_at(position)
+
+    def _row(self, index: _Index):
+        return self.row_at(index.row()) if index.isValid() else None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         row, column = self._row(index), index.column()

@@ -334,7 +334,9 @@ def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
     from ..conftest import DATA, STATEMENT
 
     window = open_window(
-        f"sqlite:///{tmp_path / 'empty.sqlite3'}", seed=False, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+        f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        seed=False,
+        settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
     )
     qtbot.addWidget(window)
     window.show()
@@ -359,3 +361,20 @@ def test_sorting_is_done_by_the_database(win):
     assert refs(win)[:2] == ["GEN-1", "PLT-1"]
     header.setSortIndicator(0, _Qt.SortOrder.DescendingOrder)
     assert refs(win)[0] == "REV-2"
+
+
+def test_the_table_reads_only_the_rows_it_paints(win, qtbot, monkeypatch):
+    monkeypatch.setattr(type(win.table_model), "BLOCK", 5)
+    win.resize(1200, 700)
+    win.search.setText("the")
+    expected = read(win, lambda s: [r.ref for r in pledge_rows(s, search="the")])
+    qtbot.waitUntil(lambda: win.table_model.total == len(expected), timeout=3000)
+    assert win.table_model.total > 20
+    win.grab()
+    painted = win.table_model.rows_read
+    assert 0 < painted < len(expected)
+    last = expected[-1]
+    assert win.select_ref(last)  # a row not read yet is found, read and selected
+    assert win.detail.detail.pledge.ref == last
+    assert win.table_model.rows_read < len(expected)
+    assert refs(win) == expected  # and every row reads in list order
