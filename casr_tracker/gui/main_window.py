@@ -31,6 +31,7 @@ from .qt import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QIcon,
     QInputDialog,
@@ -177,7 +178,16 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self, singleShot=True, interval=200)
         self.search_timer.timeout.connect(self.reload_pledges)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        layout.addWidget(self.search)
+        self.everywhere = QCheckBox("All statements")
+        self.everywhere.setToolTip(
+            "List and search the pledges of every statement, not only the one chosen on the left"
+        )
+        self.everywhere.setVisible(False)  # shown once there is more than one statement
+        self.everywhere.toggled.connect(self.reload_pledges)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.everywhere)
+        layout.addLayout(search_row)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         # sorting is done by the database (rows come a page at a time), not by the proxy
@@ -338,6 +348,9 @@ class MainWindow(QMainWindow):
         counts = self.tracker.read(status_by_statement)
         self.tree.selectionModel().blockSignals(True)
         build_sphere_tree(self.tree_model, [(st.id, st.title, counts.get(st.id, {})) for st in found])
+        self.everywhere.setVisible(len(found) > 1)
+        if len(found) < 2:
+            self.everywhere.setChecked(False)
         for row in range(self.tree_model.rowCount()):
             top = self.tree_model.item(row)
             if top.data(KEY_ROLE) == ("statement", self.statement_id):
@@ -364,9 +377,10 @@ class MainWindow(QMainWindow):
 
     def filters(self) -> dict:
         """The current filters, as keyword arguments of queries.pledge_rows."""
+        everywhere = self.everywhere.isChecked()
         return {
-            "statement_id": self.statement_id,
-            "sphere_id": self.sphere_id,
+            "statement_id": None if everywhere else self.statement_id,
+            "sphere_id": None if everywhere else self.sphere_id,
             "status": self.status_filter.currentData(),
             "party": self.party_filter.currentData(),
             "strength": self.strength_filter.currentData(),
@@ -408,7 +422,9 @@ class MainWindow(QMainWindow):
                 else "No pledge matches these filters."
             )
         self.empty_clear.setVisible(self.statement_id is not None)
-        self.status_count.setText(f"{shown} pledges shown")
+        everywhere = self.everywhere.isChecked()
+        self.table_model.set_qualified(everywhere)
+        self.status_count.setText(f"{shown} pledges shown" + (" from all statements" if everywhere else ""))
         self._reselect(selected, current)
 
     def _reselect(self, selected: list[int], current: int | None) -> None:
@@ -510,7 +526,7 @@ class MainWindow(QMainWindow):
         row = self.proxy.mapToSource(current).data(ROW_ROLE) if current.isValid() else None
         self.detail.show_pledge(row.id if row else None)
         if row and self.persist:
-            self.settings.setValue("last_ref", row.ref)
+            self.settings.setValue("last_ref", f"{row.statement}/{row.ref}")
 
     def selected_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()

@@ -72,6 +72,7 @@ class PledgeTableModel(RowsModel):
         self._positions: dict[int, int] | None = None  # handle → position, built when first needed
         self._fetch: Callable[[list[int]], dict[int, PledgeRow]] | None = None
         self._locate: Callable[[int], int | None] | None = None
+        self._qualified = False  # refs with their statement ("3/TRD-3"), when several statements are listed
 
     def set_rows(self, rows: list[PledgeRow]) -> None:
         """Show exactly these rows."""
@@ -97,6 +98,13 @@ class PledgeTableModel(RowsModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._handles)
+
+    def set_qualified(self, qualified: bool) -> None:
+        """Show refs with their statement's number (refs repeat from one statement to the next)."""
+        if qualified != self._qualified:
+            self._qualified = qualified
+            if self._handles:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._handles) - 1, 0))
 
     @property
     def total(self) -> int:
@@ -151,6 +159,8 @@ class PledgeTableModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return plain_tip(f"{row.ref} in {row.statement_title}")
             if column == 2:
                 return plain_tip(row.text)
             if column == 3:
@@ -174,7 +184,7 @@ class PledgeTableModel(RowsModel):
 
     def _display(self, row: PledgeRow, column: int):
         if column == 0:
-            return row.ref
+            return f"{row.statement}/{row.ref}" if self._qualified else row.ref
         if column == 1:
             return row.sphere
         if column == 2:

@@ -378,3 +378,31 @@ def test_the_table_reads_only_the_rows_it_paints(win, qtbot, monkeypatch):
     assert win.detail.detail.pledge.ref == last
     assert win.table_model.rows_read < len(expected)
     assert refs(win) == expected  # and every row reads in list order
+
+
+def test_all_statements_lists_and_searches_every_statement(win, qtbot):
+    from casr_tracker.importer import pipeline
+
+    from ..conftest import DATA
+
+    assert not win.everywhere.isVisible()  # one statement: nothing to choose
+    second = (DATA / "second_statement.txt").read_text(encoding="utf-8")
+    with db.session_scope(win.tracker.engine) as s:
+        pipeline.import_statement(s, second, title="Second statement")
+    win.load_all()
+    assert win.everywhere.isVisible()
+    win.search.setText("water")
+    qtbot.waitUntil(lambda: not win.search_timer.isActive(), timeout=3000)
+    here = refs(win)
+    win.everywhere.setChecked(True)
+    rows = win.table_model.rows()
+    expected = read(win, lambda s: [(r.statement, r.ref) for r in pledge_rows(s, search="water")])
+    assert [(r.statement, r.ref) for r in rows] == expected
+    assert len({r.statement for r in rows}) == 2 and len(rows) > len(here)
+    assert win.status_count.text() == f"{len(rows)} pledges shown from all statements"
+    shown = win.table_model.index(len(rows) - 1, 0).data()
+    assert shown == f"{rows[-1].statement}/{rows[-1].ref}"  # refs repeat across statements
+    assert win.select_pledge(rows[-1].id)
+    assert win.detail.detail.statement.title == "Second statement"
+    win.everywhere.setChecked(False)
+    assert refs(win) == here
