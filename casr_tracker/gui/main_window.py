@@ -179,9 +179,7 @@ class MainWindow(QMainWindow):
         self.search_timer.timeout.connect(self.reload_pledges)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.everywhere = QCheckBox("All statements")
-        self.everywhere.setToolTip(
-            "List and search the pledges of every statement, not only the one chosen on the left"
-        )
+        self.everywhere.setToolTip("List and search the pledges of every statement, not only the one on the left")
         self.everywhere.setVisible(False)  # shown once there is more than one statement
         self.everywhere.toggled.connect(self.reload_pledges)
         search_row = QHBoxLayout()
