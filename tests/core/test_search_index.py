@@ -127,3 +127,25 @@ def test_check_notices_a_search_index_out_of_step(engine):
         s.connection().exec_driver_sql("DELETE FROM pledge_search WHERE rowid = (SELECT max(rowid) FROM pledge_search)")
     problems = checks.check(engine)
     assert len(problems) == 1 and problems[0].startswith("search index: pledge ")
+
+
+def test_a_tracker_from_before_the_index_gets_it_filled(db_url):
+    """Upgrading from 0005 indexes the notes already written; down to 0005 and up again stays sound."""
+    from alembic import command
+
+    from casr_tracker.seeding import open_tracker
+
+    engine = db.make_engine(db_url)
+    db.upgrade(engine, "0005")
+    engine.dispose()
+    engine = open_tracker(db_url)  # seeds, and migrates to the head
+    with db.session_scope(engine) as s:
+        services.add_note(session=s, pledge=services.find_pledge(s, "ENV-3"), text="Quokka census planned")
+    with engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0005")
+    assert db.current_revision(engine) == "0005"
+    assert db.upgrade(engine) is True
+    assert checks.check(engine) == []
+    with db.session_scope(engine, write=False) as s:
+        assert listed(s, search="quokka census") == ["ENV-3"]
+    engine.dispose()
