@@ -406,3 +406,17 @@ def test_all_statements_lists_and_searches_every_statement(win, qtbot):
     assert win.detail.detail.statement.title == "Second statement"
     win.everywhere.setChecked(False)
     assert refs(win) == here
+
+
+def test_the_score_grid_shows_only_the_parties_of_the_pledge_shown(win):
+    from casr_tracker.gui.qt import QApplication, QComboBox
+
+    def visible_combos():
+        QApplication.processEvents()  # new widgets show on the next turn of the loop
+        return [c for c in win.detail.scores_box.findChildren(QComboBox) if c.isVisible()]
+
+    pick(win, "TRD-3")
+    assert len(visible_combos()) == len(win.detail.detail.parties) == 6
+    pick(win, "SNT-5")  # binds Russia alone
+    assert len(visible_combos()) == len(win.detail.detail.parties) == 1
+    assert win.detail.score_summary.isVisible()

@@ -310,6 +310,7 @@ class DetailPanel(QWidget):
         while self.scores_grid.count():
             item = self.scores_grid.takeAt(0)
             if item.widget():
+                item.widget().hide()  # off screen now, not when the event loop gets round to deleting it
                 item.widget().deleteLater()
         self.score_rows.clear()
         cell = Cell()
