@@ -126,7 +126,13 @@ def test_check_notices_a_search_index_out_of_step(engine):
     with db.session_scope(engine) as s:
         s.connection().exec_driver_sql("DELETE FROM pledge_search WHERE rowid = (SELECT max(rowid) FROM pledge_search)")
     problems = checks.check(engine)
-    assert len(problems) == 1 and problems[0].startswith("search index: pledge ")
+    assert len(problems) == 1 and problems[0].startswith("search index: pledge ") and problems[0].endswith("missing")
+    with db.session_scope(engine) as s:
+        s.connection().exec_driver_sql(
+            "UPDATE pledge_search SET body = 'stale' WHERE rowid = (SELECT min(rowid) FROM pledge_search)"
+        )
+    problems = checks.check(engine)
+    assert len(problems) == 2 and problems[0].endswith("out of date")
 
 
 def test_a_tracker_from_before_the_index_gets_it_filled(db_url):
