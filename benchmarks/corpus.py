@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from casr_tracker.seeding import open_tracker  # noqa: E402
 
-VERSION = 4
+VERSION = 5
 CACHE = Path(__file__).resolve().parent / ".cache"
 STATEMENT = (ROOT / "seeds" / "statement-2020-10-15-central-asia-russia.txt").read_text(encoding="utf-8")
 WORDS = sorted({w.strip(".,;:()“”’'").lower() for w in STATEMENT.split() if len(w.strip(".,;:()“”’'")) > 3})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -100,6 +101,8 @@ class Pledge(SQLModel, table=True):
     """One commitment: exact text at `start:end` of its statement, a stable ref such as TRD-3."""
 
     __tablename__ = "pledge"
+    #: the list's order (migration 0007): listing every statement's pledges reads it instead of sorting
+    __table_args__ = (Index("ix_pledge_list_order", "retired", "statement_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(index=True, max_length=32)
     statement_id: int = Field(foreign_key="statement.id", index=True, ondelete="CASCADE")

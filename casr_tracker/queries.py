@@ -205,7 +205,8 @@ def _order_by(key: str, descending: bool):
     if key not in keys:
         raise InputError(f"{key!r} is not an order; use one of: {', '.join(ORDERS)}.")
     terms = [term.desc() if descending else term.asc() for term in keys[key]]
-    return [*terms, Pledge.statement_id, Pledge.seq]
+    # list order breaks ties (sorting "ref" again by the same columns would cost SQLite a second sort)
+    return terms if key == "ref" else [*terms, Pledge.statement_id, Pledge.seq]
 
 
 def _check_filters(filters: dict) -> None:
@@ -298,8 +299,11 @@ def pledge_list(session: Session, *, order: str = "ref", descending: bool = Fals
             return PledgeList([key for (key,) in cursor.fetchall()], by_key=True)
         finally:
             cursor.close()
-    query = select(Pledge.id).join(Sphere, Sphere.id == Pledge.sphere_id).order_by(*_order_by(order, descending))
-    return PledgeList(list(session.exec(_filtered(query, session, **filters))))
+    query = select(Pledge.id)
+    if filters.get("sphere") or order == "sphere":  # the only filter and order that need the sphere
+        query = query.join(Sphere, Sphere.id == Pledge.sphere_id)
+    query = _filtered(query.order_by(*_order_by(order, descending)), session, **filters)
+    return PledgeList(list(session.exec(query)))
 
 
 def rows_for(session: Session, found: PledgeList, handles: list[int]) -> dict[int, PledgeRow]:
