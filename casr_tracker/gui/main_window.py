@@ -44,7 +44,6 @@ from .qt import (
     QPushButton,
     QScrollArea,
     QSettings,
-    QSortFilterProxyModel,
     QSplitter,
     QStackedWidget,
     QStandardItemModel,
@@ -87,8 +86,6 @@ class MainWindow(QMainWindow):
 
         self.tree_model = QStandardItemModel(self)
         self.table_model = PledgeTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.table_model)
 
         self._build_navigation()
         self._build_pledges()
@@ -187,8 +184,9 @@ class MainWindow(QMainWindow):
         search_row.addWidget(self.everywhere)
         layout.addLayout(search_row)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
-        # sorting is done by the database (rows come a page at a time), not by the proxy
+        # the view shows the model itself: sorting is done by the database, and a proxy model would
+        # map a select-all of 100,000 rows index by index (seconds)
+        self.table.setModel(self.table_model)
         self.sort_key, self.sort_descending = "ref", False
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
@@ -346,9 +344,15 @@ class MainWindow(QMainWindow):
         counts = self.tracker.read(status_by_statement)
         self.tree.selectionModel().blockSignals(True)
         build_sphere_tree(self.tree_model, [(st.id, st.title, counts.get(st.id, {})) for st in found])
+        self.tree.selectionModel().blockSignals(False)
         self.everywhere.setVisible(len(found) > 1)
         if len(found) < 2:
             self.everywhere.setChecked(False)
+        self._show_scope_in_tree()
+
+    def _show_scope_in_tree(self) -> None:
+        """Open the current statement in the tree and select it (or the current sphere)."""
+        self.tree.selectionModel().blockSignals(True)
         for row in range(self.tree_model.rowCount()):
             top = self.tree_model.item(row)
             if top.data(KEY_ROLE) == ("statement", self.statement_id):
@@ -431,13 +435,13 @@ class MainWindow(QMainWindow):
         for pledge_id in selected:
             row = self.table_model.row_of(pledge_id)
             if row is not None:
-                index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+                index = self.table_model.index(row, 0)
                 selection.select(
                     index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
                 )
         row = self.table_model.row_of(current) if current is not None else None
         if row is not None:
-            index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+            index = self.table_model.index(row, 0)
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.Current)
         selection.blockSignals(False)
         if row is None and current is not None:
@@ -521,14 +525,17 @@ class MainWindow(QMainWindow):
         self.reload_pledges()
 
     def _row_changed(self, current, _previous) -> None:
-        row = self.proxy.mapToSource(current).data(ROW_ROLE) if current.isValid() else None
+        row = current.data(ROW_ROLE) if current.isValid() else None
         self.detail.show_pledge(row.id if row else None)
         if row and self.persist:
             self.settings.setValue("last_ref", f"{row.statement}/{row.ref}")
 
     def selected_ids(self) -> list[int]:
-        rows = self.table.selectionModel().selectedRows()
-        return [self.proxy.mapToSource(i).data(ROW_ROLE).id for i in rows]
+        """The pledges selected in the table, in list order (a selection of 100,000 rows reads none of
+        them when the list is of pledge ids)."""
+        selection = self.table.selectionModel().selection()
+        positions = sorted({row for part in selection for row in range(part.top(), part.bottom() + 1)})
+        return self.table_model.pledge_ids_at(positions)
 
     def select_pledge(self, pledge_id: int) -> bool:
         """Select a pledge in the table and show its detail; when it is not among the rows shown, the
@@ -544,7 +551,7 @@ class MainWindow(QMainWindow):
         row = self.table_model.row_of(pledge_id)
         if row is None:
             return False
-        index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+        index = self.table_model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
@@ -586,7 +593,7 @@ class MainWindow(QMainWindow):
         for widget in widgets:
             widget.blockSignals(False)
         self.sphere_id = keep_sphere
-        self._fill_tree(self.tracker.read(statements))
+        self._show_scope_in_tree()
         self.reload_pledges()
 
     def apply_dashboard_filter(self, request: dict) -> None:

@@ -145,6 +145,13 @@ class PledgeTableModel(RowsModel):
             self._positions = {h: i for i, h in enumerate(self._handles)}
         return self._positions.get(handle)
 
+    def pledge_ids_at(self, positions: list[int]) -> list[int]:
+        """The pledges at these positions: straight from the handles when they are pledge ids, else
+        from their rows."""
+        if self._locate is None:
+            return [self._handles[p] for p in positions if 0 <= p < len(self._handles)]
+        return [row.id for p in positions if (row := self.row_at(p)) is not None]
+
     def row_by_id(self, pledge_id: int) -> PledgeRow | None:
         position = self.row_of(pledge_id)
         return None if position is None else self.row_at(position)
