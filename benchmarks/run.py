@@ -168,6 +168,14 @@ def reporting(folder: Path) -> dict:
     return {"report_1000_s": round(seconds, 2), "report_1000_pages": len(PdfReader(str(out)).pages)}
 
 
+def window(big: Path) -> dict:
+    """Steps in the window with the 100k tracker open (benchmarks/window.py, in a child process)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "window.py"), str(big)], capture_output=True, text=True, env=ENV, check=True
+    )
+    return json.loads(out.stdout.splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="(the JSON line is always printed last)")
@@ -188,6 +196,7 @@ def main() -> None:
         for name, step in (
             ("startup", lambda: startup(work, seeded, runs, folder)),
             ("search", lambda: search(work, words)),
+            ("window", lambda: window(work)),
             ("import", lambda: importing(folder, 10 if args.quick else 20)),
             ("suggest", lambda: suggesting(work, 10 if args.quick else 20)),
             ("report", lambda: reporting(folder)),
