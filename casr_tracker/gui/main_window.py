@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
             found = self.tracker.read(lambda s: pledge_list(s, **order, **filters))
             self.table_model.set_source(
                 found.handles,
-                lambda handles: self.tracker.read(lambda s: rows_for(s, found, handles)),
+                lambda handles: self._rows_of(found, handles),
                 (lambda pledge: self.tracker.read(lambda s: handle_of(s, found, pledge))) if found.by_key else None,
             )
         shown = self.table_model.total
@@ -428,6 +428,15 @@ class MainWindow(QMainWindow):
         self.table_model.set_qualified(everywhere)
         self.status_count.setText(f"{shown} pledges shown" + (" from all statements" if everywhere else ""))
         self._reselect(selected, current)
+
+    def _rows_of(self, found, handles: list[int]) -> dict:
+        """The rows the table paints; when the database stops answering they stay blank and the status
+        bar says why (a message box in the middle of painting would come back with every repaint)."""
+        try:
+            return self.tracker.read(lambda s: rows_for(s, found, handles))
+        except Exception as exc:  # noqa: BLE001 - whatever the driver raises, the paint goes on
+            self.statusBar().showMessage(f"The pledges could not be read from the database: {exc}", 10000)
+            return {}
 
     def _reselect(self, selected: list[int], current: int | None) -> None:
         selection = self.table.selectionModel()

@@ -425,3 +425,21 @@ def test_the_score_grid_shows_only_the_parties_of_the_pledge_shown(win):
     pick(win, "SNT-5")  # binds Russia alone
     assert len(visible_combos()) == len(win.detail.detail.parties) == 1
     assert win.detail.score_summary.isVisible()
+
+
+def test_rows_that_cannot_be_read_stay_blank_and_the_status_bar_says_why(win, tmp_path):
+    path = win.tracker.engine.url.database
+    win.reload_pledges()
+    win.tracker.engine.dispose()
+    moved = tmp_path / "moved.sqlite3"
+    import os
+
+    os.replace(path, moved)
+    os.makedirs(path)  # the tracker's path is now a folder: nothing can be read
+    try:
+        assert win.table_model.row_at(0) is None
+        assert "could not be read" in win.statusBar().currentMessage()
+    finally:
+        os.rmdir(path)
+        os.replace(moved, path)
+    assert win.table_model.row_at(0) is not None  # and read when the database answers again
