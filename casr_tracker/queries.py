@@ -321,11 +321,14 @@ def rows_for(session: Session, found: PledgeList, handles: list[int]) -> dict[in
     return dict(zip(present, _assemble(session, [fetched[h] for h in present]), strict=True))
 
 
-def handle_of(session: Session, found: PledgeList, pledge_id: int) -> int | None:
-    """The handle a pledge has in `found`'s terms (None: no such pledge)."""
+def handles_of(session: Session, found: PledgeList, pledge_ids: list[int]) -> dict[int, int]:
+    """The handles these pledges have in `found`'s terms, by pledge id (one query for any number)."""
     if not found.by_key:
-        return pledge_id
-    return session.exec(select(literal_column(SEARCH_KEY)).select_from(Pledge).where(Pledge.id == pledge_id)).first()
+        return {pledge_id: pledge_id for pledge_id in pledge_ids}
+    if not pledge_ids:
+        return {}
+    query = select(Pledge.id, literal_column(SEARCH_KEY)).where(col(Pledge.id).in_(pledge_ids))
+    return dict(session.exec(query).all())
 
 
 def _assemble(session: Session, found_rows: list) -> list[PledgeRow]:

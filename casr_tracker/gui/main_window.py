@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import CasrError
 from ..models import Statement, Status, Strength
-from ..queries import handle_of, pledge_list, recent_changes, rows_for
+from ..queries import handles_of, pledge_list, recent_changes, rows_for
 from ..scorecard import scorecard, statement_parties, status_by_sphere, status_by_statement
 from ..services import statements
 from .dialogs import BulkStatusDialog
@@ -35,6 +35,7 @@ from .qt import (
     QHeaderView,
     QIcon,
     QInputDialog,
+    QItemSelection,
     QItemSelectionModel,
     QKeySequence,
     QLabel,
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
             self.table_model.set_source(
                 found.handles,
                 lambda handles: self._rows_of(found, handles),
-                (lambda pledge: self.tracker.read(lambda s: handle_of(s, found, pledge))) if found.by_key else None,
+                (lambda pledges: self.tracker.read(lambda s: handles_of(s, found, pledges))) if found.by_key else None,
             )
         shown = self.table_model.total
         self.table_stack.setCurrentIndex(0 if shown else 1)
@@ -441,13 +442,11 @@ class MainWindow(QMainWindow):
     def _reselect(self, selected: list[int], current: int | None) -> None:
         selection = self.table.selectionModel()
         selection.blockSignals(True)
-        for pledge_id in selected:
-            row = self.table_model.row_of(pledge_id)
-            if row is not None:
-                index = self.table_model.index(row, 0)
-                selection.select(
-                    index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-                )
+        rows = QItemSelection()
+        last = self.table_model.columnCount() - 1
+        for first, end in _runs(sorted(self.table_model.positions_of(selected).values())):
+            rows.select(self.table_model.index(first, 0), self.table_model.index(end, last))
+        selection.select(rows, QItemSelectionModel.SelectionFlag.Select)
         row = self.table_model.row_of(current) if current is not None else None
         if row is not None:
             index = self.table_model.index(row, 0)
@@ -821,3 +820,17 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.save_state()
         super().closeEvent(event)
+
+
+def _runs(positions: list[int]):
+    """(first, last) of each run of consecutive numbers in sorted `positions`."""
+    start = previous = None
+    for position in positions:
+        if previous is not None and position == previous + 1:
+            previous = position
+            continue
+        if start is not None:
+            yield start, previous
+        start = previous = position
+    if start is not None:
+        yield start, previous

@@ -71,7 +71,7 @@ class PledgeTableModel(RowsModel):
         self._order: dict[int, int] = {}  # pledge id → position, for the rows read so far
         self._positions: dict[int, int] | None = None  # handle → position, built when first needed
         self._fetch: Callable[[list[int]], dict[int, PledgeRow]] | None = None
-        self._locate: Callable[[int], int | None] | None = None
+        self._locate: Callable[[list[int]], dict[int, int]] | None = None
         self._qualified = False  # refs with their statement ("3/TRD-3"), when several statements are listed
 
     def set_rows(self, rows: list[PledgeRow]) -> None:
@@ -83,10 +83,10 @@ class PledgeTableModel(RowsModel):
         self,
         handles: list[int],
         fetch: Callable[[list[int]], dict[int, PledgeRow]],
-        locate: Callable[[int], int | None] | None = None,
+        locate: Callable[[list[int]], dict[int, int]] | None = None,
     ) -> None:
         """Show the pledges behind `handles` (in this order): `fetch(handles)` reads their rows (by handle), a block
-        at a time as the view paints them; `locate(pledge_id)` gives a pledge's handle (default: the id)."""
+        at a time as the view paints them; `locate(pledge_ids)` gives their handles by id (default: the ids)."""
         self._reset(list(handles), fetch, locate)
 
     def _reset(self, handles, fetch, locate, loaded: dict[int, PledgeRow] | None = None) -> None:
@@ -136,14 +136,22 @@ class PledgeTableModel(RowsModel):
 
     def row_of(self, pledge_id: int) -> int | None:
         """Where a pledge is in the list (None: not in it)."""
-        if pledge_id in self._order:
-            return self._order[pledge_id]
-        handle = self._locate(pledge_id) if self._locate is not None else pledge_id
-        if handle is None:
-            return None
+        return self.positions_of([pledge_id]).get(pledge_id)
+
+    def positions_of(self, pledge_ids: list[int]) -> dict[int, int]:
+        """Where these pledges are in the list, by id (those not in it are left out); one lookup of
+        handles for all the pledges whose rows have not been read."""
+        found = {i: self._order[i] for i in pledge_ids if i in self._order}
+        missing = [i for i in pledge_ids if i not in found]
+        if not missing:
+            return found
+        handles = self._locate(missing) if self._locate is not None else {i: i for i in missing}
         if self._positions is None:
             self._positions = {h: i for i, h in enumerate(self._handles)}
-        return self._positions.get(handle)
+        for pledge_id, handle in handles.items():
+            if handle in self._positions:
+                found[pledge_id] = self._positions[handle]
+        return found
 
     def pledge_ids_at(self, positions: list[int]) -> list[int]:
         """The pledges at these positions: straight from the handles when they are pledge ids, else
