@@ -10,7 +10,7 @@ from sqlmodel import select
 from casr_tracker import cli, db, services
 from casr_tracker.gui.dialogs import LinkDialog, PledgeChooser
 from casr_tracker.gui.models import ROW_ROLE
-from casr_tracker.gui.qt import QImage, QMimeData, QPoint, Qt, QTextCursor, QUrl
+from casr_tracker.gui.qt import QImage, QItemSelectionModel, QMimeData, QPoint, Qt, QTextCursor, QUrl
 from casr_tracker.models import Assessment, Evidence, Note, StatusChange
 from casr_tracker.queries import pledge_rows
 from casr_tracker.scorecard import latest_scores
@@ -443,3 +443,18 @@ def test_rows_that_cannot_be_read_stay_blank_and_the_status_bar_says_why(win, tm
         os.rmdir(path)
         os.replace(moved, path)
     assert win.table_model.row_at(0) is not None  # and read when the database answers again
+
+
+def test_a_reload_keeps_the_selection_in_id_and_search_lists(win, qtbot):
+    for text in ("", "the"):
+        win.search.setText(text)
+        win.reload_pledges()
+        ids = win.table_model.pledge_ids_at([0, 1, 2, 5, 6])
+        win.table.clearSelection()
+        for position in (0, 1, 2, 5, 6):
+            win.table.selectionModel().select(
+                win.table_model.index(position, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        win.reload_pledges()
+        assert win.selected_ids() == ids
