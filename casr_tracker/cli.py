@@ -82,7 +82,7 @@ def cmd_pledges(args) -> int:
             text = textwrap.shorten(r.text, 70, placeholder="…")
             parties = "all" if r.binds_all else ",".join(r.party_codes)
             print(f"{r.ref:<7} {r.status:<19} {r.strength:<4}  {parties:<14} {text}")
-        print(f"{len(rows)} pledges", file=sys.stderr)
+        print(f"{len(rows)} pledge{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 
 

@@ -427,7 +427,8 @@ class MainWindow(QMainWindow):
         self.empty_clear.setVisible(self.statement_id is not None)
         everywhere = self.everywhere.isChecked()
         self.table_model.set_qualified(everywhere)
-        self.status_count.setText(f"{shown} pledges shown" + (" from all statements" if everywhere else ""))
+        noun = "pledge" if shown == 1 else "pledges"
+        self.status_count.setText(f"{shown} {noun} shown" + (" from all statements" if everywhere else ""))
         self._reselect(selected, current)
 
     def _rows_of(self, found, handles: list[int]) -> dict:
