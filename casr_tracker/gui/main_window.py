@@ -10,6 +10,7 @@ from ..models import Statement, Status, Strength
 from ..queries import handles_of, pledge_list, recent_changes, rows_for
 from ..scorecard import scorecard, statement_parties, status_by_sphere, status_by_statement
 from ..services import statements
+from .actions import make_action, make_button, set_unique_shortcuts
 from .dialogs import BulkStatusDialog
 from .models import (
     KEY_ROLE,
@@ -42,7 +43,6 @@ from .qt import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSettings,
     QSplitter,
@@ -63,6 +63,11 @@ from .undo import StatusCommand, push
 from .watch import ChangeWatcher
 
 RECENT_DAYS = 30
+#: keys of the panels that are not menu actions
+PANEL_KEYS = (
+    ("Ctrl+Return", "Record the status typed in the detail panel"),
+    ("A or Return, R, O, J, K, 1-3", "In the suggestions: accept, reject, other pledge, next, previous, nth candidate"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -158,9 +163,8 @@ class MainWindow(QMainWindow):
         layout.addLayout(form)
         layout.addWidget(self.no_evidence)
         layout.addWidget(self.recent)
-        clear = QPushButton("Clear filters")
-        clear.clicked.connect(self.clear_filters)
-        layout.addWidget(clear)
+        self.clear_button = make_button("Clear filters", self.clear_filters, "Show every pledge again (Ctrl+Shift+L)")
+        layout.addWidget(self.clear_button)
         for combo in (self.status_filter, self.party_filter, self.strength_filter):
             combo.currentIndexChanged.connect(self.reload_pledges)
         for box in (self.no_evidence, self.recent):
@@ -214,9 +218,8 @@ class MainWindow(QMainWindow):
         empty_layout = QVBoxLayout(empty_box)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.empty)
-        self.empty_clear = clear = QPushButton("Clear filters")
-        clear.clicked.connect(self.clear_filters)
-        empty_layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.empty_clear = make_button("Clear filters", self.clear_filters)
+        empty_layout.addWidget(self.empty_clear, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_layout.addStretch(1)
         self.table_stack = QStackedWidget()
         self.table_stack.addWidget(self.table)
@@ -231,12 +234,7 @@ class MainWindow(QMainWindow):
         self.pledges_splitter.setSizes([880, 440])
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        action = make_action(self, text, slot, shortcut, tip)
         menu.addAction(action)
         return action
 
@@ -256,24 +254,24 @@ class MainWindow(QMainWindow):
         self._action(file, "Print pre&view…", lambda: self.report_action("preview"), "Ctrl+Shift+P")
         self._action(file, "&Export report…", lambda: self.report_action("export"), "Ctrl+Shift+E")
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "&Quit", self.close, [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
         edit = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        set_unique_shortcuts(undo, QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        set_unique_shortcuts(redo, ["Ctrl+Shift+Z", QKeySequence.StandardKey.Redo])
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
         self._action(edit, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
-        self._action(edit, "Pre&ferences…", self.edit_preferences, QKeySequence.StandardKey.Preferences)
+        self._action(edit, "Pre&ferences…", self.edit_preferences, [QKeySequence.StandardKey.Preferences, "Ctrl+,"])
         bulk = self._action(edit, "Set &status of selected pledges…", self.bulk_status, "Ctrl+Shift+S")
         self.table.addAction(bulk)
         attach = self._action(edit, "&Attach selected passage…", self.attach_from_reader, "Ctrl+E")
         attach.setStatusTip("In the Documents tab: attach the selected passage to a pledge")
         view = bar.addMenu("&View")
         for n, name in enumerate(("&Pledges", "&Documents", "Dash&board")):
-            self._action(view, name, lambda _c=False, i=n: self.tabs.setCurrentIndex(i), f"Ctrl+{n + 1}")
+            self._action(view, name, lambda i=n: self.tabs.setCurrentIndex(i), f"Ctrl+{n + 1}")
         view.addSeparator()
         self._action(view, "&Clear filters", self.clear_filters, "Ctrl+Shift+L")
         self._action(view, "&Reload", self.load_all, QKeySequence.StandardKey.Refresh)
@@ -556,7 +554,7 @@ class MainWindow(QMainWindow):
             if pledge is None:
                 return False
             self.statement_id = pledge.statement_id
-            self.clear_filters(keep_sphere=pledge.sphere_id)
+            self._reset_filters(sphere_id=pledge.sphere_id)
         row = self.table_model.row_of(pledge_id)
         if row is None:
             return False
@@ -582,7 +580,13 @@ class MainWindow(QMainWindow):
         pledge_id = self.tracker.read(find)
         return pledge_id is not None and self.select_pledge(pledge_id)
 
-    def clear_filters(self, keep_sphere: int | None = None) -> None:
+    def clear_filters(self) -> None:
+        """Every pledge of the statement again: no sphere, quick filter or search."""
+        self._reset_filters(sphere_id=None)
+        self.statusBar().showMessage("Filters cleared.", 3000)
+
+    def _reset_filters(self, *, sphere_id: int | None) -> None:
+        """Clear the quick filters and the search; show the statement, or only the sphere `sphere_id`."""
         widgets = (
             self.status_filter,
             self.party_filter,
@@ -601,7 +605,7 @@ class MainWindow(QMainWindow):
         self.search.clear()
         for widget in widgets:
             widget.blockSignals(False)
-        self.sphere_id = keep_sphere
+        self.sphere_id = sphere_id
         self._show_scope_in_tree()
         self.reload_pledges()
 
@@ -614,7 +618,7 @@ class MainWindow(QMainWindow):
             else:
                 self.select_ref(request["ref"])
             return
-        self.clear_filters()
+        self._reset_filters(sphere_id=None)
         for combo, key in ((self.status_filter, "status"), (self.party_filter, "party")):
             if key in request:
                 combo.blockSignals(True)
@@ -748,20 +752,34 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def menu_actions(self) -> list[QAction]:
+        """Every action of the menu bar, menu by menu (separators left out)."""
+        found = []
+        for top in self.menuBar().actions():
+            found += [a for a in top.menu().actions() if not a.isSeparator()]
+        return found
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every action with a shortcut, then the keys of the panels."""
+        rows = []
+        for action in self.menu_actions():
+            keys = [k.toString(QKeySequence.SequenceFormat.PortableText) for k in action.shortcuts()]
+            if keys:
+                rows.append((" or ".join(keys), action.text().replace("&", "").rstrip("…")))
+        return rows + list(PANEL_KEYS)
+
     def show_shortcuts(self) -> None:
-        lines = [
-            "Ctrl+F  search pledges, notes and evidence",
-            "Ctrl+1 / Ctrl+2 / Ctrl+3  pledges, documents, dashboard",
-            "Ctrl+Return  record the status in the detail panel",
-            "Ctrl+Shift+S  set the status of all selected pledges",
-            "Ctrl+E  attach the passage selected in a document",
-            "Ctrl+O  import documents (or drag files onto the window)",
-            "Ctrl+Shift+O  import a statement (again: update it)",
-            "Ctrl+P / Ctrl+Shift+P / Ctrl+Shift+E  print, preview, export a report",
-            "Ctrl+Z / Ctrl+Shift+Z  undo / redo",
-            "Ctrl+Shift+L  clear filters      F5  reload",
-        ]
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+        width = max(len(keys) for keys, _what in self.shortcut_table())
+        lines = [f"{keys.ljust(width)}   {what}" for keys, what in self.shortcut_table()]
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Keyboard shortcuts", "\n".join(lines), QMessageBox.StandardButton.Ok, self
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        font = box.font()
+        font.setFamily("DejaVu Sans Mono")
+        box.setFont(font)
+        self.shortcuts_box = box
+        box.open()
 
     def show_about(self) -> None:
         from .. import __version__

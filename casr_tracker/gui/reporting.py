@@ -22,6 +22,7 @@ from .qt import (
     QLineEdit,
     QPrintDialog,
     QPrinter,
+    QPrinterInfo,
     QPrintPreviewDialog,
     QProgressDialog,
     QPushButton,
@@ -106,6 +107,16 @@ class ReportOptionsDialog(FormDialog):
         return {"options": self.options}
 
 
+def new_printer() -> QPrinter:
+    """A printer for the print dialog and the preview: the system's default printer, or, on a machine
+    with no printer set up, a PDF file (Qt's own dialogs then offer "Print to File")."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if not QPrinterInfo.availablePrinterNames():
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(Path.home() / f"casr-report-{dt.date.today().isoformat()}.pdf"))
+    return printer
+
+
 class Reporter:
     """Builds reports off the GUI thread (with a progress dialog) and prints, previews or exports them."""
 
@@ -154,7 +165,7 @@ class Reporter:
         """Print (asking for the printer unless one is given)."""
 
         def ready(report: Report) -> None:
-            target = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+            target = printer or new_printer()
             if printer is None and QPrintDialog(target, self.parent).exec() != QDialog.DialogCode.Accepted:
                 return
             print_report(report, target)
@@ -164,10 +175,15 @@ class Reporter:
     def preview(self, options: ReportOptions) -> None:
         def ready(report: Report) -> None:
             blocks = report_blocks(report)
-            dialog = QPrintPreviewDialog(QPrinter(QPrinter.PrinterMode.HighResolution), self.parent)
+            # the dialog does not own its printer: it must outlive the dialog (a temporary one was
+            # collected by Python while the preview still used it, and the process died)
+            self.preview_printer = printer = new_printer()
+            dialog = QPrintPreviewDialog(printer, self.parent)
             dialog.setWindowTitle("Print preview")
-            dialog.paintRequested.connect(lambda printer: paint_blocks(blocks, printer, header_of(report)))
+            dialog.paintRequested.connect(lambda target: paint_blocks(blocks, target, header_of(report)))
             dialog.resize(1000, 900)
+            self.preview_dialog = dialog
             dialog.exec()
+            self.preview_dialog = None
 
         self._build(options, ready)

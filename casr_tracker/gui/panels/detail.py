@@ -7,6 +7,7 @@ from ...errors import CasrError
 from ...models import Note, Status
 from ...queries import PledgeDetail, pledge_detail
 from ...scorecard import Cell
+from ..actions import make_button
 from ..dialogs import LinkDialog, error_label, status_combo
 from ..ops import Changes, Tracker
 from ..qt import (
@@ -23,7 +24,6 @@ from ..qt import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QShortcut,
     QStackedWidget,
@@ -138,9 +138,7 @@ class DetailPanel(QWidget):
         self.status_date.setToolTip("The date the new status took effect")
         self.status_comment = QLineEdit()
         self.status_comment.setPlaceholderText("Why? (source, meeting, decision)")
-        self.status_button = QPushButton("Record status")
-        self.status_button.setToolTip("Record the new status (Ctrl+Return)")
-        self.status_button.clicked.connect(self.record_status)
+        self.status_button = make_button("Record status", self.record_status, "Record the new status (Ctrl+Return)")
         for widget in (self.status_date, self.status_comment):
             widget.returnPressed.connect(self.record_status)
         self.status_error = error_label()
@@ -164,8 +162,7 @@ class DetailPanel(QWidget):
         self.score_rows: dict[int, tuple[QComboBox, QLineEdit]] = {}
         row = QHBoxLayout()
         self.score_summary = plain_label()
-        self.scores_button = QPushButton("Save scores")
-        self.scores_button.clicked.connect(self.save_scores)
+        self.scores_button = make_button("Save scores", self.save_scores, "Record the scores changed above")
         row.addWidget(self.score_summary, 1)
         row.addWidget(self.scores_button)
         layout.addLayout(row)
@@ -182,12 +179,11 @@ class DetailPanel(QWidget):
             "No evidence yet. Select a passage in a document (Documents tab) and press Ctrl+E, or add a link."
         )
         buttons = QHBoxLayout()
-        self.add_link_button = QPushButton("Add link…")
-        self.add_link_button.clicked.connect(self.add_link)
-        self.open_evidence_button = QPushButton("Open")
-        self.open_evidence_button.clicked.connect(lambda: self.open_evidence(self.evidence_list.currentItem()))
-        self.withdraw_button = QPushButton("Withdraw")
-        self.withdraw_button.clicked.connect(self.withdraw_evidence)
+        self.add_link_button = make_button("Add link…", self.add_link, "Attach a web page or file as evidence")
+        self.open_evidence_button = make_button(
+            "Open", lambda: self.open_evidence(self.evidence_list.currentItem()), "Open the selected evidence"
+        )
+        self.withdraw_button = make_button("Withdraw", self.withdraw_evidence, "Withdraw the selected evidence")
         for button in (self.add_link_button, self.open_evidence_button, self.withdraw_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -210,8 +206,7 @@ class DetailPanel(QWidget):
         self.note_edit.textChanged.connect(self._note_changed)
         row = QHBoxLayout()
         self.note_state = plain_label()
-        new_note = QPushButton("New note")
-        new_note.clicked.connect(self.new_note)
+        self.new_note_button = new_note = make_button("New note", self.new_note, "Start another note on this pledge")
         row.addWidget(self.note_state, 1)
         row.addWidget(new_note)
         layout.addWidget(self.notes_list)
@@ -281,6 +276,10 @@ class DetailPanel(QWidget):
 
     def _fill_context(self) -> None:
         d = self.detail
+        # a new text takes the format at the cursor: reset it, or the last pledge's bold highlight
+        # spreads over the whole text (neighbouring pledges and headings included)
+        self.context.setTextCursor(QTextCursor(self.context.document()))
+        self.context.setCurrentCharFormat(QTextCharFormat())
         self.context.setPlainText(d.context)
         frame = self.context.document().rootFrame()
         room = frame.frameFormat()
@@ -321,7 +320,7 @@ class DetailPanel(QWidget):
                 combo.addItem(label, value)
             score = latest.score if latest else None
             combo.setCurrentIndex([v for _l, v in SCORES].index(score))
-            reason = QLineEdit(latest.justification if latest else "")
+            reason = QLineEdit(latest.justification if score is not None else "")
             reason.setPlaceholderText("Justification and source")
             if score is not None:
                 cell.add(score)
@@ -384,6 +383,7 @@ class DetailPanel(QWidget):
             return
         try:
             effective = services.parse_date(self.status_date.text())
+            services.check_not_after_today(effective, f"A status of {self.detail.pledge.ref}")
         except CasrError as error:
             self.status_error.setText(str(error))
             self.status_error.show()
@@ -408,8 +408,9 @@ class DetailPanel(QWidget):
         for party in self.detail.parties:
             combo, reason = self.score_rows[party.id]
             latest = self.detail.scores.get(party.id)
-            old = (latest.score, latest.justification) if latest else (None, "")
-            new = (combo.currentData(), reason.text().strip())
+            old = (latest.score, latest.justification) if latest and latest.score is not None else (None, "")
+            score = combo.currentData()
+            new = (score, reason.text().strip() if score is not None else "")  # no score: nothing to justify
             if new != old:
                 changed.append((party, new))
         if not changed:

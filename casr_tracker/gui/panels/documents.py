@@ -6,8 +6,10 @@ from pathlib import Path
 
 from ... import db, services
 from ...errors import CasrError
+from ...excerpts import whole_words
 from ...models import Document, Pledge
 from ...queries import document_rows, pledges_to_choose
+from ..actions import make_button
 from ..dialogs import PledgeChooser
 from ..models import ROW_ROLE, SORT_ROLE, DocumentListModel
 from ..ops import Changes, Tracker, run_in_background
@@ -21,7 +23,6 @@ from ..qt import (
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
-    QPushButton,
     QSortFilterProxyModel,
     QSplitter,
     QStackedWidget,
@@ -96,11 +97,11 @@ class DocumentsPanel(QWidget):
         self.library_stack = QStackedWidget()
         self.library_stack.addWidget(self.table)
         self.library_stack.addWidget(self.library_empty)
-        import_button = QPushButton("Import…")
-        import_button.setToolTip("Import text documents into the library (Ctrl+O)")
-        import_button.clicked.connect(self.choose_files)
+        self.import_button = make_button(
+            "Import…", self.choose_files, "Import text, HTML or PDF documents into the library (Ctrl+O)"
+        )
         left_layout.addWidget(self.library_stack, 1)
-        left_layout.addWidget(import_button)
+        left_layout.addWidget(self.import_button)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -116,10 +117,10 @@ class DocumentsPanel(QWidget):
         self.reader.selectionChanged.connect(self._selection_changed)
         row = QHBoxLayout()
         self.selection_info = plain_label("Select a passage to attach it to a pledge as evidence.")
-        self.attach_button = QPushButton("Attach selection as evidence…")
-        self.attach_button.setToolTip("Attach the selected passage to a pledge (Ctrl+E)")
+        self.attach_button = make_button(
+            "Attach selection as evidence…", self.attach_selection, "Attach the selected passage to a pledge (Ctrl+E)"
+        )
         self.attach_button.setEnabled(False)
-        self.attach_button.clicked.connect(self.attach_selection)
         row.addWidget(self.selection_info, 1)
         row.addWidget(self.attach_button)
         right_layout.addWidget(self.header)
@@ -204,7 +205,8 @@ class DocumentsPanel(QWidget):
         self._scroll_to(start, end, select=False)
 
     def _cursor(self, start: int, end: int) -> QTextCursor:
-        a, b = utf16_span(self.document.text, start, end)
+        text = self.document.text
+        a, b = utf16_span(text, min(start, len(text)), min(end, len(text)))
         cursor = QTextCursor(self.reader.document())
         cursor.setPosition(a)
         cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
@@ -271,26 +273,24 @@ class DocumentsPanel(QWidget):
     # --- attaching ------------------------------------------------------------------------------
 
     def selection(self) -> tuple[int, int] | None:
-        """The selected passage as Python offsets into the document text, trimmed of white space."""
+        """The selected passage as Python offsets into the document text, made whole words (a drag that
+        began on the full stop before a sentence does not put the full stop in the quote)."""
         if self.document is None:
             return None
         cursor = self.reader.textCursor()
         if not cursor.hasSelection():
             return None
         text = self.document.text
-        start = python_index(text, cursor.selectionStart())
-        end = python_index(text, cursor.selectionEnd())
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        return (start, end) if end > start else None
+        return whole_words(text, python_index(text, cursor.selectionStart()), python_index(text, cursor.selectionEnd()))
 
     def _selection_changed(self) -> None:
         span = self.selection()
         self.attach_button.setEnabled(span is not None)
         if span:
-            self.selection_info.setText(f"{span[1] - span[0]} characters selected (offsets {span[0]}–{span[1]}).")
+            words = len(self.document.text[span[0] : span[1]].split())
+            self.selection_info.setText(
+                f"{words} word{'s' if words != 1 else ''} selected (offsets {span[0]}–{span[1]}); Ctrl+E attaches them."
+            )
         else:
             self.selection_info.setText("Select a passage to attach it to a pledge as evidence.")
 

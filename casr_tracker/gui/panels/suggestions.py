@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ... import db
 from ...models import Document
 from ...queries import pledge_rows, pledges_to_choose
+from ..actions import make_button
 from ..dialogs import PledgeChooser, stance_combo
 from ..ops import Tracker, run_in_background
 from ..qt import (
@@ -16,7 +17,6 @@ from ..qt import (
     QHBoxLayout,
     QKeySequence,
     QModelIndex,
-    QPushButton,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
@@ -75,12 +75,9 @@ class SuggestionsPanel(QWidget):
         row = QHBoxLayout()
         self.stance = stance_combo()
         self.stance.setToolTip("The stance recorded with accepted evidence")
-        accept = QPushButton("Accept")
-        accept.clicked.connect(self.accept)
-        reject = QPushButton("Reject")
-        reject.clicked.connect(self.reject)
-        other = QPushButton("Other pledge…")
-        other.clicked.connect(self.choose_other)
+        self.accept_button = accept = make_button("Accept", self.accept, "Attach the passage to the pledge (A)")
+        self.reject_button = reject = make_button("Reject", self.reject, "This passage does not speak to it (R)")
+        self.other_button = other = make_button("Other pledge…", self.choose_other, "Attach it to another pledge (O)")
         for widget in (self.stance, accept, reject, other):
             row.addWidget(widget)
         keys = plain_label(HELP)
@@ -111,6 +108,8 @@ class SuggestionsPanel(QWidget):
 
     def load(self, document_id: int | None, *, background: bool = True) -> None:
         """Find suggestions for a document (off the GUI thread unless `background` is False)."""
+        if document_id != self.document_id:
+            self._clear()  # the last document's passages must not be applied to this one's text
         self.document_id = document_id
         self._generation += 1
         generation = self._generation
@@ -157,7 +156,7 @@ class SuggestionsPanel(QWidget):
             proposals = [p for p in proposals if p.recommendation != "low"]
         hidden = len(self.all_proposals) - len(proposals)
         self.proposals = proposals
-        self.model.clear()
+        self._clear()
         texts = {r.id: r.text for r in self.tracker.read(lambda s: pledge_rows(s))} if proposals else {}
         for proposal in proposals:
             passage = proposal.passage
@@ -190,6 +189,13 @@ class SuggestionsPanel(QWidget):
         self.passages_changed.emit([(p.passage.start, p.passage.end) for p in proposals])
         if has and not self.tree.currentIndex().isValid():
             self.tree.setCurrentIndex(self.model.index(0, 0))
+
+    def _clear(self) -> None:
+        """Empty the list without announcing the passages it held as the current one."""
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        self.model.clear()
+        selection.blockSignals(False)
 
     # --- navigation -----------------------------------------------------------------------------
 
