@@ -226,10 +226,16 @@ def cmd_evidence_list(args) -> int:
         return 0
     if not items:
         print(f"{pledge.ref} has no evidence yet.", file=sys.stderr)
-    for e in items:
+    live = [e for e in items if not e.detail["withdrawn_at"]]
+    withdrawn = [e for e in items if e.detail["withdrawn_at"]]
+    for e in live:
+        print(f"  {e.date}  {e.detail['stance']:<11} {textwrap.shorten(e.detail['quote'] or e.detail['url'], 90)}")
+    if withdrawn:  # kept in the history, no longer counted: listed apart, each with the day it was withdrawn
+        print("Withdrawn (no longer counted):")
+    for e in withdrawn:
         d = e.detail
-        source = d["quote"] or d["url"]
-        print(f"  {e.date}  {d['stance']:<11} {textwrap.shorten(source, 90)}")
+        source = textwrap.shorten(d["quote"] or d["url"], 70)
+        print(f"  {e.date}  {d['stance']:<11} {source}  [withdrawn on {d['withdrawn_at'][:10]}]")
     return 0
 
 

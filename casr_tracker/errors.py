@@ -2,7 +2,8 @@
 
 CasrError                     base: the CLI prints str(error) on one line, exit 2
 ├── InputError                a value the user typed is not acceptable
-│   ├── BadDate               a date that does not parse
+│   ├── BadDate               a date that does not parse, lacks its day, month or year, or
+│   │                         (for a status or a score) lies after today
 │   ├── UnknownStatus         not one of the seven statuses
 │   ├── UnknownParty          not one of the statement's parties
 │   ├── BadScore              a compliance score other than -1, 0, +1
@@ -26,7 +27,7 @@ class InputError(CasrError):
 
 
 class BadDate(InputError):
-    """A date that does not parse."""
+    """A date that does not parse, names no day, month or year, or is after today where it cannot be."""
 
 
 class UnknownStatus(InputError):

@@ -41,20 +41,45 @@ NOTIFY_CHANNEL = "casr_tracker_changes"
 # --- parsing what users type -------------------------------------------------------------------
 
 
+#: Two days that differ in day, month and year (both in leap years, so "29 February 2024" reads): a
+#: field the typed text does not name is filled from these, so it comes out different in the two.
+_FILL_FIRST, _FILL_SECOND = dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2)
+FULL_DATE_HINT = "write a full date such as 2021-03-01 or 1 March 2021"
+
+
 def parse_date(text: str | dt.date | None, *, default: dt.date | None = None) -> dt.date | None:
-    """A date from what a user typed (2020-10-15, 15 Oct 2020, ...); BadDate when it does not parse."""
+    """A full date from what a user typed; BadDate when it does not parse or lacks a part.
+
+    2021-03-05, 2021/03/05 and 20210305 (year first: year, month, day); 5 March 2021, March 5, 2021;
+    05.03.2021 and 05/03/2021 (day first). "March 2021", "2021-03", "2021" or "15 March" are refused:
+    dateutil would fill the missing part in silently."""
     if text is None or text == "":
         return default
     if isinstance(text, dt.date):
         return text
+    typed = text.strip()
+    year_first = re.match(r"\d{4}", typed) is not None  # dateutil reads 2021-03-05 as y-d-m when day first
     try:
-        return dateparser.isoparse(text.strip()).date()
-    except ValueError:
-        pass
-    try:
-        return dateparser.parse(text.strip(), dayfirst=True).date()
+        first, second = (
+            dateparser.parse(typed, default=fill, dayfirst=not year_first, yearfirst=year_first)
+            for fill in (_FILL_FIRST, _FILL_SECOND)
+        )
     except (ValueError, OverflowError):
-        raise BadDate(f"{text!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise BadDate(f"{text!r} is not a date; {FULL_DATE_HINT}.") from None
+    missing = [part for part in ("day", "month", "year") if getattr(first, part) != getattr(second, part)]
+    if missing:
+        names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+        raise BadDate(f"{text!r} names no {names}; {FULL_DATE_HINT}.")
+    return first.date()
+
+
+def check_not_after_today(date: dt.date | None, what: str) -> None:
+    """A status or a score records what has happened: BadDate when `date` is after today."""
+    today = dt.date.today()
+    if date is not None and date > today:
+        raise BadDate(
+            f"{what} cannot take effect on {date}, after today ({today}); give today's date or an earlier one."
+        )
 
 
 def parse_status(text: str) -> Status:
@@ -247,6 +272,7 @@ def set_status(
     new = parse_status(status) if isinstance(status, str) else status
     if pledge.retired:
         raise InputError(f"{pledge.ref} is no longer in its statement; its status cannot change.")
+    check_not_after_today(effective, f"A status of {pledge.ref}")
     old = pledge.status
     _claim_version(session, pledge, expect_version)
     change = StatusChange(
@@ -284,6 +310,7 @@ def assess(
     if party.id not in {p.id for p in bound}:
         names = ", ".join(p.name for p in bound)
         raise UnknownParty(f"{pledge.ref} binds {names}, not {party.name}.")
+    check_not_after_today(date, f"A score of {party.name} on {pledge.ref}")
     _claim_version(session, pledge, expect_version)
     assessment = Assessment(
         pledge_id=pledge.id,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 
 import pytest
+from sqlmodel import select
+
+from casr_tracker import db, services
+from casr_tracker.models import Evidence
 
 from ..conftest import DATA, SEEDS, STATEMENT
 
@@ -82,6 +87,25 @@ def test_assess_note_evidence(run):
     assert kinds.count("assessment") == 1 and kinds.count("note") == 1
 
 
+def test_evidence_list_marks_withdrawn_items(run, db_url):
+    assert run("evidence", "add", "TRD-3", "--url", "https://example.org/kept", "--date", "2021-03-05").code == 0
+    assert run("evidence", "add", "TRD-3", "--url", "https://example.org/taken-back", "--date", "2021-04-01").code == 0
+    engine = db.make_engine(db_url)
+    with db.session_scope(engine) as s:
+        taken_back = s.exec(select(Evidence).where(Evidence.url == "https://example.org/taken-back")).one()
+        withdrawn = services.withdraw_evidence(session=s, evidence=taken_back)
+        day = withdrawn.withdrawn_at.date().isoformat()
+    engine.dispose()
+    lines = run("evidence", "list", "TRD-3").out.splitlines()
+    assert lines == [
+        "  2021-03-05  supports    https://example.org/kept",
+        "Withdrawn (no longer counted):",
+        f"  2021-04-01  supports    https://example.org/taken-back  [withdrawn on {day}]",
+    ]
+    listed = run("evidence", "list", "TRD-3", "--json").json()
+    assert [e["withdrawn_at"] is None for e in listed] == [True, False]
+
+
 def test_documents_and_import_document(run, tmp_path):
     docs = run("documents", "--json").json()
     assert len(docs) == 4 and all(d.keys() >= DOCUMENT_KEYS for d in docs)
@@ -135,10 +159,19 @@ def test_export_import_json_round_trip(run, tmp_path, snapshot):
     assert refused.code != 0 and "already holds" in refused.err
 
 
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
 BAD = [
     (["status", "NOPE-1", "fulfilled"], "There is no pledge"),
     (["status", "TRD-3", "finished"], "is not a status"),
     (["status", "TRD-3", "fulfilled", "--date", "31/31/2021"], "is not a date"),
+    (["status", "TRD-3", "fulfilled", "--date", "March 2021"], "'March 2021' names no day; write a full date"),
+    (["status", "TRD-3", "fulfilled", "--date", TOMORROW], f"cannot take effect on {TOMORROW}, after today"),
+    (["assess", "TRD-3", "KZ", "1", "--date", "2021-03"], "'2021-03' names no day"),
+    (["assess", "TRD-3", "KZ", "1", "--date", TOMORROW], f"cannot take effect on {TOMORROW}, after today"),
+    (["evidence", "add", "TRD-3", "--url", "https://example.org", "--date", "15 March"], "'15 March' names no year"),
+    (["import-document", str(SEEDS / "manifest.json"), "--date", "2021"], "'2021' names no day or month"),
+    (["import-statement", str(DATA / "second_statement.txt"), "--date", "May 2023"], "'May 2023' names no day"),
     (["assess", "TRD-3", "France", "1"], "is not a party"),
     (["assess", "TRD-3", "KZ", "5"], "is not a compliance score"),
     (["assess", "TRD-3", "KZ", ""], "is not a compliance score"),
@@ -169,6 +202,20 @@ def test_mistakes_get_one_line_and_change_nothing(run, snapshot, args, message):
         assert message in result.err, result.err
         assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert snapshot() == before
+
+
+def test_a_status_after_today_is_refused_with_one_sentence(run):
+    run("pledges")
+    before = run("history", "TRD-3", "--json").json()
+    result = run("status", "TRD-3", "fulfilled", "--date", "2030-01-01")
+    today = dt.date.today().isoformat()
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"casr-tracker: A status of TRD-3 cannot take effect on 2030-01-01, after today ({today}); "
+        "give today's date or an earlier one.\n"
+    )
+    assert run("history", "TRD-3", "--json").json() == before
+    assert run("status", "TRD-3", "fulfilled", "--date", today).code == 0
 
 
 @pytest.mark.parametrize(

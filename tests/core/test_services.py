@@ -129,6 +129,69 @@ def test_bad_values_are_refused_with_one_sentence(func, value, error):
     assert message.endswith(".") and "\n" not in message and repr(value) in message
 
 
+FULL_DATES = [
+    ("2021-03-05", dt.date(2021, 3, 5)),
+    ("2021/03/05", dt.date(2021, 3, 5)),  # year first: year, month, day (not 3 May)
+    ("2021.03.05", dt.date(2021, 3, 5)),
+    ("20210305", dt.date(2021, 3, 5)),
+    ("2021-03-05T10:30", dt.date(2021, 3, 5)),
+    ("5 March 2021", dt.date(2021, 3, 5)),
+    ("March 5, 2021", dt.date(2021, 3, 5)),
+    ("05.03.2021", dt.date(2021, 3, 5)),  # otherwise day first
+    ("05/03/2021", dt.date(2021, 3, 5)),
+    ("  5 Mar 2021 ", dt.date(2021, 3, 5)),
+    ("29 February 2024", dt.date(2024, 2, 29)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FULL_DATES, ids=[t for t, _d in FULL_DATES])
+def test_full_dates_are_read(text, expected):
+    assert services.parse_date(text) == expected
+
+
+PARTIAL_DATES = [
+    ("March 2021", "names no day"),
+    ("Mar 2021", "names no day"),
+    ("2021-03", "names no day"),
+    ("03/2021", "names no day"),
+    ("2021", "names no day or month"),
+    ("15 March", "names no year"),
+    ("29 February", "names no year"),
+    ("15", "names no month or year"),
+    ("Monday", "names no day, month or year"),
+]
+
+
+@pytest.mark.parametrize(("text", "missing"), PARTIAL_DATES, ids=[t for t, _m in PARTIAL_DATES])
+def test_a_date_without_its_day_month_or_year_is_refused(text, missing):
+    """dateutil fills a missing part from today (or the 1st): "March 2021" must not become the 24th."""
+    with pytest.raises(BadDate) as caught:
+        services.parse_date(text)
+    assert str(caught.value) == f"{text!r} {missing}; write a full date such as 2021-03-01 or 1 March 2021."
+
+
+def test_a_status_or_score_after_today_is_refused_and_changes_nothing(engine):
+    today, tomorrow = dt.date.today(), dt.date.today() + dt.timedelta(days=1)
+    with db.session_scope(engine) as s:
+        pledge = services.find_pledge(s, "SNT-5")
+        russia = services.find_party(s, "RU")
+        with pytest.raises(BadDate) as caught:
+            services.set_status(session=s, pledge=pledge, status="fulfilled", effective=tomorrow)
+        assert str(caught.value) == (
+            f"A status of SNT-5 cannot take effect on {tomorrow}, after today ({today}); "
+            "give today's date or an earlier one."
+        )
+        with pytest.raises(BadDate, match=rf"A score of Russia on SNT-5 cannot take effect on {tomorrow}, after today"):
+            services.assess(session=s, pledge=pledge, party=russia, score=1, date=tomorrow)
+    with db.session_scope(engine) as s:
+        pledge = services.find_pledge(s, "SNT-5")
+        assert (pledge.status, pledge.version) == ("not_assessed", 1)
+        assert s.exec(select(StatusChange)).all() == [] and s.exec(select(Assessment)).all() == []
+        services.set_status(session=s, pledge=pledge, status="fulfilled", effective=today)
+        services.assess(session=s, pledge=pledge, party=services.find_party(s, "RU"), score=1, date=today)
+        assert pledge.status == "fulfilled"
+
+
 def test_unknown_ref(session):
     with pytest.raises(NotFound, match="There is no pledge 'XYZ-9'"):
         services.find_pledge(session, "XYZ-9")

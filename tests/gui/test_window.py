@@ -134,6 +134,23 @@ def test_bad_date_is_shown_inline_and_changes_nothing(win, qtbot):
     assert read(win, lambda s: s.exec(select(StatusChange)).all()) == []
 
 
+def test_a_status_after_today_is_refused_inline_and_by_the_service(win, qtbot):
+    pick(win, "TRD-3")
+    d = win.detail
+    today, tomorrow = dt.date.today(), dt.date.today() + dt.timedelta(days=1)
+    refusal = f"A status of TRD-3 cannot take effect on {tomorrow}, after today ({today}); give today's date"
+    d.status_combo.setCurrentIndex(d.status_combo.findData("fulfilled"))
+    d.status_date.setText(tomorrow.isoformat())
+    qtbot.mouseClick(d.status_button, Qt.MouseButton.LeftButton)
+    assert d.status_error.isVisible() and d.status_error.text().startswith(refusal)
+    d.status_date.setText("March 2021")
+    qtbot.mouseClick(d.status_button, Qt.MouseButton.LeftButton)
+    assert d.status_error.text().startswith("'March 2021' names no day; write a full date")
+    win.set_status_of([d.detail.pledge.id], "fulfilled", "", tomorrow)  # the bulk path: the service refuses
+    assert win.last_message.startswith(refusal)
+    assert read(win, lambda s: s.exec(select(StatusChange)).all()) == []
+
+
 def test_bulk_status_change_is_one_undo_step(win):
     ids = [r.id for r in win.table_model.rows()[:3]]
     win.set_status_of(ids, "not_started", "baseline")
