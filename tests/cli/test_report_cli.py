@@ -73,6 +73,8 @@ def test_pdf_pages_text_header_and_escaping(tracked, tmp_path):
     [
         (["report", "-o", "OUT/r.xyz"], "Cannot tell the format"),
         (["report", "-o", "OUT/r.pdf", "--as-of", "2021-99-01"], "is not a date"),
+        (["report", "-o", "OUT/r.pdf", "--as-of", "March 2021"], "'March 2021' names no day"),
+        (["report", "-o", "OUT/r.pdf", "--since", "2021"], "'2021' names no day or month"),
         (["report", "-o", "OUT/r.pdf", "--as-of", "2021-01-01", "--since", "2022-01-01"], "must be before"),
         (["report", "-o", "OUT/r.pdf", "--statement", "5"], "There is no statement 5"),
         (["report", "-o", "/no/such/folder/r.pdf"], "does not exist"),
