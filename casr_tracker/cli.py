@@ -207,6 +207,7 @@ def cmd_evidence_add(args) -> int:
             document=document,
             quote=args.quote or "",
             url=args.url or "",
+            title=args.title,
             stance=args.stance,
             date=date,
             who=args.user,
@@ -443,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--document", metavar="ID|PATH")
     p.add_argument("--quote", metavar="TEXT")
     p.add_argument("--url", metavar="URL")
+    p.add_argument("--title", metavar="T", help="the link's title, shown in reports instead of the URL")
     p.add_argument("--stance", default="supports", help="supports, contradicts or context")
     p.add_argument("--date", metavar="D")
     p = command("list", cmd_evidence_list, "List a pledge's evidence.", ev_sub)

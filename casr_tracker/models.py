@@ -181,6 +181,8 @@ class Evidence(SQLModel, table=True):
     end: int | None = None
     quote: str = ""
     url: str = ""
+    #: a link's title (migration 0008); None for an excerpt or an untitled link
+    title: str | None = None
     stance: str = Field(default=Stance.supports.value, max_length=16)
     date: dt.date | None = None
     recorded_at: dt.datetime = Field(default_factory=utcnow)

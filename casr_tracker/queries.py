@@ -454,6 +454,7 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
                     "end": evidence.end,
                     "quote": evidence.quote,
                     "url": evidence.url,
+                    "title": evidence.title,
                     "stance": evidence.stance,
                     "withdrawn_at": _iso(evidence.withdrawn_at) or None,
                 },
@@ -571,6 +572,7 @@ class EvidenceItem:
     start: int | None
     end: int | None
     withdrawn: bool
+    title: str = ""  # a link's title, if it has one
 
 
 @dataclass
@@ -634,6 +636,7 @@ def pledge_detail(session: Session, pledge_id: int) -> PledgeDetail:
             e.start,
             e.end,
             e.withdrawn_at is not None,
+            e.title or "",
         )
         for e, title in session.exec(
             select(Evidence, Document.title)

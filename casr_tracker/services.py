@@ -393,11 +393,15 @@ def attach_evidence(
     stance: Stance | str = Stance.supports,
     date: dt.date | None = None,
     who: str = "",
+    title: str | None = None,
 ) -> Evidence:
-    """Attach an excerpt of a document (by quote or by offsets) or a link as evidence for a pledge."""
+    """Attach an excerpt of a document (by quote or by offsets) or a link (with an optional title)
+    as evidence for a pledge."""
     stance = parse_stance(stance) if isinstance(stance, str) else stance
     if document is None and not url:
         raise InputError("Evidence needs a document excerpt or a URL.")
+    if title and title.strip() and not url:
+        raise InputError("A title names a link; give its URL too (an excerpt shows its document's title).")
     evidence = Evidence(pledge_id=pledge.id, stance=stance.value, who=who)
     if document is not None:
         if start is None or end is None:
@@ -414,6 +418,7 @@ def attach_evidence(
         evidence.date = date or document.date
     if url:
         evidence.url = check_url(url)
+        evidence.title = " ".join((title or "").split()) or None
         evidence.date = evidence.date or date
     evidence.date = evidence.date or dt.date.today()
     return _save(session, evidence)

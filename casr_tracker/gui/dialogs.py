@@ -142,17 +142,20 @@ class PledgeChooser(QDialog):
 
 
 class LinkDialog(FormDialog):
-    """Add a link as evidence: URL (http, https or file), stance and date, checked inline."""
+    """Add a link as evidence: URL (http, https or file), optional title, stance and date, checked inline."""
 
     def __init__(self, parent=None):
         super().__init__("Add a link as evidence", parent)
-        self.resize(520, 180)
+        self.resize(520, 210)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://…")
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("optional: reports show it instead of the URL")
         self.stance = stance_combo()
         self.date = QLineEdit(dt.date.today().isoformat())
         self.date.setPlaceholderText("YYYY-MM-DD")
         self.form.addRow("URL:", self.url)
+        self.form.addRow("Title:", self.title)
         self.form.addRow("Stance:", self.stance)
         self.form.addRow("Date:", self.date)
         self.finish_form()
@@ -160,7 +163,7 @@ class LinkDialog(FormDialog):
     def collect(self) -> dict:
         url = services.check_url(self.url.text())
         date = services.parse_date(self.date.text())
-        return {"url": url, "stance": self.stance.currentData(), "date": date}
+        return {"url": url, "title": self.title.text(), "stance": self.stance.currentData(), "date": date}
 
 
 class BulkStatusDialog(FormDialog):

@@ -74,3 +74,46 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
 
 def test_the_head_constant_is_alembics_head():
     assert db.head_revision() == db.HEAD
+
+
+def test_0008_gives_evidence_an_optional_title_and_keeps_the_search_triggers(db_url, backend):
+    from alembic import command
+
+    from casr_tracker.checks import check
+
+    engine = open_tracker(db_url)
+    with engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0007")
+        assert "title" not in {c["name"] for c in inspect(conn).get_columns("evidence")}
+        pledge_id = conn.execute(text("SELECT id FROM pledge WHERE ref = 'TRD-3'")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO evidence (pledge_id, quote, url, stance, recorded_at, who) "
+                "VALUES (:p, '', 'https://example.org/a', 'supports', CURRENT_TIMESTAMP, 'ana')"
+            ),
+            {"p": pledge_id},
+        )
+    engine.dispose()
+    opened = open_tracker(db_url)
+    assert db.current_revision(opened) == db.head_revision() == "0008"
+    with opened.begin() as conn:
+        assert conn.execute(text("SELECT url, title FROM evidence")).one() == ("https://example.org/a", None)
+        conn.execute(text("UPDATE evidence SET title = 'Customs talks'"))
+        command.downgrade(db.alembic_config(conn), "0007")
+        assert conn.execute(text("SELECT url FROM evidence")).scalar_one() == "https://example.org/a"
+        # a quote attached after the downgrade still reaches the search index (its triggers survived)
+        conn.execute(
+            text(
+                "INSERT INTO evidence (pledge_id, quote, url, stance, recorded_at, who) "
+                "VALUES (:p, 'zebrafinch', 'https://example.org/b', 'supports', CURRENT_TIMESTAMP, 'ana')"
+            ),
+            {"p": pledge_id},
+        )
+        if backend == "sqlite":
+            assert (
+                conn.execute(text("SELECT count(*) FROM pledge_search WHERE pledge_search MATCH 'zebrafinch'")).scalar()
+                == 1
+            )
+        command.upgrade(db.alembic_config(conn), "head")
+    assert check(opened) == []
+    opened.dispose()

@@ -341,7 +341,8 @@ class DetailPanel(QWidget):
         self.evidence_list.clear()
         live = [e for e in self.detail.evidence if not e.withdrawn]
         for item in live:
-            source = f"{item.document_title}: “{item.quote}”" if item.document_id else item.url
+            link = f"{item.title} — {item.url}" if item.title else item.url
+            source = f"{item.document_title}: “{item.quote}”" if item.document_id else link
             entry = QListWidgetItem(f"[{item.stance}] {item.date or ''} — {source}")
             entry.setData(Qt.ItemDataRole.UserRole, item)
             entry.setToolTip("Double-click or press Enter to open")
