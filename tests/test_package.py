@@ -61,3 +61,16 @@ def test_readme_has_the_two_setup_commands():
     assert "pip install '.[test]' && pytest\n" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\npip install '.[test]' && pytest\n" in ci
+
+
+def test_the_readme_installs_the_system_libraries_ci_installs():
+    """A newcomer on a bare Debian machine copies the README's apt-get line: it must hold every Debian
+    package .ci/run installs for Qt (the window aborted without libxcb-icccm4 and others)."""
+    import re
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_packages = set(re.search(r"apt_packages=\((.*?)\)", ci, re.S).group(1).split())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "apt-get install" in line)
+    readme_packages = {word for word in line.split() if not word.startswith("-")} - {"sudo", "apt-get", "install"}
+    assert readme_packages == ci_packages

@@ -168,7 +168,10 @@ class Reporter:
             target = printer or new_printer()
             if printer is None and QPrintDialog(target, self.parent).exec() != QDialog.DialogCode.Accepted:
                 return
-            print_report(report, target)
+            pages = print_report(report, target)
+            to_file = target.outputFormat() == QPrinter.OutputFormat.PdfFormat
+            where = target.outputFileName() if to_file else target.printerName()
+            self.parent.statusBar().showMessage(f"Printed {pages} pages to {where}.", 10000)
 
         self._build(options, ready)
 

@@ -8,6 +8,15 @@ from casr_tracker.gui.app import open_window
 from casr_tracker.gui.qt import QSettings
 
 
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    """The user's home folder, where the window proposes to save reports: a throw-away one."""
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("HOME", str(path))
+    return path
+
+
 @pytest.fixture
 def settings_path(tmp_path):
     return str(tmp_path / "settings.ini")

@@ -1,0 +1,131 @@
+"""What a person does to the window, for tests: press keys on the focused widget, click buttons and
+rows with the mouse, drag over text, and answer the dialogs that open (modal ones included)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from casr_tracker.gui.qt import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QKeySequence,
+    QPoint,
+    Qt,
+    QTextCursor,
+    QTimer,
+)
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def press(qtbot, window, keys: str) -> None:
+    """Type a shortcut such as "Ctrl+Shift+L" on whatever has the keyboard focus (the window itself when
+    nothing has)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is not None, timeout=3000)
+    combination = QKeySequence(keys)[0]
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, combination.key(), combination.keyboardModifiers())
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    assert button.isVisible(), f"the button {button.text()!r} is not on screen"
+    assert button.isEnabled(), f"the button {button.text()!r} is disabled"
+    qtbot.mouseClick(button, LEFT)
+
+
+def click_row(qtbot, view, row: int, modifier=Qt.KeyboardModifier.NoModifier, column: int = 0) -> None:
+    """Click a row of a table or list view where it is drawn (scrolled into view first)."""
+    index = view.model().index(row, column)
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    assert rect.isValid(), f"row {row} is not drawn"
+    qtbot.mouseClick(view.viewport(), LEFT, modifier, rect.center())
+
+
+def click_index(qtbot, view, index) -> None:
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, view.visualRect(index).center())
+
+
+def drag_over_text(qtbot, edit, start: int, end: int) -> None:
+    """Select a short passage of a QPlainTextEdit with the mouse, from Qt position `start` to `end`."""
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(start)
+    edit.setTextCursor(cursor)
+    edit.centerCursor()
+    a, b = _point(edit, start), _point(edit, end)
+    viewport = edit.viewport()
+    qtbot.mousePress(viewport, LEFT, pos=a)
+    qtbot.mouseMove(viewport, b)
+    qtbot.mouseRelease(viewport, LEFT, pos=b)
+
+
+def _point(edit, position: int) -> QPoint:
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(position)
+    rect = edit.cursorRect(cursor)
+    return QPoint(rect.left() + 1, rect.center().y())
+
+
+def ok_button(dialog) -> QAbstractButton:
+    box = dialog.findChild(QDialogButtonBox)
+    return box.button(QDialogButtonBox.StandardButton.Ok)
+
+
+class Dialogs:
+    """Answers the dialogs the window opens, one handler per dialog in the order they open.
+
+    A handler gets the dialog and must close it (click a button, accept, reject). A dialog that opens
+    with no handler left is rejected and recorded as unexpected."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+        self.handlers: list[tuple[str, Callable]] = []
+        self.seen: list[str] = []
+        self.unexpected: list[str] = []
+        self.errors: list[BaseException] = []
+        self._handled: set[int] = set()
+        self.timer = QTimer()
+        self.timer.setInterval(50)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def expect(self, class_name: str, handler: Callable = lambda d: d.reject()) -> Dialogs:
+        self.handlers.append((class_name, handler))
+        return self
+
+    def _poll(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or id(dialog) in self._handled or not dialog.isVisible():
+            return
+        self._handled.add(id(dialog))
+        name = type(dialog).__name__
+        self.seen.append(name)
+        if not self.handlers:
+            self.unexpected.append(name)
+            dialog.reject() if hasattr(dialog, "reject") else dialog.close()
+            return
+        expected, handler = self.handlers.pop(0)
+        if expected != name:
+            self.unexpected.append(name)
+            dialog.reject() if hasattr(dialog, "reject") else dialog.close()
+            return
+        try:
+            handler(dialog)
+        except BaseException as error:  # noqa: BLE001 - reported by done()
+            self.errors.append(error)
+            dialog.reject()
+
+    def done(self, timeout: int = 30000) -> list[str]:
+        """Wait until every expected dialog came and was answered; returns the names seen."""
+        self.qtbot.waitUntil(lambda: not self.handlers or bool(self.errors), timeout=timeout)
+        self.timer.stop()
+        if self.errors:
+            raise self.errors[0]
+        assert not self.unexpected, f"unexpected dialogs: {self.unexpected}"
+        return self.seen
+
+    def stop(self) -> None:
+        self.timer.stop()

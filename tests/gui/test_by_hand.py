@@ -1,0 +1,491 @@
+"""The window used as a person uses it: buttons clicked with the mouse, shortcuts typed on the focused
+window, menu entries triggered through their real signal, dialogs answered as they open; assertions on
+what is then on screen (rows shown, the marked text, the status bar)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from casr_tracker import services
+from casr_tracker.gui.panels.text import utf16_span
+from casr_tracker.gui.qt import (
+    QAction,
+    QApplication,
+    QDialogButtonBox,
+    QPrinter,
+    QPrintPreviewWidget,
+    QShortcut,
+    Qt,
+    QTextCursor,
+)
+from casr_tracker.models import Assessment, Evidence, Statement, StatusChange
+
+from ..conftest import ROOT
+from .person import Dialogs, click, click_index, click_row, drag_over_text, ok_button, press
+
+SHOWN = re.compile(r"(\d+) pledges? shown")
+
+
+def shown(win) -> int:
+    return int(SHOWN.match(win.status_count.text()).group(1))
+
+
+def row_of(win, ref: str) -> int:
+    pledge_id = win.tracker.read(lambda s: services.find_pledge(s, ref).id)
+    row = win.table_model.row_of(pledge_id)
+    assert row is not None, f"{ref} is not in the table"
+    return row
+
+
+def click_ref(qtbot, win, ref: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    click_row(qtbot, win.table, row_of(win, ref), modifier)
+    if modifier == Qt.KeyboardModifier.NoModifier:
+        assert win.detail.title.text().startswith(f"{ref} ·")
+
+
+def marked_ranges(text_edit) -> list[tuple[int, int]]:
+    """The stretches of a text box drawn bold or on a background colour, as Qt positions."""
+    ranges = []
+    block = text_edit.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if fmt.fontWeight() >= 600 or fmt.background().style() != Qt.BrushStyle.NoBrush:
+                start, end = fragment.position(), fragment.position() + fragment.length()
+                if ranges and ranges[-1][1] >= start - 1:  # one range across a paragraph break
+                    ranges[-1] = (ranges[-1][0], end)
+                else:
+                    ranges.append((start, end))
+            it += 1
+        block = block.next()
+    return ranges
+
+
+def pledge_span(win) -> tuple[int, int]:
+    d = win.detail.detail
+    return utf16_span(d.context, d.context_start, d.context_end)
+
+
+def rows_in_db(win, table) -> list:
+    return win.tracker.read(lambda s: list(s.exec(select(table))))
+
+
+# --- the problems a new analyst met --------------------------------------------------------------
+
+
+def test_clear_filters_shows_every_pledge_from_button_shortcut_and_empty_state(win, qtbot):
+    every = shown(win)
+    assert every == 41
+    win.status_filter.setCurrentIndex(win.status_filter.findData("fulfilled"))
+    assert win.table_stack.currentIndex() == 1 and win.status_count.text() == "0 pledges shown"
+    click(qtbot, win.empty_clear)
+    assert shown(win) == every and win.table_stack.currentIndex() == 0
+    assert win.status_filter.currentIndex() == 0 and "Filters cleared" in win.statusBar().currentMessage()
+
+    top = win.tree_model.index(0, 0)
+    migration = next(
+        win.tree_model.index(r, 0, top)
+        for r in range(win.tree_model.rowCount(top))
+        if win.tree_model.index(r, 0, top).data().startswith("Migration")
+    )
+    click_index(qtbot, win.tree, migration)
+    assert shown(win) == 2
+    click(qtbot, win.clear_button)
+    assert shown(win) == every
+
+    win.party_filter.setCurrentIndex(win.party_filter.findData("UZ"))
+    win.search.setText("tuition")
+    qtbot.waitUntil(lambda: shown(win) < every, timeout=3000)
+    press(qtbot, win, "Ctrl+Shift+L")
+    assert shown(win) == every and win.search.text() == "" and win.party_filter.currentText() == "Any party"
+
+
+def test_the_statement_context_marks_only_the_pledge(win, qtbot):
+    click_ref(qtbot, win, "SNT-4")
+    assert marked_ranges(win.detail.context) == [pledge_span(win)]
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
+    click(qtbot, d.status_button)
+    assert d.status_badge.text() == "In progress"
+    assert marked_ranges(d.context) == [pledge_span(win)]
+
+    click_ref(qtbot, win, "TRD-1")
+    click_ref(qtbot, win, "TRD-4", Qt.KeyboardModifier.ShiftModifier)  # four rows selected, TRD-4 shown
+    assert len(win.selected_ids()) == 4 and d.title.text().startswith("TRD-4 ·")
+    assert marked_ranges(d.context) == [pledge_span(win)]
+    heading = d.context.toPlainText().find("Trade and economy")
+    if heading >= 0:
+        cursor = QTextCursor(d.context.document())
+        cursor.setPosition(heading + 2)
+        assert cursor.charFormat().fontWeight() < 600
+
+
+def test_print_preview_opens_and_closes_on_a_machine_with_no_printer(win, qtbot):
+    pages = []
+
+    def look(dialog):
+        preview = dialog.findChild(QPrintPreviewWidget)
+        qtbot.waitUntil(lambda: preview.pageCount() > 0, timeout=30000)
+        pages.append(preview.pageCount())
+        dialog.reject()
+
+    dialogs = Dialogs(qtbot).expect("ReportOptionsDialog", lambda d: click(qtbot, ok_button(d)))
+    dialogs.expect("QPrintPreviewDialog", look)
+    press(qtbot, win, "Ctrl+Shift+P")
+    assert dialogs.done() == ["ReportOptionsDialog", "QPrintPreviewDialog"]
+    assert pages and pages[0] >= 5
+    qtbot.waitUntil(lambda: not win.reporter.busy)
+    assert win.isVisible()
+    press(qtbot, win, "Ctrl+1")  # the window still answers
+    assert win.tabs.currentIndex() == 0
+
+
+def test_printing_with_no_printer_set_up_prints_to_a_pdf(win, qtbot, home):
+    target = home / f"casr-report-{dt.date.today().isoformat()}.pdf"
+
+    def print_to_file(dialog):
+        assert dialog.printer().outputFormat() == QPrinter.OutputFormat.PdfFormat  # no printer here
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("ReportOptionsDialog", lambda d: click(qtbot, ok_button(d)))
+    dialogs.expect("QPrintDialog", print_to_file)
+    press(qtbot, win, "Ctrl+P")
+    dialogs.done()
+    qtbot.waitUntil(lambda: target.exists() and not win.reporter.busy, timeout=30000)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(target)).pages)
+    assert "Page 1 of" in text and "SNT-4" in text
+    assert f"to {target}" in win.statusBar().currentMessage()
+
+
+def test_undo_and_redo_by_keyboard(win, qtbot, qtlog):
+    click_ref(qtbot, win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
+    click(qtbot, d.status_button)
+    assert d.status_badge.text() == "In progress"
+    press(qtbot, win, "Ctrl+Z")
+    assert d.status_badge.text() == "Not assessed"
+    press(qtbot, win, "Ctrl+Shift+Z")
+    assert d.status_badge.text() == "In progress"
+    press(qtbot, win, "Ctrl+Z")
+    press(qtbot, win, "Ctrl+Y")
+    assert d.status_badge.text() == "In progress"
+    assert len(rows_in_db(win, StatusChange)) == 5  # nothing deleted: every step is a new entry
+    assert not [r for r in qtlog.records if "Ambiguous" in r.message]
+
+
+def test_no_two_actions_share_a_shortcut(win):
+    owners: dict[str, list[str]] = {}
+    for action in win.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), []).append(action.text())
+    for shortcut in win.findChildren(QShortcut):
+        if shortcut.context() in (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut):
+            owners.setdefault(shortcut.key().toString(), []).append(f"shortcut in {type(shortcut.parent()).__name__}")
+    shared = {key: names for key, names in owners.items() if len(set(names)) > 1 or len(names) > 1}
+    assert not shared
+    assert {"Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Shift+L", "Ctrl+Shift+P", "Ctrl+Q"} <= set(owners)
+
+
+def test_switching_documents_marks_only_passages_of_the_document_shown(win, qtbot, qtlog):
+    press(qtbot, win, "Ctrl+2")
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
+    lengths = []
+    for row in [0, 3, 1, 2, 0]:
+        click_row(qtbot, docs.table, row)
+        qtbot.waitUntil(lambda: not docs.suggestions.loading, timeout=30000)
+        qtbot.wait(50)
+        size = docs.reader.document().characterCount()
+        lengths.append(size)
+        for mark in docs.reader.extraSelections():
+            assert mark.cursor.selectionEnd() < size
+        if docs.suggestions.proposals:
+            assert docs.reader.extraSelections(), "the suggested passages are marked"
+    assert len(set(lengths)) >= 3
+    assert not [r for r in qtlog.records if "out of range" in r.message]
+
+
+def test_a_passage_dragged_from_mid_punctuation_is_attached_as_whole_words(win, qtbot):
+    press(qtbot, win, "Ctrl+2")
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
+    row = next(r for r in range(docs.proxy.rowCount()) if "Strategic Partnership" in docs.proxy.index(r, 0).data())
+    click_row(qtbot, docs.table, row)
+    text = docs.document.text
+    sentence = "expanding trade volumes"
+    start = text.index(sentence)
+    drag_over_text(qtbot, docs.reader, start - 2, start + len(sentence) - 1)  # ", expanding trade volume"
+    assert docs.attach_button.isEnabled() and "3 words selected" in docs.selection_info.text()
+
+    def choose(dialog):
+        qtbot.keyClicks(dialog.search, "TRD-3")
+        click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
+
+    dialogs = Dialogs(qtbot).expect("PledgeChooser", choose)
+    click(qtbot, docs.attach_button)
+    dialogs.done()
+    evidence = rows_in_db(win, Evidence)
+    assert [e.quote for e in evidence] == [sentence]
+    assert (evidence[0].start, evidence[0].end) == (start, start + len(sentence))
+    assert win.tabs.currentIndex() == 1 and docs.selection_info.text() == "Attached to TRD-3."  # reading goes on
+    press(qtbot, win, "Ctrl+1")
+    assert win.detail.title.text().startswith("TRD-3 ·") and win.detail.evidence_list.count() == 1 and sentence in win.detail.evidence_list.item(0).text()
+
+
+def test_a_withdrawn_score_shows_no_justification(win, qtbot):
+    click_ref(qtbot, win, "TRD-3")
+    d = win.detail
+    combo, reason = next(iter(d.score_rows.values()))
+    combo.setCurrentIndex(combo.findData(1))
+    reason.setText("joint ventures registered")
+    click(qtbot, d.scores_button)
+    assert d.score_summary.text().startswith("Average +1.00")
+    combo, reason = next(iter(d.score_rows.values()))
+    assert reason.text() == "joint ventures registered"
+    combo.setCurrentIndex(combo.findData(None))
+    click(qtbot, d.scores_button)
+    combo, reason = next(iter(d.score_rows.values()))
+    assert combo.currentText() == "Not scored" and reason.text() == ""
+    assert d.score_summary.text() == "No party scored yet."
+    assert [a.justification for a in rows_in_db(win, Assessment)] == ["joint ventures registered", ""]
+    press(qtbot, win, "Ctrl+Z")
+    combo, reason = next(iter(d.score_rows.values()))
+    assert combo.currentData() == 1 and reason.text() == "joint ventures registered"
+
+
+# --- every menu entry, through its real signal and, where it has one, its shortcut --------------
+
+
+def _cancel(dialog):
+    dialog.reject()
+
+
+def _status_of_first_three(win):
+    return [row.status for row in win.table_model.rows()[:3]]
+
+
+def _record_a_status(win, qtbot):
+    click_ref(qtbot, win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("stalled"))
+    click(qtbot, d.status_button)
+    assert d.status_badge.text() == "Stalled"
+
+
+def check_import_statement(win, qtbot, dialogs, tmp_path):
+    dialogs.expect("QFileDialog")
+    yield
+    assert len(win.tracker.read(lambda s: list(s.exec(select(Statement))))) == 1
+
+
+def check_import_documents(win, qtbot, dialogs, tmp_path):
+    dialogs.expect("QFileDialog")
+    yield
+    assert win.documents.proxy.rowCount() in (0, 4)
+
+
+def check_print(win, qtbot, dialogs, tmp_path):
+    dialogs.expect("ReportOptionsDialog")  # cancelled: nothing is built
+    yield
+    assert not win.reporter.busy
+
+
+check_preview = check_print
+
+
+def check_export(win, qtbot, dialogs, tmp_path):
+    target = tmp_path / "progress.md"
+
+    def fill(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("md"))
+        dialog.path.setText(str(target))
+        click(qtbot, ok_button(dialog))
+
+    dialogs.expect("ReportOptionsDialog", fill)
+    yield
+    qtbot.waitUntil(lambda: target.exists() and not win.reporter.busy, timeout=30000)
+    assert "SNT-4" in target.read_text(encoding="utf-8")
+    assert f"Report written to {target}" in win.statusBar().currentMessage()
+
+
+def check_quit(win, qtbot, dialogs, tmp_path):
+    yield
+    assert not win.isVisible()
+
+
+def check_undo(win, qtbot, dialogs, tmp_path):
+    _record_a_status(win, qtbot)
+    yield
+    assert win.detail.status_badge.text() == "Not assessed"
+
+
+def check_redo(win, qtbot, dialogs, tmp_path):
+    _record_a_status(win, qtbot)
+    win.undo_stack.undo()
+    yield
+    assert win.detail.status_badge.text() == "Stalled"
+
+
+def check_find(win, qtbot, dialogs, tmp_path):
+    win.tabs.setCurrentIndex(2)
+    yield
+    assert win.tabs.currentIndex() == 0 and win.search.hasFocus()
+
+
+def check_preferences(win, qtbot, dialogs, tmp_path):
+    def name(dialog):
+        dialog.setTextValue("Aigerim Seitkali")
+        click(qtbot, ok_button(dialog))
+
+    dialogs.expect("QInputDialog", name)
+    yield
+    assert win.user_label.text() == "You: Aigerim Seitkali"
+
+
+def check_bulk_status(win, qtbot, dialogs, tmp_path):
+    click_row(qtbot, win.table, 0)
+    click_row(qtbot, win.table, 2, Qt.KeyboardModifier.ShiftModifier)
+
+    def choose(dialog):
+        dialog.status.setCurrentIndex(dialog.status.findData("not_started"))
+        click(qtbot, ok_button(dialog))
+
+    dialogs.expect("BulkStatusDialog", choose)
+    yield
+    assert _status_of_first_three(win) == ["not_started"] * 3
+
+
+def check_attach(win, qtbot, dialogs, tmp_path):
+    dialogs.expect("QMessageBox", lambda box: box.accept())
+    yield
+    assert win.tabs.currentIndex() == 1 and "Select a passage" in win.last_message
+
+
+def check_tab(index):
+    def check(win, qtbot, dialogs, tmp_path):
+        win.tabs.setCurrentIndex((index + 1) % 3)
+        yield
+        assert win.tabs.currentIndex() == index
+
+    return check
+
+
+def check_clear_filters(win, qtbot, dialogs, tmp_path):
+    win.strength_filter.setCurrentIndex(win.strength_filter.findData("soft"))
+    assert shown(win) < 41
+    yield
+    assert shown(win) == 41
+
+
+def check_reload(win, qtbot, dialogs, tmp_path):
+    yield
+    assert win.statusBar().currentMessage() == "Ready."
+
+
+def check_shortcuts(win, qtbot, dialogs, tmp_path):
+    seen = []
+    dialogs.expect("QMessageBox", lambda box: (seen.append(box.text()), box.accept()))
+    yield
+    assert "Ctrl+Shift+L" in seen[0] and "Ctrl+Shift+Z" in seen[0] and "Ctrl+Return" in seen[0]
+
+
+def check_about(win, qtbot, dialogs, tmp_path):
+    seen = []
+    dialogs.expect("QMessageBox", lambda box: (seen.append(box.text()), box.accept()))
+    yield
+    assert seen and "CASR Tracker" in seen[0]
+
+
+MENU = {
+    "Import statement": check_import_statement,
+    "Import documents": check_import_documents,
+    "Print report": check_print,
+    "Print preview": check_preview,
+    "Export report": check_export,
+    "Quit": check_quit,
+    "Undo": check_undo,
+    "Redo": check_redo,
+    "Find": check_find,
+    "Preferences": check_preferences,
+    "Set status of selected pledges": check_bulk_status,
+    "Attach selected passage": check_attach,
+    "Pledges": check_tab(0),
+    "Documents": check_tab(1),
+    "Dashboard": check_tab(2),
+    "Clear filters": check_clear_filters,
+    "Reload": check_reload,
+    "Keyboard shortcuts": check_shortcuts,
+    "About CASR Tracker": check_about,
+}
+
+
+def find_entry(win, name: str) -> QAction:
+    for action in win.menu_actions():
+        text = action.text().replace("&", "").rstrip("…")
+        if text == name or (name in ("Undo", "Redo") and text.startswith(name)):
+            return action
+    raise AssertionError(f"no menu entry {name!r}")
+
+
+def test_every_menu_entry_is_checked_here(win):
+    names = {action.text().replace("&", "").rstrip("…") for action in win.menu_actions()}
+    names = {"Undo" if n.startswith("Undo") else "Redo" if n.startswith("Redo") else n for n in names}
+    assert names == set(MENU)
+    assert {name for name in MENU if not find_entry(win, name).shortcuts()} == NO_SHORTCUT
+
+
+#: the entries reached by the menu only
+NO_SHORTCUT = {"About CASR Tracker"}
+
+
+@pytest.mark.parametrize(
+    "name, via", [(name, "menu") for name in MENU] + [(name, "keys") for name in MENU if name not in NO_SHORTCUT]
+)
+def test_menu_entry(win, qtbot, tmp_path, name, via):
+    action = find_entry(win, name)
+    dialogs = Dialogs(qtbot)
+    check = MENU[name](win, qtbot, dialogs, tmp_path)
+    next(check)
+    if via == "menu":
+        action.trigger()
+    else:
+        press(qtbot, win, action.shortcuts()[0].toString())
+    dialogs.done()
+    with pytest.raises(StopIteration):
+        next(check)
+
+
+# --- the shortcuts documented ---------------------------------------------------------------------
+
+
+def readme_shortcuts() -> dict[str, str]:
+    """The README's table of keys: key → what it does."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("| keys | does |", 1)[1].split("\n\n", 1)[0]
+    keys = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        for key in re.split(r",\s+", cells[0]):
+            keys[key] = cells[1]
+    return keys
+
+
+def test_the_readme_lists_every_shortcut_and_no_other(win):
+    documented = readme_shortcuts()
+    bound = {}
+    for action in win.menu_actions():
+        for key in action.shortcuts():
+            bound[key.toString()] = action.text()
+    extra = {"Ctrl+Return"}  # the detail panel's own
+    first_keys = {action.shortcuts()[0].toString() for action in win.menu_actions() if action.shortcuts()}
+    assert first_keys <= set(documented), first_keys - set(documented)
+    assert set(documented) <= set(bound) | extra, set(documented) - set(bound) - extra
+    assert QApplication.instance() is not None
