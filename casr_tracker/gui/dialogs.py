@@ -181,4 +181,5 @@ class BulkStatusDialog(FormDialog):
 
     def collect(self) -> dict:
         date = services.parse_date(self.date.text())
+        services.check_not_after_today(date, "A status")
         return {"status": self.status.currentData(), "comment": self.comment.text(), "effective": date}

@@ -661,12 +661,17 @@ class MainWindow(QMainWindow):
         """One undoable step that gives every pledge in `ids` the same new status."""
         refs = {i: row.ref for i in ids if (row := self.table_model.row_by_id(i)) is not None}
         self.undo_stack.beginMacro(f"Set {len(ids)} pledges to {status_label(status).lower()}")
+        done = 0
         for pledge_id in ids:
-            push(
-                self.undo_stack,
-                StatusCommand(self.tracker, pledge_id, refs.get(pledge_id, "?"), status, comment, effective),
-            )
+            command = StatusCommand(self.tracker, pledge_id, refs.get(pledge_id, "?"), status, comment, effective)
+            if not push(self.undo_stack, command):
+                break  # the refusal is said once, and the other pledges are not tried
+            done += 1
         self.undo_stack.endMacro()
+        if not done:  # no step to undo: the empty macro goes (Qt deletes an obsolete command undone)
+            self.undo_stack.command(self.undo_stack.index() - 1).setObsolete(True)
+            self.undo_stack.undo()
+        self.statusBar().showMessage(f"{done} of {len(ids)} pledges set to {status_label(status).lower()}.", 8000)
 
     def choose_statement(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a statement", "", "Text files (*.txt);;All files (*)")

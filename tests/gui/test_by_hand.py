@@ -505,3 +505,34 @@ def test_the_readme_lists_every_shortcut_and_no_other(win):
     assert first_keys <= set(documented), first_keys - set(documented)
     assert set(documented) <= set(bound) | extra, set(documented) - set(bound) - extra
     assert QApplication.instance() is not None
+
+
+def test_a_bulk_status_after_today_is_refused_in_the_dialog_and_leaves_no_undo_step(win, qtbot):
+    click_row(qtbot, win.table, 0)
+    click_row(qtbot, win.table, 1, Qt.KeyboardModifier.ShiftModifier)
+    seen = []
+
+    def future(dialog):
+        dialog.date.setText((dt.date.today() + dt.timedelta(days=1)).isoformat())
+        click(qtbot, ok_button(dialog))
+        seen.append(dialog.error.text())
+        assert dialog.isVisible()  # the dialog stays open with the sentence under the fields
+        dialog.date.setText(dt.date.today().isoformat())
+        dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("BulkStatusDialog", future)
+    press(qtbot, win, "Ctrl+Shift+S")
+    dialogs.done()
+    assert "after today" in seen[0]
+    assert _status_of_first_three(win) == ["in_progress", "in_progress", "not_assessed"]
+    assert win.statusBar().currentMessage() == "2 of 2 pledges set to in progress."
+    assert win.undo_stack.count() == 1
+
+
+def test_a_bulk_status_refused_by_the_tracker_leaves_no_empty_undo_step(win, qtbot):
+    ids = [row.id for row in win.table_model.rows()[:3]]
+    win.set_status_of(ids, "fulfilled", "", dt.date.today() + dt.timedelta(days=3))  # as if typed elsewhere
+    assert win.undo_stack.count() == 0 and not win.undo_stack.canUndo()
+    assert "after today" in win.last_message
+    assert _status_of_first_three(win) == ["not_assessed"] * 3
