@@ -1,4 +1,4 @@
-"""The report as CSV: one row per pledge, with a score column per party."""
+"""The report as CSV: one row per pledge, with a score and a justification column per party."""
 
 from __future__ import annotations
 
@@ -7,25 +7,43 @@ import io
 
 from .model import Report
 
+#: columns that hold prose or lists (the Excel workbook wraps them), besides the justifications
+TEXT_COLUMNS = ("text", "parties", "last_note", "status_comment")
 
-def render_csv(report: Report) -> str:
+
+def pledge_table(report: Report) -> tuple[list[str], list[list[object]]]:
+    """The pledge table the CSV and the Excel workbook write: the header and one row per pledge,
+    with typed values (dates, integers; None where there is nothing). The status is its code.
+
+    The columns of the first version come first, in their order; the later ones (status comment,
+    justifications) are added at the end, so a script reading columns by position keeps working."""
     parties: list[str] = []
     for st in report.statements:
         parties += [p.name for p in st.parties if p.name not in parties]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
+    header = (
         ["statement", "ref", "sphere", "text", "parties", "strength", "status", "status_date"]
         + [f"score_{name}" for name in parties]
-        + ["evidence_count", "last_note"]
+        + ["evidence_count", "last_note", "status_comment"]
+        + [f"justification_{name}" for name in parties]
     )
+    rows: list[list[object]] = []
     for st in report.statements:
         for sphere in st.spheres:
             for p in sphere.pledges:
-                scores = {s.party: s.score for s in p.scores}
-                writer.writerow(
-                    [st.id, p.ref, sphere.name, p.text, "; ".join(p.parties), p.strength, p.status, p.status_date or ""]
-                    + [scores.get(name, "") for name in parties]
-                    + [len(p.citations), p.notes[-1][2] if p.notes else ""]
+                scores = {s.party: s for s in p.scores}
+                rows.append(
+                    [st.id, p.ref, sphere.name, p.text, "; ".join(p.parties), p.strength, p.status, p.status_date]
+                    + [scores[name].score if name in scores else None for name in parties]
+                    + [len(p.citations), p.notes[-1][2] if p.notes else None, p.status_comment or None]
+                    + [scores[name].justification or None if name in scores else None for name in parties]
                 )
+    return header, rows
+
+
+def render_csv(report: Report) -> str:
+    header, rows = pledge_table(report)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)  # None is written as an empty field, a date as YYYY-MM-DD
     return buffer.getvalue()

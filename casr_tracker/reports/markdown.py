@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import Status
-from .model import Report
+from .model import Report, Source
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
@@ -18,6 +18,31 @@ def md(text: object) -> str:
 
 def _label(status: str) -> str:
     return Status(status).label
+
+
+#: characters that would end or break a URL in <...>, percent-encoded as a browser would
+_URL_BREAKS = {" ": "%20", "<": "%3C", ">": "%3E", "\n": "%0A", "\r": "%0D", "\t": "%09"}
+
+
+def _url(href: str, *, destination: bool) -> str:
+    """A URL inside <...>: an autolink, taken literally, or (`destination`) a link's destination,
+    where a backslash or an entity such as &amp; would change it (so those are escaped)."""
+    text = "".join(_URL_BREAKS.get(char, char) for char in href)
+    if destination:
+        text = re.sub(r"&(?=#?\w+;)", r"\\&", text.replace("\\", "%5C"))
+    return f"<{text}>"
+
+
+def _source(source: Source) -> str:
+    """A source's title, linked when its URL may be followed (http, https, file); a bare URL as an
+    autolink; a URL that may not be followed, as plain text after the title."""
+    if source.href and source.title == source.url:
+        return _url(source.href, destination=False)
+    if source.href:
+        return f"[{md(source.title)}]({_url(source.href, destination=True)})"
+    if source.url and source.url != source.title:
+        return f"{md(source.title)} ({md(source.url)})"
+    return md(source.title)
 
 
 def render_markdown(report: Report) -> str:
@@ -59,28 +84,42 @@ def render_markdown(report: Report) -> str:
             out += ["", f"### Changes since {report.since}", ""]
             for c in st.changes:
                 comment = f": {md(c.comment)}" if c.comment else ""
-                out.append(f"- {c.date} **{c.ref}** {_label(c.old)} → {_label(c.new)} ({md(c.who)}){comment}")
-            if not st.changes:
+                move = f"{_label(c.new)}, confirmed" if c.confirmed else f"{_label(c.old)} → {_label(c.new)}"
+                out.append(f"- {c.date} **{c.ref}** {move} ({md(c.who)}){comment}")
+            if st.changes:
+                out += ["", "In date order, each from the status in force just before it."]
+                if any(c.confirmed for c in st.changes):
+                    out[-1] += (
+                        " Confirmed: the status in force was entered again on that date, reviewed but not changed."
+                    )
+            else:
                 out.append("No status changed in this period.")
         for sphere in st.spheres:
             out += ["", f"### {md(sphere.name)}", ""]
             for p in sphere.pledges:
                 since = f" since {p.status_date}" if p.status_date else ""
-                out.append(f"- **{p.ref}** — *{_label(p.status)}*{since}: {md(p.text)}")
+                comment = f" ({md(p.status_comment)})" if p.status_comment else ""
+                out.append(f"- **{p.ref}** — *{_label(p.status)}*{since}{comment}: {md(p.text)}")
                 binds = "all parties" if p.binds_all else ", ".join(p.parties)
-                out.append(f"  - {p.strength}; binds {md(binds)}")
+                by = f"; status by {md(p.status_who)}" if p.status_who else ""
+                out.append(f"  - {p.strength}; binds {md(binds)}{by}")
                 if p.scores:
-                    scores = "; ".join(f"{md(s.party)} {s.score:+d}" for s in p.scores)
+                    scores = "; ".join(
+                        f"{md(s.party)} {s.score:+d}" + (f" ({md(s.justification)})" if s.justification else "")
+                        for s in p.scores
+                    )
                     out.append(f"  - Scores: {scores} (average {p.average.average:+.2f})")
                 for c in p.citations:
-                    quote = f': "{md(c.quote)}"' if c.quote else ""
-                    out.append(f"  - Evidence [{c.source.number}] {c.stance}{quote}")
+                    dated = f", {c.date}" if c.date else ""
+                    cited = f': "{md(c.quote)}"' if c.quote else ""
+                    if c.source.is_link and not c.quote:
+                        cited = f": {_source(c.source)}"
+                    out.append(f"  - Evidence [{c.source.number}] {c.stance}{dated}{cited}")
                 for when, who, text in p.notes:
                     out.append(f"  - Note {when:%Y-%m-%d} {md(who)}: {md(text)}")
     out += ["", "## Sources cited", ""]
     for s in report.sources:
-        link = f" <{s.url}>" if s.url and s.url != s.title else ""
-        out.append(f"{s.number}. {md(s.title)}, {s.date or 'no date'}{', ' + md(s.author) if s.author else ''}{link}")
+        out.append(f"{s.number}. {_source(s)}, {s.date or 'no date'}{', ' + md(s.author) if s.author else ''}")
     if not report.sources:
         out.append("None.")
     return "\n".join(out) + "\n"

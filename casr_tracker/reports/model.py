@@ -8,6 +8,7 @@ withdrawn or deleted by then. Nothing here formats anything.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -17,16 +18,28 @@ from ..models import Document, Evidence, Note, Party, Pledge, PledgeParty, Spher
 from ..scorecard import Cell, Scorecard, SphereStatus, latest_scores, scorecard, statement_parties, status_by_sphere
 from ..scorecard import statuses_as_of as _statuses
 
+#: the URLs a report may make followable: an http, https or file link, spelled so from its first
+#: character (so "javascript:", " javascript:" or "java\tscript:" never becomes a link)
+_FOLLOWABLE = re.compile(r"(?:https?|file):", re.IGNORECASE)
+
 
 @dataclass
 class Source:
-    """An item of the appendix: a document or a link cited as evidence; `number` is its [n]."""
+    """An item of the appendix: a document or a link cited as evidence; `number` is its [n].
+
+    A link's title is its own title when it was given one, else its URL; its date is the link's date."""
 
     number: int
     title: str
     date: dt.date | None = None
     author: str = ""
     url: str = ""
+    is_link: bool = False
+
+    @property
+    def href(self) -> str:
+        """The URL when a reader may follow it (http, https or file), else ""."""
+        return self.url if _FOLLOWABLE.match(self.url) else ""
 
 
 @dataclass
@@ -80,12 +93,20 @@ class SphereReport:
 
 @dataclass
 class Change:
+    """A status entry effective in the "changes since" period: `old` is the status in force just
+    before it by effective date (not the one stored with it, which was the latest when entered)."""
+
     ref: str
     old: str
     new: str
     date: dt.date
     who: str
     comment: str
+
+    @property
+    def confirmed(self) -> bool:
+        """The entry keeps the status in force: a review that confirmed it, not a change."""
+        return self.old == self.new
 
 
 @dataclass
@@ -149,11 +170,16 @@ class _Sources:
             self.by_key[key] = Source(len(self.by_key) + 1, doc.title, doc.date, doc.author, doc.url)
         return self.by_key[key]
 
-    def for_url(self, url: str) -> Source:
-        key = ("url", url)
+    def for_link(self, item: Evidence) -> Source:
+        """A link by its URL; the first citation that gives a title or a date gives it."""
+        key = ("url", item.url)
         if key not in self.by_key:
-            self.by_key[key] = Source(len(self.by_key) + 1, url, url=url)
-        return self.by_key[key]
+            self.by_key[key] = Source(len(self.by_key) + 1, item.url, url=item.url, is_link=True)
+        source = self.by_key[key]
+        if item.title and source.title == source.url:
+            source.title = item.title
+        source.date = source.date or item.date
+        return source
 
 
 def build_report(
@@ -228,7 +254,7 @@ def _statement_report(
         ]
         citations = []
         for item in evidence.get(pledge.id, []):
-            source = sources.for_document(item.document_id) if item.document_id else sources.for_url(item.url)
+            source = sources.for_document(item.document_id) if item.document_id else sources.for_link(item)
             citations.append(Citation(source, item.quote, item.stance, item.date, item.who))
         by_sphere.setdefault(pledge.sphere_id, []).append(
             PledgeReport(
@@ -246,16 +272,6 @@ def _statement_report(
                 notes=[(n.edited_at, n.who, n.text) for n in notes.get(pledge.id, [])],
             )
         )
-    changes = []
-    if since is not None:
-        query = (
-            select(StatusChange, Pledge.ref)
-            .join(Pledge, Pledge.id == StatusChange.pledge_id)
-            .where(Pledge.statement_id == statement.id, StatusChange.effective_date > since)
-            .where(StatusChange.effective_date <= as_of)
-            .order_by(StatusChange.effective_date, StatusChange.id)
-        )
-        changes = [Change(ref, c.old, c.new, c.effective_date, c.who, c.comment) for c, ref in session.exec(query)]
     return StatementReport(
         id=statement.id,
         title=statement.title,
@@ -264,5 +280,26 @@ def _statement_report(
         spheres=[SphereReport(s.name, s.code, s.kind, by_sphere[s.id]) for s in spheres if by_sphere.get(s.id)],
         status_by_sphere=status_by_sphere(session, statement.id, as_of),
         scorecard=scorecard(session, statement.id, as_of),
-        changes=changes,
+        changes=_changes(session, statement.id, as_of, since) if since is not None else [],
     )
+
+
+def _changes(session: Session, statement_id: int, as_of: dt.date, since: dt.date) -> list[Change]:
+    """The status entries effective after `since` up to `as_of`, in effective-date order (ties: in
+    the order entered), each from the status in force just before it. The pledge's history is
+    walked by effective date, so an entry entered late but effective early reads right, and the
+    entries after it read from it."""
+    query = (
+        select(StatusChange, Pledge.ref)
+        .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .where(Pledge.statement_id == statement_id, StatusChange.effective_date <= as_of)
+        .order_by(StatusChange.effective_date, StatusChange.id)
+    )
+    in_force: dict[int, str] = {}
+    changes = []
+    for entry, ref in session.exec(query):
+        before = in_force.get(entry.pledge_id, Status.not_assessed.value)
+        in_force[entry.pledge_id] = entry.new
+        if entry.effective_date > since:
+            changes.append(Change(ref, before, entry.new, entry.effective_date, entry.who, entry.comment))
+    return changes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from ..errors import InputError, StorageError
@@ -26,6 +26,19 @@ def format_for(path: str | Path, requested: str | None = None) -> str:
     return EXTENSIONS[suffix]
 
 
+def _new_file(path: Path) -> str:
+    """An empty file beside `path` to write into and then move over it. Made with mode 0o666, as
+    any new file is, so the umask (and a folder's default ACL) gives the report its permissions
+    (tempfile.mkstemp would make it 0o600, and the report would stay private to its writer)."""
+    while True:
+        name = path.parent / f".report-{secrets.token_hex(6)}{path.suffix}"
+        try:
+            os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return str(name)
+
+
 def write_report(report: Report, path: str | Path, fmt: str, pdf_writer=None) -> None:
     """Write `report` to `path`; a half-written file never replaces an existing one.
 
@@ -35,8 +48,10 @@ def write_report(report: Report, path: str | Path, fmt: str, pdf_writer=None) ->
         raise InputError(f"{path} is a folder; give a file name.")
     if not path.parent.exists():
         raise InputError(f"The folder {path.parent} does not exist.")
-    handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
+    try:
+        temporary = _new_file(path)
+    except OSError as exc:
+        raise StorageError(f"The report could not be written to {path}: {exc.strerror or exc}.") from None
     try:
         if fmt == "pdf":
             if pdf_writer is None:

@@ -2,45 +2,105 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 
-from .csv import render_csv
-from .model import Report
+from ..models import Status
+from .csv import TEXT_COLUMNS, pledge_table
+from .model import Report, StatementReport
+
+DATE_FORMAT = "yyyy-mm-dd"
+SCORE_FORMAT = "+0.00;-0.00;0.00"
+PERCENT_FORMAT = "0%"
 
 
 def write_xlsx(report: Report, path: str) -> None:
-    """Sheets "Pledges" (one row per pledge, like the CSV) and "Scorecard" (sphere × party averages)."""
+    """Sheet "Pledges" (one row per pledge, the CSV's columns, statuses by their labels) and a
+    scorecard sheet per statement ("Scorecard", or "Scorecard <id>" when there are several): the
+    average score per sphere and party, then per party, its Research Group percentage and the count."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
-    pledges = book.active
-    pledges.title = "Pledges"
-    for row in csv.reader(io.StringIO(render_csv(report))):
-        pledges.append([int(v) if v.lstrip("-").isdigit() and len(v) < 6 else v for v in row])
-    for cell in pledges[1]:
-        cell.font = Font(bold=True)
-    pledges.freeze_panes = "A2"
-    pledges.column_dimensions["D"].width = 80
-    card_sheet = book.create_sheet("Scorecard")
-    card_sheet.append([f"Status as of {report.as_of}; average score per sphere and party (-1..+1)"])
+    _pledges(book.active, report)
     for st in report.statements:
-        card = st.scorecard
-        card_sheet.append([])
-        card_sheet.append([st.title])
-        card_sheet.append(["Sphere", *[p.name for p in card.parties], "All parties"])
-        for row in st.status_by_sphere:
-            cells = [card.cell(p.id, row.sphere.id).average for p in card.parties]
-            total = card.by_sphere.get(row.sphere.id)
-            card_sheet.append([row.sphere.name, *cells, total.average if total else None])
-        overall = [card.by_party[p.id].average if p.id in card.by_party else None for p in card.parties]
-        card_sheet.append(["All spheres", *overall, card.overall.average])
-    for row in card_sheet.iter_rows():
+        sheet = book.create_sheet("Scorecard" if len(report.statements) == 1 else f"Scorecard {st.id}")
+        _scorecard(sheet, st, report.as_of)
+    book.save(path)
+
+
+def _pledges(sheet, report: Report) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.title = "Pledges"
+    header, rows = pledge_table(report)
+    status = header.index("status")
+    sheet.append(header)
+    for row in rows:
+        row[status] = Status(row[status]).label
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for column, name in enumerate(header, 1):
+        cells = [sheet.cell(r, column) for r in range(2, len(rows) + 2)]
+        prose = name in TEXT_COLUMNS or name.startswith("justification_")
+        for cell in cells:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+            cell.alignment = wrap if prose else Alignment(vertical="top")
+        longest = max([len(name)] + [len(_shown(c.value)) for c in cells])
+        letter = sheet.cell(1, column).column_letter
+        sheet.column_dimensions[letter].width = 80 if name == "text" else min(max(longest, 6) + 2, 50 if prose else 40)
+    sheet.freeze_panes = "C2"  # the header and the statement and ref columns stay in view
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    return DATE_FORMAT if isinstance(value, dt.date) else str(value)
+
+
+def _scorecard(sheet, st: StatementReport, as_of: dt.date) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    card = st.scorecard
+    sheet.append(
+        [f"{st.title}: average score per sphere and party (-1 no compliance, 0 partial, +1 full), as of {as_of}"]
+    )
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(["Sphere", *[p.name for p in card.parties], "All parties"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in st.status_by_sphere:
+        total = card.by_sphere.get(row.sphere.id)
+        cells = [card.cell(p.id, row.sphere.id) for p in card.parties] + [total]
+        sheet.append([row.sphere.name, *[_rounded(c.average) if c else None for c in cells]])
+    last_sphere = sheet.max_row
+    by_party = [card.by_party.get(p.id) for p in card.parties] + [card.overall]
+    sheet.append(["All spheres", *[_rounded(c.average) if c else None for c in by_party]])
+    sheet.append(["Research Group %", *[round(c.percent) / 100 if c and c.count else None for c in by_party]])
+    sheet.append(["Scores (n)", *[c.count if c else 0 for c in by_party]])
+    for row in sheet.iter_rows(min_row=3, max_row=last_sphere + 1, min_col=2):
         for cell in row:
-            if isinstance(cell.value, float):
-                cell.number_format = "+0.00;-0.00;0.00"
+            if isinstance(cell.value, float | int):
+                cell.number_format = SCORE_FORMAT
                 green = int(255 * (cell.value + 1) / 2)
                 cell.fill = PatternFill("solid", fgColor=f"{255 - green:02X}{min(255, 120 + green // 2):02X}80")
-    card_sheet.column_dimensions["A"].width = 40
-    book.save(path)
+    for cell in sheet[last_sphere + 2][1:]:
+        cell.number_format = PERCENT_FORMAT
+    for total in range(last_sphere + 1, last_sphere + 4):
+        sheet.cell(total, 1).font = Font(bold=True)
+    last_column = get_column_letter(len(card.parties) + 2)
+    sheet.freeze_panes = "B3"
+    sheet.auto_filter.ref = f"A2:{last_column}{last_sphere}"  # the spheres; the totals below stay put
+    sheet.column_dimensions["A"].width = min(
+        max([len("Research Group %")] + [len(r.sphere.name) for r in st.status_by_sphere]) + 2, 50
+    )
+    for column, party in enumerate(card.parties, 2):
+        sheet.column_dimensions[get_column_letter(column)].width = max(len(party.name), 8) + 2
+    sheet.column_dimensions[last_column].width = len("All parties") + 2
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

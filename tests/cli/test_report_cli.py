@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
+import os
 
 import pytest
 from pypdf import PdfReader
@@ -97,6 +100,77 @@ def test_excel_workbook(tracked, tmp_path):
     rows = list(book["Pledges"].iter_rows(values_only=True))
     header, trade = rows[0], next(r for r in rows if r[1] == "TRD-3")
     assert header[:3] == ("statement", "ref", "sphere") and len(rows) == 42
-    assert trade[header.index("status")] == "in_progress" and trade[header.index("score_Kazakhstan")] == 1
+    assert trade[header.index("status")] == "In progress" and trade[header.index("score_Kazakhstan")] == 1
     card = [r for r in book["Scorecard"].iter_rows(values_only=True) if r and r[0] == "Trade and economy"]
     assert card and card[0][1] == 1.0
+
+
+def test_excel_cells_are_typed_rounded_labelled_filtered_and_frozen(tracked, tmp_path):
+    from openpyxl import load_workbook
+
+    assert tracked("assess", "TRD-1", "KZ", "0", "--date", "2021-04-01").code == 0
+    assert tracked("assess", "TRD-2", "KZ", "0", "--date", "2021-04-01").code == 0
+    out = tmp_path / "report.xlsx"
+    assert tracked("report", "-o", str(out)).code == 0
+    book = load_workbook(out)
+    pledges = book["Pledges"]
+    header = [c.value for c in pledges[1]]
+    trade = next(row for row in pledges.iter_rows(min_row=2) if row[1].value == "TRD-3")
+    status, date = trade[header.index("status")], trade[header.index("status_date")]
+    assert status.value == "Fulfilled"
+    assert date.is_date and date.value == dt.datetime(2023, 2, 1) and "yyyy" in date.number_format
+    assert pledges.auto_filter.ref == pledges.dimensions and pledges.freeze_panes in ("A2", "B2", "C2")
+    assert all(cell.font.b for cell in pledges[1])
+    widths = {cell.value: pledges.column_dimensions[cell.column_letter].width for cell in pledges[1]}
+    assert all(width >= max(8, len(name) + 1) for name, width in widths.items())  # every header reads whole
+    assert widths["text"] >= 60 and pledges.cell(trade[0].row, header.index("text") + 1).alignment.wrap_text
+    card = book["Scorecard"]
+    rows = {row[0].value: row for row in card.iter_rows() if row[0].value}
+    sphere_header = rows["Sphere"]
+    kz = [c.value for c in sphere_header].index("Kazakhstan")
+    average = rows["Trade and economy"][kz]
+    assert average.value == 0.33 and average.number_format == "+0.00;-0.00;0.00"
+    percent = rows["Research Group %"][kz]
+    assert percent.value == 0.67 and percent.number_format == "0%"
+    assert rows["Scores (n)"][kz].value == 3
+    assert card.freeze_panes == f"B{sphere_header[0].row + 1}"
+    assert card.auto_filter.ref.startswith(f"A{sphere_header[0].row}:")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umasks are POSIX")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+@pytest.mark.parametrize("fmt", ["html", "md", "csv", "xlsx", "pdf"])
+def test_report_files_get_the_mode_of_the_umask(run, tmp_path, fmt, umask, mode, backend):
+    if backend != "sqlite" or (fmt == "pdf" and umask != 0o022):
+        pytest.skip("file modes do not depend on the database; one PDF is enough")
+    out = tmp_path / f"report.{fmt}"
+    old = os.umask(umask)
+    try:
+        result = run("report", "-o", str(out))
+    finally:
+        os.umask(old)
+    assert result.code == 0, result.err
+    assert out.stat().st_mode & 0o777 == mode
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report-")] == []
+
+
+def test_a_titled_link_travels_through_export_import_into_the_report(run, tmp_path):
+    url = "https://example.org/customs?x=1&y=2"
+    added = run("evidence", "add", "TRD-3", "--url", url, "--title", "Customs talks resume", "--date", "2022-05-04")
+    assert added.code == 0, added.err
+    excerpt = run("evidence", "add", "TRD-3", "--document", "3", "--quote", "trade volumes", "--title", "T")
+    assert excerpt.code == 2 and "A title names a link" in excerpt.err
+    dump = tmp_path / "dump.json"
+    assert run("export", "--format", "json", "-o", str(dump)).code == 0
+    rows = json.loads(dump.read_text(encoding="utf-8"))["tables"]["evidence"]
+    assert [(r["url"], r["title"], r["date"]) for r in rows] == [(url, "Customs talks resume", "2022-05-04")]
+    copy = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
+    assert run("import-json", str(dump), db=copy).code == 0
+    assert run("check", db=copy).code == 0
+    report = tmp_path / "r.md"
+    assert run("report", "-o", str(report), db=copy).code == 0
+    sources = report.read_text(encoding="utf-8").split("## Sources cited")[1]
+    assert f"1. [Customs talks resume](<{url}>), 2022-05-04" in sources
+    assert run("report", "-o", str(tmp_path / "r.html"), db=copy).code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/customs?x=1&amp;y=2">Customs talks resume</a>' in page
