@@ -217,6 +217,13 @@ def cmd_evidence_add(args) -> int:
     return 0
 
 
+def _evidence_source(detail: dict) -> str:
+    """A quote as quoted; a link by its title (when it has one) and its address."""
+    if detail["quote"]:
+        return detail["quote"]
+    return f"{detail['title']} <{detail['url']}>" if detail.get("title") else detail["url"]
+
+
 def cmd_evidence_list(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
@@ -230,12 +237,12 @@ def cmd_evidence_list(args) -> int:
     live = [e for e in items if not e.detail["withdrawn_at"]]
     withdrawn = [e for e in items if e.detail["withdrawn_at"]]
     for e in live:
-        print(f"  {e.date}  {e.detail['stance']:<11} {textwrap.shorten(e.detail['quote'] or e.detail['url'], 90)}")
+        print(f"  {e.date}  {e.detail['stance']:<11} {textwrap.shorten(_evidence_source(e.detail), 90)}")
     if withdrawn:  # kept in the history, no longer counted: listed apart, each with the day it was withdrawn
         print("Withdrawn (no longer counted):")
     for e in withdrawn:
         d = e.detail
-        source = textwrap.shorten(d["quote"] or d["url"], 70)
+        source = textwrap.shorten(_evidence_source(d), 70)
         print(f"  {e.date}  {d['stance']:<11} {source}  [withdrawn on {d['withdrawn_at'][:10]}]")
     return 0
 

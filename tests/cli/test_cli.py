@@ -88,7 +88,8 @@ def test_assess_note_evidence(run):
 
 
 def test_evidence_list_marks_withdrawn_items(run, db_url):
-    assert run("evidence", "add", "TRD-3", "--url", "https://example.org/kept", "--date", "2021-03-05").code == 0
+    kept = ("--url", "https://example.org/kept", "--title", "Customs union talks", "--date", "2021-03-05")
+    assert run("evidence", "add", "TRD-3", *kept).code == 0
     assert run("evidence", "add", "TRD-3", "--url", "https://example.org/taken-back", "--date", "2021-04-01").code == 0
     engine = db.make_engine(db_url)
     with db.session_scope(engine) as s:
@@ -98,7 +99,7 @@ def test_evidence_list_marks_withdrawn_items(run, db_url):
     engine.dispose()
     lines = run("evidence", "list", "TRD-3").out.splitlines()
     assert lines == [
-        "  2021-03-05  supports    https://example.org/kept",
+        "  2021-03-05  supports    Customs union talks <https://example.org/kept>",
         "Withdrawn (no longer counted):",
         f"  2021-04-01  supports    https://example.org/taken-back  [withdrawn on {day}]",
     ]
