@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+#: a moment that stands for "now" while set (tests record changes on chosen days with `frozen_time`)
+_NOW: ContextVar[dt.datetime | None] = ContextVar("casr_tracker_now", default=None)
+
 
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware in UTC (how every timestamp is stored)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return _NOW.get() or dt.datetime.now(dt.timezone.utc)
+
+
+def today() -> dt.date:
+    """Today's date (the day of `frozen_time` while one is set)."""
+    frozen = _NOW.get()
+    return frozen.date() if frozen else dt.date.today()
+
+
+@contextmanager
+def frozen_time(moment: dt.datetime) -> Iterator[None]:
+    """Record every change made inside as made at `moment` (UTC), and take its day as today."""
+    token = _NOW.set(moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc))
+    try:
+        yield
+    finally:
+        _NOW.reset(token)
 
 
 class Status(str, Enum):
@@ -219,6 +241,41 @@ class SuggestionDecision(SQLModel, table=True):
     who: str = ""
 
 
+class EventKind(str, Enum):
+    """What an event records. The subject is a row of the table the kind names (a retraction's
+    subject is the event it retracts)."""
+
+    status = "status"  # StatusChange
+    score = "score"  # Assessment
+    note_added = "note_added"  # Note
+    note_edited = "note_edited"
+    note_deleted = "note_deleted"
+    note_restored = "note_restored"
+    evidence_attached = "evidence_attached"  # Evidence
+    evidence_edited = "evidence_edited"
+    evidence_withdrawn = "evidence_withdrawn"
+    evidence_restored = "evidence_restored"
+    document_edited = "document_edited"  # Document
+    retraction = "retraction"  # Event (a status or score entry)
+    unretraction = "unretraction"  # Event (a retraction taken back)
+
+
+class Event(SQLModel, table=True):
+    """One recorded change. Append-only: never updated or deleted. `data` (JSON) holds the values the
+    change set and, under "before", the ones it replaced; `undoes` names the event an undo reversed.
+    The other tables' current values are caches of these (`casr-tracker check` replays them)."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32, index=True)
+    pledge_id: int | None = Field(default=None, foreign_key="pledge.id", index=True, ondelete="CASCADE")
+    subject_id: int | None = Field(default=None, index=True)
+    data: str = "{}"
+    recorded_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    who: str = ""
+    undoes: int | None = Field(default=None, index=True)
+
+
 class TrackerMeta(SQLModel, table=True):
     """Key/value facts about the tracker itself; `data_revision` counts every committed change."""
 
@@ -240,5 +297,6 @@ TABLES = (
     Evidence,
     Note,
     SuggestionDecision,
+    Event,
     TrackerMeta,
 )

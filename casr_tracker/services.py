@@ -15,11 +15,13 @@ from dateutil import parser as dateparser
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
+from . import events
 from .errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
 from .importer.documents import detect_metadata, load_document, sha256_text
 from .models import (
     Assessment,
     Document,
+    EventKind,
     Evidence,
     Note,
     Party,
@@ -31,6 +33,7 @@ from .models import (
     StatusChange,
     SuggestionDecision,
     TrackerMeta,
+    today,
     utcnow,
 )
 
@@ -75,10 +78,9 @@ def parse_date(text: str | dt.date | None, *, default: dt.date | None = None) ->
 
 def check_not_after_today(date: dt.date | None, what: str) -> None:
     """A status or a score records what has happened: BadDate when `date` is after today."""
-    today = dt.date.today()
-    if date is not None and date > today:
+    if date is not None and date > today():
         raise BadDate(
-            f"{what} cannot take effect on {date}, after today ({today}); give today's date or an earlier one."
+            f"{what} cannot take effect on {date}, after today ({today()}); give today's date or an earlier one."
         )
 
 
@@ -252,7 +254,10 @@ def _current_status(session: Session, pledge: Pledge) -> str:
     """The status of the change with the latest effective date (then the latest recorded)."""
     last = session.exec(
         select(StatusChange)
-        .where(StatusChange.pledge_id == pledge.id)
+        .where(
+            StatusChange.pledge_id == pledge.id,
+            col(StatusChange.id).not_in(events.retracted_rows(session, EventKind.status, pledge_ids=[pledge.id])),
+        )
         .order_by(col(StatusChange.effective_date).desc(), col(StatusChange.id).desc())
     ).first()
     return last.new if last else Status.not_assessed.value
@@ -279,12 +284,23 @@ def set_status(
         pledge_id=pledge.id,
         old=old,
         new=new.value,
-        effective_date=effective or dt.date.today(),
+        effective_date=effective or today(),
         who=who,
         comment=comment.strip(),
     )
     session.add(change)
     session.flush()
+    events.log(
+        session,
+        EventKind.status,
+        pledge_id=pledge.id,
+        subject_id=change.id,
+        who=who,
+        old=old,
+        new=change.new,
+        effective=change.effective_date,
+        comment=change.comment,
+    )
     session.execute(update(Pledge).where(col(Pledge.id) == pledge.id).values(status=_current_status(session, pledge)))
     session.refresh(pledge)
     bump_revision(session)
@@ -317,10 +333,22 @@ def assess(
         party_id=party.id,
         score=value,
         justification=justification.strip(),
-        date=date or dt.date.today(),
+        date=date or today(),
         who=who,
     )
-    return _save(session, assessment)
+    _save(session, assessment)
+    events.log(
+        session,
+        EventKind.score,
+        pledge_id=pledge.id,
+        subject_id=assessment.id,
+        who=who,
+        party_id=party.id,
+        score=value,
+        justification=assessment.justification,
+        date=assessment.date,
+    )
+    return assessment
 
 
 def add_note(*, session: Session, pledge: Pledge, text: str, who: str = "") -> Note:
@@ -328,15 +356,18 @@ def add_note(*, session: Session, pledge: Pledge, text: str, who: str = "") -> N
     if not text.strip():
         raise InputError("A note cannot be empty.")
     note = Note(pledge_id=pledge.id, text=text.strip(), who=who)
-    return _save(session, note)
+    _save(session, note)
+    events.log(session, EventKind.note_added, pledge_id=pledge.id, subject_id=note.id, who=who, text=note.text)
+    return note
 
 
-def edit_note(*, session: Session, note: Note, text: str, expect_version: int | None = None) -> Note:
+def edit_note(*, session: Session, note: Note, text: str, expect_version: int | None = None, who: str = "") -> Note:
     """Change a note's text; refused when someone else edited it since `expect_version` (by default
     the version this session read)."""
     if not text.strip():
         raise InputError("A note cannot be empty.")
     expected = note.version if expect_version is None else expect_version
+    before = note.text
     result = session.execute(
         update(Note)
         .where(col(Note.id) == note.id, col(Note.version) == expected)
@@ -348,25 +379,46 @@ def edit_note(*, session: Session, note: Note, text: str, expect_version: int | 
             f"The note was edited by {note.who or 'someone'} at {note.edited_at:%Y-%m-%d %H:%M} "
             "since you opened it; reload it and apply your change again."
         )
+    events.log(
+        session,
+        EventKind.note_edited,
+        pledge_id=note.pledge_id,
+        subject_id=note.id,
+        who=who,
+        text=note.text,
+        before=before,
+    )
     bump_revision(session)
     return note
 
 
-def delete_note(*, session: Session, note: Note) -> Note:
-    """Remove a note from view; the row stays (and can be restored)."""
+def delete_note(*, session: Session, note: Note, who: str = "") -> Note:
+    """Remove a note from view; the row and its revisions stay (and it can be restored)."""
+    if note.deleted_at is not None:
+        raise InputError(f"Note {note.id} is already deleted.")
     note.deleted_at = utcnow()
-    return _save(session, note)
+    _save(session, note)
+    events.log(session, EventKind.note_deleted, pledge_id=note.pledge_id, subject_id=note.id, who=who)
+    return note
 
 
-def restore_note(*, session: Session, note: Note) -> Note:
+def restore_note(*, session: Session, note: Note, who: str = "") -> Note:
+    if note.deleted_at is None:
+        raise InputError(f"Note {note.id} is not deleted.")
     note.deleted_at = None
-    return _save(session, note)
+    _save(session, note)
+    events.log(session, EventKind.note_restored, pledge_id=note.pledge_id, subject_id=note.id, who=who)
+    return note
 
 
-def restore_evidence(*, session: Session, evidence: Evidence) -> Evidence:
-    """Bring withdrawn evidence back (the redo of an undone attachment)."""
+def restore_evidence(*, session: Session, evidence: Evidence, who: str = "") -> Evidence:
+    """Bring withdrawn evidence back (it counts again from now on)."""
+    if evidence.withdrawn_at is None:
+        raise InputError(f"Evidence {evidence.id} is not withdrawn.")
     evidence.withdrawn_at = None
-    return _save(session, evidence)
+    _save(session, evidence)
+    events.log(session, EventKind.evidence_restored, pledge_id=evidence.pledge_id, subject_id=evidence.id, who=who)
+    return evidence
 
 
 def _locate(text: str, quote: str) -> tuple[int, int] | None:
@@ -420,14 +472,28 @@ def attach_evidence(
         evidence.url = check_url(url)
         evidence.title = " ".join((title or "").split()) or None
         evidence.date = evidence.date or date
-    evidence.date = evidence.date or dt.date.today()
-    return _save(session, evidence)
+    evidence.date = evidence.date or today()
+    _save(session, evidence)
+    events.log(
+        session,
+        EventKind.evidence_attached,
+        pledge_id=pledge.id,
+        subject_id=evidence.id,
+        who=who,
+        date=evidence.date,
+        stance=evidence.stance,
+    )
+    return evidence
 
 
-def withdraw_evidence(*, session: Session, evidence: Evidence) -> Evidence:
-    """Mark evidence as withdrawn (kept in the history, no longer counted)."""
+def withdraw_evidence(*, session: Session, evidence: Evidence, who: str = "") -> Evidence:
+    """Mark evidence as withdrawn (kept in the history, no longer counted from now on)."""
+    if evidence.withdrawn_at is not None:
+        raise InputError(f"Evidence {evidence.id} is already withdrawn.")
     evidence.withdrawn_at = utcnow()
-    return _save(session, evidence)
+    _save(session, evidence)
+    events.log(session, EventKind.evidence_withdrawn, pledge_id=evidence.pledge_id, subject_id=evidence.id, who=who)
+    return evidence
 
 
 def import_document(

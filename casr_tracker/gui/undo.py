@@ -137,13 +137,17 @@ class EvidenceCommand(TrackerCommand):
                 )
                 self.evidence_id = evidence.id
             else:
-                services.restore_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+                services.restore_evidence(
+                    session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
+                )
 
         self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
 
     def revert(self) -> None:
         def write(session):
-            services.withdraw_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+            services.withdraw_evidence(
+                session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
+            )
 
         self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
 
@@ -157,9 +161,9 @@ class WithdrawEvidenceCommand(TrackerCommand):
         def write(session):
             evidence = session.get(Evidence, self.evidence_id)
             if withdraw:
-                services.withdraw_evidence(session=session, evidence=evidence)
+                services.withdraw_evidence(session=session, evidence=evidence, who=self.tracker.user)
             else:
-                services.restore_evidence(session=session, evidence=evidence)
+                services.restore_evidence(session=session, evidence=evidence, who=self.tracker.user)
 
         self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
 
@@ -192,9 +196,15 @@ class NoteCommand(TrackerCommand):
                 return
             note = session.get(Note, self.note_id)
             if note.deleted_at is not None:
-                services.restore_note(session=session, note=note)
+                services.restore_note(session=session, note=note, who=self.tracker.user)
             if note.text != self.new_text:
-                services.edit_note(session=session, note=note, text=self.new_text, expect_version=self.expect_version)
+                services.edit_note(
+                    session=session,
+                    note=note,
+                    text=self.new_text,
+                    expect_version=self.expect_version,
+                    who=self.tracker.user,
+                )
             self.expect_version = None
 
         self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
@@ -203,9 +213,9 @@ class NoteCommand(TrackerCommand):
         def write(session):
             note = session.get(Note, self.note_id)
             if self.created:
-                services.delete_note(session=session, note=note)
+                services.delete_note(session=session, note=note, who=self.tracker.user)
             else:
-                services.edit_note(session=session, note=note, text=self.old_text)
+                services.edit_note(session=session, note=note, text=self.old_text, who=self.tracker.user)
 
         self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
 
@@ -264,7 +274,9 @@ class SuggestionCommand(TrackerCommand):
                 )
                 self.evidence_id = evidence.id
             else:
-                services.restore_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+                services.restore_evidence(
+                    session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
+                )
                 services.record_decision(
                     session, document, pledge, self.start, self.end, "accepted", self.tracker.user, self.evidence_id
                 )
@@ -274,7 +286,9 @@ class SuggestionCommand(TrackerCommand):
     def revert(self) -> None:
         def undo(session, document, pledge):
             if self.evidence_id is not None:
-                services.withdraw_evidence(session=session, evidence=session.get(Evidence, self.evidence_id))
+                services.withdraw_evidence(
+                    session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
+                )
             services.reopen_suggestion(
                 session=session, document=document, pledge=pledge, start=self.start, end=self.end, who=self.tracker.user
             )

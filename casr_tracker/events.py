@@ -1,0 +1,119 @@
+"""The event log: every change appended as one `Event`; what stood at a moment is a replay of it.
+
+Facts (a status entry, a score, evidence, a note) count from the day they speak for; corrections of
+them (a retraction, a withdrawal or restoration, an edit, a deletion) count from the moment they were
+recorded. So a report as of a day made today and one made later agree, whatever was corrected since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from .models import Event, EventKind
+
+
+def log(
+    session: Session,
+    kind: EventKind,
+    *,
+    pledge_id: int | None,
+    subject_id: int | None,
+    who: str = "",
+    undoes: int | None = None,
+    **data,
+) -> Event:
+    """Append one event (the caller's transaction commits it with the change it records)."""
+    event = Event(
+        kind=kind.value,
+        pledge_id=pledge_id,
+        subject_id=subject_id,
+        data=json.dumps(data, default=_plain, ensure_ascii=False, sort_keys=True),
+        who=who,
+        undoes=undoes,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not stored in an event")
+
+
+def data_of(event: Event) -> dict:
+    return json.loads(event.data or "{}")
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The first moment after `day` (UTC): what was recorded before it was known at the end of the day."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _until(query, until: dt.datetime | None):
+    return query if until is None else query.where(col(Event.recorded_at) < until)
+
+
+def retractions(
+    session: Session, *, pledge_ids: Iterable[int] | None = None, until: dt.datetime | None = None
+) -> dict[int, Event]:
+    """The entries retracted (and not taken back) by `until`: entry event id → its retraction."""
+    query = select(Event).where(col(Event.kind).in_([EventKind.retraction.value, EventKind.unretraction.value]))
+    if pledge_ids is not None:
+        query = query.where(col(Event.pledge_id).in_(list(pledge_ids)))
+    found: dict[int, Event] = {}
+    by_id: dict[int, Event] = {}
+    for event in session.exec(_until(query, until).order_by(Event.id)):
+        by_id[event.id] = event
+        if event.kind == EventKind.retraction.value:
+            found[event.subject_id] = event
+        else:  # an unretraction's subject is the retraction it takes back
+            taken_back = by_id.get(event.subject_id)
+            if taken_back is not None and found.get(taken_back.subject_id) is taken_back:
+                del found[taken_back.subject_id]
+    return found
+
+
+def retracted_rows(
+    session: Session, kind: EventKind, *, pledge_ids: Iterable[int] | None = None, until: dt.datetime | None = None
+) -> set[int]:
+    """The ids of the StatusChange (kind status) or Assessment (kind score) rows retracted by `until`."""
+    entries = retractions(session, pledge_ids=pledge_ids, until=until)
+    if not entries:
+        return set()
+    rows = session.exec(select(Event.subject_id).where(col(Event.id).in_(list(entries)), Event.kind == kind.value))
+    return {row for row in rows if row is not None}
+
+
+def entry_event_ids(session: Session, kind: EventKind, subject_ids: Iterable[int]) -> dict[int, int]:
+    """Row id → the id of the event that recorded it (a status entry's or a score's entry id)."""
+    ids = list(subject_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Event.subject_id, Event.id).where(Event.kind == kind.value, col(Event.subject_id).in_(ids))
+    )
+    return {subject: event_id for subject, event_id in rows}
+
+
+def replay(
+    session: Session, kinds: Iterable[EventKind], subject_ids: Iterable[int], *, until: dt.datetime | None = None
+) -> dict[int, list[Event]]:
+    """The events of `kinds` about each subject recorded before `until`, oldest first."""
+    ids = list(subject_ids)
+    found: dict[int, list[Event]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    query = select(Event).where(col(Event.kind).in_([k.value for k in kinds]), col(Event.subject_id).in_(ids))
+    for event in session.exec(_until(query, until).order_by(Event.id)):
+        found[event.subject_id].append(event)
+    return found
