@@ -66,6 +66,8 @@ def open_window(
         window.load_all()
         QTimer.singleShot(0, lambda: back_up(engine))
         ref = select or window.settings.value("last_ref")
+        if select:
+            window.tabs.setCurrentIndex(0)  # the pledge asked for is shown, whatever tab was open last
         first = window.table_model.row_at(0)
         if not (ref and window.select_ref(str(ref))) and first is not None:
             window.select_pledge(first.id)

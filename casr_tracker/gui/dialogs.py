@@ -8,6 +8,7 @@ from .. import services
 from ..errors import CasrError
 from ..models import Stance, Status
 from ..queries import PledgeRow
+from ..wording import counted
 from .qt import (
     QComboBox,
     QDialog,
@@ -170,7 +171,8 @@ class BulkStatusDialog(FormDialog):
     """One status, comment and date for every selected pledge."""
 
     def __init__(self, count: int, parent=None):
-        super().__init__(f"Set the status of {count} pledges", parent)
+        super().__init__(f"Set the status of {counted(count, 'pledge')}", parent)
+        self.setMinimumWidth(560)
         self.status = status_combo()
         self.comment = QLineEdit()
         self.date = QLineEdit(dt.date.today().isoformat())

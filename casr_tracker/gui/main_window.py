@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from ..errors import CasrError
@@ -10,6 +11,7 @@ from ..models import Statement, Status, Strength
 from ..queries import handles_of, pledge_list, recent_changes, rows_for
 from ..scorecard import scorecard, statement_parties, status_by_sphere, status_by_statement
 from ..services import statements
+from ..wording import counted
 from .actions import make_action, make_button, set_unique_shortcuts
 from .dialogs import BulkStatusDialog
 from .models import (
@@ -259,7 +261,7 @@ class MainWindow(QMainWindow):
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         set_unique_shortcuts(undo, QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "&Redo")
-        set_unique_shortcuts(redo, ["Ctrl+Shift+Z", QKeySequence.StandardKey.Redo])
+        set_unique_shortcuts(redo, ["Ctrl+Shift+Z", "Ctrl+Y", QKeySequence.StandardKey.Redo])
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -425,8 +427,7 @@ class MainWindow(QMainWindow):
         self.empty_clear.setVisible(self.statement_id is not None)
         everywhere = self.everywhere.isChecked()
         self.table_model.set_qualified(everywhere)
-        noun = "pledge" if shown == 1 else "pledges"
-        self.status_count.setText(f"{shown} {noun} shown" + (" from all statements" if everywhere else ""))
+        self.status_count.setText(f"{counted(shown, 'pledge')} shown" + (" from all statements" if everywhere else ""))
         self._reselect(selected, current)
 
     def _rows_of(self, found, handles: list[int]) -> dict:
@@ -671,7 +672,7 @@ class MainWindow(QMainWindow):
         if not done:  # no step to undo: the empty macro goes (Qt deletes an obsolete command undone)
             self.undo_stack.command(self.undo_stack.index() - 1).setObsolete(True)
             self.undo_stack.undo()
-        self.statusBar().showMessage(f"{done} of {len(ids)} pledges set to {status_label(status).lower()}.", 8000)
+        self.statusBar().showMessage(f"{done} of {counted(len(ids), 'pledge')} set to “{status_label(status)}”.", 8000)
 
     def choose_statement(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a statement", "", "Text files (*.txt);;All files (*)")
@@ -680,22 +681,15 @@ class MainWindow(QMainWindow):
 
     def import_statement(self, path: str) -> None:
         """Import (or update) a statement off the GUI thread; say what came of it."""
-        from .. import db
         from ..importer import pipeline
         from ..importer.documents import read_text
-        from .ops import run_in_background
 
-        engine = self.tracker.engine
-
-        def work():
-            text = read_text(path)
-            with db.session_scope(engine) as session:
-                return pipeline.import_statement(session, text, source_name=Path(path).name)
+        def work(session):
+            return pipeline.import_statement(session, read_text(path), source_name=Path(path).name)
 
         def done(report) -> None:
             self.statement_id = report.statement_id
             self.sphere_id = None
-            self.tracker.changed.emit(Changes(kinds=set(Tracker.EVERYTHING)))
             self.load_all()
             self.last_import = report.summary()
             self.statusBar().showMessage(report.summary(), 15000)
@@ -704,7 +698,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(error) if isinstance(error, CasrError) else f"The import failed: {error}")
 
         self.statusBar().showMessage(f"Importing {Path(path).name}…")
-        self.statement_job = run_in_background(work, done, failed)
+        self.statement_job = self.tracker.write_in_background(work, Changes(kinds={"statement"}), done, failed)
 
     def report_action(self, action: str) -> None:
         """Ask for the report options, then print, preview or export (built off the GUI thread)."""
@@ -768,21 +762,19 @@ class MainWindow(QMainWindow):
         """(keys, what they do) for every action with a shortcut, then the keys of the panels."""
         rows = []
         for action in self.menu_actions():
-            keys = [k.toString(QKeySequence.SequenceFormat.PortableText) for k in action.shortcuts()]
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if _typed(k)]
             if keys:
                 rows.append((" or ".join(keys), action.text().replace("&", "").rstrip("…")))
         return rows + list(PANEL_KEYS)
 
     def show_shortcuts(self) -> None:
-        width = max(len(keys) for keys, _what in self.shortcut_table())
-        lines = [f"{keys.ljust(width)}   {what}" for keys, what in self.shortcut_table()]
-        box = QMessageBox(
-            QMessageBox.Icon.Information, "Keyboard shortcuts", "\n".join(lines), QMessageBox.StandardButton.Ok, self
+        rows = "".join(
+            f"<tr><td style='padding-right:18px'><b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>"
+            for keys, what in self.shortcut_table()
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        font = box.font()
-        font.setFamily("DejaVu Sans Mono")
-        box.setFont(font)
+        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", "", QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table>{rows}</table>")
         self.shortcuts_box = box
         box.open()
 
@@ -844,6 +836,17 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.save_state()
         super().closeEvent(event)
+
+
+def _typed(sequence: QKeySequence) -> bool:
+    """A shortcut typed on an ordinary keyboard (not the Undo, Find or F14 keys some keyboards have)."""
+    combination = sequence[0]
+    key = combination.key()
+    has_modifier = combination.keyboardModifiers() != Qt.KeyboardModifier.NoModifier
+    return (has_modifier and key.value < 0x01000000 or key in FUNCTION_KEYS) and sequence.count() == 1
+
+
+FUNCTION_KEYS = {getattr(Qt.Key, f"Key_F{n}") for n in range(1, 13)}
 
 
 def _runs(positions: list[int]):

@@ -52,6 +52,34 @@ class Tracker(QObject):
         return result
 
 
+    def write_in_background(
+        self,
+        fn: Callable[..., Any],
+        changes: Changes,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[Exception], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Job:
+        """`write`, off the GUI thread: `fn(session)` (or `fn(session, progress)`) runs in one
+        transaction on the thread pool; back on the GUI thread the revision it left is this window's
+        own (the watcher does not take it for another analyst's) and `changes` are announced."""
+        engine = self.engine
+
+        def work(*progress):
+            with db.session_scope(engine) as session:
+                result = fn(session, *progress)
+                revision = services.data_revision(session)
+            return result, revision
+
+        def done(value) -> None:
+            result, revision = value
+            self.known_revision = revision
+            self.changed.emit(changes)
+            on_done(result)
+
+        return run_in_background(work, done, on_failed, on_progress)
+
+
 class _JobSignals(QObject):
     done = Signal(object)
     failed = Signal(object)

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..models import Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
+from ..services import bump_revision
 from . import rules
 from .documents import read_text, sha256_text
 from .statement import ParsedPledge, ParsedSection, ParsedStatement, parse_statement
@@ -330,7 +331,9 @@ def import_statement(
     parsed = parse(text)
     plan = match(session, parsed, title)
     default_title = title or (plan.target.title if plan.target else "") or _title_from(source_name)
-    return apply(session, plan, title=default_title, date=date, source_name=source_name)
+    report = apply(session, plan, title=default_title, date=date, source_name=source_name)
+    bump_revision(session)  # open windows see the new statement
+    return report
 
 
 def _title_from(source_name: str) -> str:

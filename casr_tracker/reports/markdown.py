@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import Status
+from ..wording import counted
 from .model import Report, Source
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -69,7 +70,7 @@ def render_markdown(report: Report) -> str:
         if card.overall.count:
             out.append(
                 f"Overall {card.overall.average:+.2f} ({card.overall.percent:.0f} %), "
-                f"{card.overall.count} scores on {card.pledges_assessed} of {n} pledges."
+                f"{counted(card.overall.count, 'score')} on {card.pledges_assessed} of {counted(n, 'pledge')}."
             )
             out += ["", "| Party | Average | % | Scores |", "|---|---:|---:|---:|"]
             for party in card.parties:

@@ -10,6 +10,7 @@ from casr_tracker.gui.qt import (
     QApplication,
     QDialogButtonBox,
     QKeySequence,
+    QLineEdit,
     QPoint,
     Qt,
     QTextCursor,
@@ -69,6 +70,20 @@ def _point(edit, position: int) -> QPoint:
     return QPoint(rect.left() + 1, rect.center().y())
 
 
+def choose_file(qtbot, dialog, path) -> None:
+    """Pick a file in a Qt file dialog as a person does: type its path in the name box, press Open (the
+    dialog accepts only once it has read the folder, so Open is pressed until it closes)."""
+    name_box = dialog.findChild(QLineEdit, "fileNameEdit")
+    name_box.clear()
+    qtbot.keyClicks(name_box, str(path))
+
+    def opened() -> bool:
+        dialog.accept()
+        return not dialog.isVisible()
+
+    qtbot.waitUntil(opened, timeout=10000)
+
+
 def ok_button(dialog) -> QAbstractButton:
     box = dialog.findChild(QDialogButtonBox)
     return box.button(QDialogButtonBox.StandardButton.Ok)
@@ -84,9 +99,9 @@ class Dialogs:
         self.qtbot = qtbot
         self.handlers: list[tuple[str, Callable]] = []
         self.seen: list[str] = []
+        self.titles: list[str] = []
         self.unexpected: list[str] = []
         self.errors: list[BaseException] = []
-        self._handled: set[int] = set()
         self.timer = QTimer()
         self.timer.setInterval(50)
         self.timer.timeout.connect(self._poll)
@@ -98,11 +113,16 @@ class Dialogs:
 
     def _poll(self) -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None or id(dialog) in self._handled or not dialog.isVisible():
+        if dialog is None or not dialog.isVisible():
             return
-        self._handled.add(id(dialog))
+        # marked on the Qt object itself: a dialog made in C++ gets a new Python wrapper each time it is
+        # asked for, and a new dialog may take the address of one closed before
+        if dialog.property("answered_by_test"):
+            return
+        dialog.setProperty("answered_by_test", True)
         name = type(dialog).__name__
         self.seen.append(name)
+        self.titles.append(dialog.windowTitle())
         if not self.handlers:
             self.unexpected.append(name)
             dialog.reject() if hasattr(dialog, "reject") else dialog.close()
@@ -124,7 +144,7 @@ class Dialogs:
         self.timer.stop()
         if self.errors:
             raise self.errors[0]
-        assert not self.unexpected, f"unexpected dialogs: {self.unexpected}"
+        assert not self.unexpected, f"unexpected dialogs: {self.unexpected} (of {list(zip(self.seen, self.titles, strict=True))})"
         return self.seen
 
     def stop(self) -> None:

@@ -28,7 +28,7 @@ from casr_tracker.gui.qt import (
 from casr_tracker.models import Assessment, Evidence, Statement, StatusChange
 
 from ..conftest import ROOT
-from .person import Dialogs, click, click_index, click_row, drag_over_text, ok_button, press
+from .person import Dialogs, choose_file, click, click_index, click_row, drag_over_text, ok_button, press
 
 SHOWN = re.compile(r"(\d+) pledges? shown")
 
@@ -526,7 +526,7 @@ def test_a_bulk_status_after_today_is_refused_in_the_dialog_and_leaves_no_undo_s
     dialogs.done()
     assert "after today" in seen[0]
     assert _status_of_first_three(win) == ["in_progress", "in_progress", "not_assessed"]
-    assert win.statusBar().currentMessage() == "2 of 2 pledges set to in progress."
+    assert win.statusBar().currentMessage() == "2 of 2 pledges set to “In progress”."
     assert win.undo_stack.count() == 1
 
 
@@ -536,3 +536,71 @@ def test_a_bulk_status_refused_by_the_tracker_leaves_no_empty_undo_step(win, qtb
     assert win.undo_stack.count() == 0 and not win.undo_stack.canUndo()
     assert "after today" in win.last_message
     assert _status_of_first_three(win) == ["not_assessed"] * 3
+
+
+# --- what a new analyst met on a second round ----------------------------------------------------
+
+
+def test_redo_answers_ctrl_y_and_ctrl_shift_z_on_every_platform(win):
+    redo = find_entry(win, "Redo")
+    keys = {key.toString() for key in redo.shortcuts()}
+    assert {"Ctrl+Shift+Z", "Ctrl+Y"} <= keys  # X11's platform Redo is Ctrl+Shift+Z alone
+
+
+def test_ctrl_z_after_recording_a_status_undoes_the_status_not_the_typing(win, qtbot):
+    click_ref(qtbot, win, "TRD-1")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("partially_fulfilled"))
+    d.status_comment.setFocus()
+    qtbot.keyClicks(d.status_comment, "Investment forum Tashkent 2021")
+    press(qtbot, win, "Ctrl+Return")
+    assert d.status_badge.text() == "Partially fulfilled" and d.status_comment.text() == ""
+    press(qtbot, win, "Ctrl+Z")
+    assert d.status_badge.text() == "Not assessed"
+    assert d.status_comment.text() == ""  # the cleared comment did not come back
+
+
+def test_importing_a_document_from_the_menu_opens_it_and_says_so(win, qtbot, tmp_path):
+    page = tmp_path / "migrants.txt"
+    page.write_text(
+        "Uzbekistan and Russia open a labour migrant centre\nBy A. Writer March 3, 2021\n"
+        "Tashkent opened a training centre for labour migrants going to Russia.\n",
+        encoding="utf-8",
+    )
+    press(qtbot, win, "Ctrl+2")
+    reloads = []
+    win.tracker.changed.connect(lambda changes: reloads.append(changes))
+
+    dialogs = Dialogs(qtbot).expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, page))
+    press(qtbot, win, "Ctrl+O")
+    dialogs.done()
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.model.rowCount() == 5, timeout=10000)
+    assert docs.header.text() == "Uzbekistan and Russia open a labour migrant centre"
+    assert win.statusBar().currentMessage() == "Imported 1 document."
+    win.watcher.check()  # the next poll of the data revision
+    qtbot.wait(100)
+    assert "other analysts" not in win.statusBar().currentMessage()
+    assert len(reloads) == 1 and reloads[0].kinds == {"document"}
+
+
+def test_a_statement_imported_from_the_command_line_shows_in_an_open_window(win, qtbot, db_url):
+    from casr_tracker import cli
+
+    from ..conftest import DATA
+
+    assert win.tree_model.rowCount() == 1
+    assert cli.main(["--db", db_url, "import-statement", str(DATA / "second_statement.txt")]) == 0
+    qtbot.waitUntil(lambda: win.tree_model.rowCount() == 2, timeout=10000)  # the watcher polls every 2 s
+    assert win.everywhere.isVisible()
+
+
+def test_the_detail_starts_at_the_top_for_each_pledge(win, qtbot):
+    click_ref(qtbot, win, "SNT-4")
+    bar = win.detail.scroll.verticalScrollBar()
+    win.detail.resize(win.detail.width(), 300)
+    qtbot.wait(50)
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    click_ref(qtbot, win, "SNT-5")
+    assert bar.value() == 0 and win.detail.title.isVisible()

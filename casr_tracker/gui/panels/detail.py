@@ -85,7 +85,7 @@ class DetailPanel(QWidget):
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setMargin(24)
         self.stack.addWidget(empty)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -100,6 +100,9 @@ class DetailPanel(QWidget):
         self._build_notes()
         self._build_history()
         self.body.addStretch(1)
+        # never narrower than its buttons and fields: the splitter stops there instead of clipping them
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 8)
 
     # --- building -------------------------------------------------------------------------------
 
@@ -237,6 +240,8 @@ class DetailPanel(QWidget):
             self.stack.setCurrentIndex(0)
             return
         keep_note = self.detail is not None and self.detail.pledge.id == pledge_id
+        if not keep_note:
+            self.scroll.verticalScrollBar().setValue(0)  # another pledge: start at its title
         self.detail = self.tracker.read(lambda s: pledge_detail(s, pledge_id))
         self.stack.setCurrentIndex(1)
         self._loading = True
@@ -401,6 +406,8 @@ class DetailPanel(QWidget):
         if push(self.undo_stack, command):
             self.status_comment.clear()
             self.status_date.clear()
+            # out of the text box: Ctrl+Z now undoes the status just recorded, not the typing
+            self.status_combo.setFocus()
 
     def save_scores(self) -> None:
         if not self.detail:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from ... import db, services
+from ... import services
 from ...errors import CasrError
 from ...excerpts import whole_words
 from ...models import Document, Pledge
@@ -12,7 +13,7 @@ from ...queries import document_rows, pledges_to_choose
 from ..actions import make_button
 from ..dialogs import PledgeChooser
 from ..models import ROW_ROLE, SORT_ROLE, DocumentListModel
-from ..ops import Changes, Tracker, run_in_background
+from ..ops import Changes, Tracker
 from ..qt import (
     QAbstractItemView,
     QColor,
@@ -43,23 +44,31 @@ PASSAGE_COLOR = QColor(30, 136, 229, 40)
 CURRENT_COLOR = QColor(30, 136, 229, 110)
 EXCERPT_COLOR = QColor(249, 168, 37, 120)
 
-FILE_FILTER = "Documents (*.txt *.md *.text);;All files (*)"
+FILE_FILTER = "Documents (*.txt *.md *.text *.html *.htm *.pdf);;All files (*)"
 
 
-def import_paths(engine, paths: list[str], progress=None) -> tuple[list[str], list[str]]:
-    """Import files one by one (each in its own transaction); returns (imported lines, error lines)."""
-    done, failed = [], []
+@dataclass
+class ImportResult:
+    imported: list[str]  # a line per file: "Imported <title>" or "Already in the library: <title>"
+    failed: list[str]  # a sentence per file that was not imported
+    first_id: int | None  # the first document imported (or found), to open
+
+
+def import_paths(session, paths: list[str], progress=None) -> ImportResult:
+    """Import files one by one (a file that fails leaves the others in)."""
+    result = ImportResult([], [], None)
     for n, path in enumerate(paths, 1):
         try:
-            with db.session_scope(engine) as session:
+            with session.begin_nested():
                 document, created = services.import_document(session=session, path=path)
-                verb = "Imported" if created else "Already in the library:"
-                done.append(f"{verb} {document.title}")
+            verb = "Imported" if created else "Already in the library:"
+            result.imported.append(f"{verb} {document.title}")
+            result.first_id = result.first_id or document.id
         except CasrError as error:
-            failed.append(str(error))
+            result.failed.append(str(error))
         if progress:
             progress(n, len(paths))
-    return done, failed
+    return result
 
 
 class DocumentsPanel(QWidget):
@@ -247,27 +256,37 @@ class DocumentsPanel(QWidget):
         dialog = QProgressDialog("Importing documents…", None, 0, len(paths), self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
-        engine = self.tracker.engine
 
-        def done(result) -> None:
+        def done(result: ImportResult) -> None:
             dialog.close()
-            imported, failed = result
-            self.tracker.changed.emit(Changes(kinds={"document"}))
-            if failed:
-                box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported", "\n".join(failed))
+            if result.failed:
+                box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not imported", "\n".join(result.failed))
                 box.setTextFormat(Qt.TextFormat.PlainText)
                 box.setParent(self, box.windowFlags())
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 box.open()
-                self.last_import_errors = failed
-            self.imported = imported
+                self.last_import_errors = result.failed
+            self.imported = result.imported
+            if result.first_id is not None:
+                self.show_document(result.first_id)
+            new = sum(line.startswith("Imported") for line in result.imported)
+            summary = f"Imported {new} document{'s' if new != 1 else ''}"
+            if len(result.imported) > new:
+                summary += f"; {len(result.imported) - new} already in the library"
+            if result.failed:
+                summary += f"; {len(result.failed)} not imported"
+            self.window().statusBar().showMessage(summary + ".", 10000)
 
         def failed(error) -> None:
             dialog.close()
             self.tracker.failed.emit(str(error))
 
-        self.import_job = run_in_background(
-            lambda progress: import_paths(engine, paths, progress), done, failed, dialog.setValue
+        self.import_job = self.tracker.write_in_background(
+            lambda session, progress: import_paths(session, paths, progress),
+            Changes(kinds={"document"}),
+            done,
+            failed,
+            dialog.setValue,
         )
 
     # --- attaching ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ... import db
 from ...models import Document
 from ...queries import pledge_rows, pledges_to_choose
+from ...wording import counted
 from ..actions import make_button
 from ..dialogs import PledgeChooser, stance_combo
 from ..ops import Tracker, run_in_background
@@ -174,9 +175,10 @@ class SuggestionsPanel(QWidget):
             self.model.appendRow(top)
         self.tree.expandAll()
         count = self.tracker.read(lambda s: len(pledge_rows(s, no_evidence=True))) if self.tracker.engine else 0
-        weak = f" {hidden} passages with only weak matches are hidden." if hidden else ""
-        self.remaining.setText(f"{count} pledges still have no evidence.{weak}")
-        self.title.setText(f"Suggestions ({len(proposals)} passages)")
+        verb = "is" if hidden == 1 else "are"
+        weak = f" {counted(hidden, 'passage')} with only weak matches {verb} hidden." if hidden else ""
+        self.remaining.setText(f"{counted(count, 'pledge')} still {'has' if count == 1 else 'have'} no evidence.{weak}")
+        self.title.setText(f"Suggestions ({counted(len(proposals), 'passage')})")
         has = bool(proposals)
         self.tree.setVisible(has)
         self.empty.setVisible(not has)
