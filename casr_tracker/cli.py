@@ -147,7 +147,7 @@ def cmd_history(args) -> int:
             print("  no history yet")
         for e in entries:
             who = f" ({e.who})" if e.who else ""
-            print(f"  {e.date}  {e.kind:<10} {e.summary}{who}")
+            print(f"  #{e.id:<5} {e.date}  {e.kind:<18} {e.summary}{who}")
     return 0
 
 

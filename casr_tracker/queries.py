@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import case, func, literal_column, or_, table
 from sqlmodel import Session, col, select
 
+from .activity import HistoryEntry, RecentChange, _iso, history, recent_changes  # noqa: F401 (re-exported)
 from .errors import InputError
 from .models import (
     Assessment,
@@ -387,99 +388,6 @@ def _assemble(session: Session, found_rows: list) -> list[PledgeRow]:
     ]
 
 
-@dataclass
-class HistoryEntry:
-    """One dated event in a pledge's life: a status change, assessment, evidence or note."""
-
-    kind: str
-    date: str
-    recorded_at: str
-    who: str
-    summary: str
-    detail: dict
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def _score_label(score: int | None) -> str:
-    return "score withdrawn" if score is None else f"{score:+d}"
-
-
-def _iso(value: dt.datetime | dt.date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
-    """Everything recorded about a pledge, oldest first (by time recorded)."""
-    entries: list[HistoryEntry] = []
-    for change in session.exec(select(StatusChange).where(StatusChange.pledge_id == pledge.id)):
-        entries.append(
-            HistoryEntry(
-                "status",
-                _iso(change.effective_date),
-                _iso(change.recorded_at),
-                change.who,
-                f"{change.old} → {change.new}" + (f": {change.comment}" if change.comment else ""),
-                {"old": change.old, "new": change.new, "comment": change.comment, "id": change.id},
-            )
-        )
-    for assessment, party in session.exec(
-        select(Assessment, Party).join(Party, Party.id == Assessment.party_id).where(Assessment.pledge_id == pledge.id)
-    ):
-        entries.append(
-            HistoryEntry(
-                "assessment",
-                _iso(assessment.date),
-                _iso(assessment.recorded_at),
-                assessment.who,
-                f"{party.name} {_score_label(assessment.score)}"
-                + (f": {assessment.justification}" if assessment.justification else ""),
-                {"party": party.name, "score": assessment.score, "justification": assessment.justification},
-            )
-        )
-    for evidence in session.exec(select(Evidence).where(Evidence.pledge_id == pledge.id)):
-        source = f"document {evidence.document_id}" if evidence.document_id else evidence.url
-        entries.append(
-            HistoryEntry(
-                "evidence",
-                _iso(evidence.date),
-                _iso(evidence.recorded_at),
-                evidence.who,
-                f"{evidence.stance} from {source}" + (" (withdrawn)" if evidence.withdrawn_at else ""),
-                {
-                    "id": evidence.id,
-                    "document_id": evidence.document_id,
-                    "start": evidence.start,
-                    "end": evidence.end,
-                    "quote": evidence.quote,
-                    "url": evidence.url,
-                    "title": evidence.title,
-                    "stance": evidence.stance,
-                    "withdrawn_at": _iso(evidence.withdrawn_at) or None,
-                },
-            )
-        )
-    for note in session.exec(select(Note).where(Note.pledge_id == pledge.id)):
-        entries.append(
-            HistoryEntry(
-                "note",
-                _iso(note.created_at.date()),
-                _iso(note.created_at),
-                note.who,
-                note.text + (" (deleted)" if note.deleted_at else ""),
-                {
-                    "id": note.id,
-                    "text": note.text,
-                    "edited_at": _iso(note.edited_at),
-                    "deleted_at": _iso(note.deleted_at) or None,
-                },
-            )
-        )
-    entries.sort(key=lambda e: e.recorded_at)
-    return entries
-
-
 def document_rows(session: Session) -> list[dict]:
     """The later documents, oldest import first, without their full text (only its length)."""
     query = select(
@@ -505,57 +413,6 @@ def document_rows(session: Session) -> list[dict]:
         }
         for id_, title, date, author, url, sha, source, length in session.exec(query)
     ]
-
-
-@dataclass
-class RecentChange:
-    """One recent event anywhere in the tracker, for the dashboard."""
-
-    pledge_id: int
-    ref: str
-    kind: str
-    recorded_at: dt.datetime
-    who: str
-    summary: str
-
-
-def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
-    """The latest status changes, assessments, evidence and notes, newest first."""
-    out: list[RecentChange] = []
-    for change, ref in session.exec(
-        select(StatusChange, Pledge.ref)
-        .join(Pledge, Pledge.id == StatusChange.pledge_id)
-        .order_by(col(StatusChange.id).desc())
-        .limit(limit)
-    ):
-        summary = f"{change.old} → {change.new}"
-        out.append(RecentChange(change.pledge_id, ref, "status", change.recorded_at, change.who, summary))
-    for assessment, ref, party in session.exec(
-        select(Assessment, Pledge.ref, Party.name)
-        .join(Pledge, Pledge.id == Assessment.pledge_id)
-        .join(Party, Party.id == Assessment.party_id)
-        .order_by(col(Assessment.id).desc())
-        .limit(limit)
-    ):
-        summary = f"{party} {_score_label(assessment.score)}"
-        out.append(
-            RecentChange(assessment.pledge_id, ref, "assessment", assessment.recorded_at, assessment.who, summary)
-        )
-    for evidence, ref in session.exec(
-        select(Evidence, Pledge.ref)
-        .join(Pledge, Pledge.id == Evidence.pledge_id)
-        .order_by(col(Evidence.id).desc())
-        .limit(limit)
-    ):
-        summary = f"{evidence.stance} evidence added" + (" (since withdrawn)" if evidence.withdrawn_at else "")
-        out.append(RecentChange(evidence.pledge_id, ref, "evidence", evidence.recorded_at, evidence.who, summary))
-    for note, ref in session.exec(
-        select(Note, Pledge.ref).join(Pledge, Pledge.id == Note.pledge_id).order_by(col(Note.id).desc()).limit(limit)
-    ):
-        text = note.text + (" (deleted)" if note.deleted_at else "")
-        out.append(RecentChange(note.pledge_id, ref, "note", note.edited_at, note.who, text))
-    out.sort(key=lambda c: c.recorded_at, reverse=True)
-    return out[:limit]
 
 
 @dataclass

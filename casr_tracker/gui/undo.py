@@ -6,7 +6,7 @@ import datetime as dt
 
 from .. import services
 from ..errors import CasrError, StaleEdit
-from ..models import Document, Evidence, Note, Party, Pledge
+from ..models import Document, Evidence, Note, Party, Pledge, Status
 from ..scorecard import latest_scores
 from .ops import Changes, Tracker
 from .qt import QUndoCommand
@@ -79,7 +79,7 @@ class StatusCommand(TrackerCommand):
         self._set(self.status, self.comment)
 
     def revert(self) -> None:
-        self._set(self.previous or "not_assessed", f"Undo: back from {self.status}")
+        self._set(self.previous or "not_assessed", f"Undo: back from {Status(self.status).label}")
 
 
 class AssessCommand(TrackerCommand):

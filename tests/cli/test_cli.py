@@ -55,7 +55,7 @@ def test_status_then_history(run):
     assert entries[0]["kind"] == "status" and entries[0]["date"] == "2021-09-01"
     assert entries[0]["detail"]["new"] == "in_progress" and entries[0]["who"] == "tester"
     text = run("history", "SNT-4").out
-    assert "not_assessed → in_progress: MoU signed" in text
+    assert "Not assessed → In progress: MoU signed" in text
     filtered = run("pledges", "--status", "in_progress", "--json").json()
     assert [r["ref"] for r in filtered] == ["SNT-4"]
 

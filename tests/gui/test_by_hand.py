@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from casr_tracker import services
+from casr_tracker import db, services
 from casr_tracker.gui.actions import key_sequences
 from casr_tracker.gui.panels.text import utf16_span
 from casr_tracker.gui.qt import (
@@ -604,3 +604,23 @@ def test_the_detail_starts_at_the_top_for_each_pledge(win, qtbot):
     assert bar.value() > 0
     click_ref(qtbot, win, "SNT-5")
     assert bar.value() == 0 and win.detail.title.isVisible()
+
+
+def test_withdrawing_evidence_and_undoing_it_are_both_in_the_history(win, qtbot):
+    with db.session_scope(win.tracker.engine) as s:
+        services.attach_evidence(
+            session=s, pledge=services.find_pledge(s, "SCR-2"), url="https://example.org/cyber", who="tester"
+        )
+    press(qtbot, win, "F5")
+    click_ref(qtbot, win, "SCR-2")
+    d = win.detail
+    click_row(qtbot, d.evidence_list, 0)
+    click(qtbot, d.withdraw_button)
+    assert d.evidence_empty.isVisible()
+    win.table.setFocus()
+    press(qtbot, win, "Ctrl+Z")
+    assert d.evidence_list.count() == 1
+    lines = [d.history_list.item(i).text() for i in range(d.history_list.count())]
+    assert any("evidence restored" in line for line in lines) and any("evidence withdrawn" in line for line in lines)
+    evidence = rows_in_db(win, Evidence)
+    assert len(evidence) == 1 and evidence[0].withdrawn_at is None

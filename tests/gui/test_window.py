@@ -108,7 +108,7 @@ def test_status_edit_history_and_undo(win, qtbot):
     row = next(r for r in win.table_model.rows() if r.ref == "TRD-3")
     assert row.status == "in_progress" and row.last_change == "2021-03-01"
     assert d.status_badge.text() == "In progress"
-    assert "not_assessed → in_progress: customs working group met" in d.history_list.item(0).text()
+    assert "Not assessed → In progress: customs working group met" in d.history_list.item(0).text()
     win.undo_stack.undo()
     pledge_id = d.detail.pledge.id
     changes = read(win, lambda s: s.exec(select_changes(pledge_id)).all())
