@@ -769,7 +769,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         rows = "".join(
-            f"<tr><td style='padding-right:18px'><b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>"
+            f"<tr><td style='padding-right:18px; white-space:nowrap'><b>{html.escape(keys)}</b></td>"
+            f"<td style='white-space:nowrap'>{html.escape(what)}</td></tr>"
             for keys, what in self.shortcut_table()
         )
         box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", "", QMessageBox.StandardButton.Ok, self)
