@@ -8,8 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from . import db
-from .models import Document, Evidence, Pledge, Statement, Status
+from . import db, events
+from .models import Assessment, Document, EventKind, Evidence, Note, Pledge, Statement, Status, StatusChange
 from .queries import SEARCH_BODY, SEARCH_KEY
 from .scorecard import statuses_as_of
 
@@ -70,6 +70,61 @@ def history_problems(session: Session) -> list[str]:
     return problems
 
 
+def event_problems(session: Session) -> list[str]:
+    """The current values are what a replay of the event log gives: each status entry and score has
+    its event, each note its words and deletion, each piece of evidence its date, stance and
+    withdrawal, each edited document its details."""
+    problems = []
+    for model, kind in ((StatusChange, EventKind.status), (Assessment, EventKind.score)):
+        rows = [row.id for row in session.exec(select(model))]
+        logged = events.entry_event_ids(session, kind, rows)
+        problems += [f"events: {model.__tablename__} {row} has no event" for row in rows if row not in logged]
+    notes = {note.id: note for note in session.exec(select(Note))}
+    note_kinds = (EventKind.note_added, EventKind.note_edited, EventKind.note_deleted, EventKind.note_restored)
+    for note_id, log in events.replay(session, note_kinds, notes).items():
+        text, deleted = None, False
+        for event in log:
+            if event.kind in (EventKind.note_added.value, EventKind.note_edited.value):
+                text = events.data_of(event).get("text")
+            else:
+                deleted = event.kind == EventKind.note_deleted.value
+        note = notes[note_id]
+        if text != note.text or deleted != (note.deleted_at is not None):
+            problems.append(f"events: note {note_id} does not read as its events say")
+    items = {item.id: item for item in session.exec(select(Evidence))}
+    evidence_kinds = (
+        EventKind.evidence_attached,
+        EventKind.evidence_edited,
+        EventKind.evidence_withdrawn,
+        EventKind.evidence_restored,
+    )
+    for item_id, log in events.replay(session, evidence_kinds, items).items():
+        state: dict = {"withdrawn": False}
+        for event in log:
+            if event.kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value):
+                data = events.data_of(event)
+                state.update({k: data[k] for k in ("date", "stance") if k in data})
+            else:
+                state["withdrawn"] = event.kind == EventKind.evidence_withdrawn.value
+        item = items[item_id]
+        now = {"date": item.date.isoformat() if item.date else None, "stance": item.stance}
+        if not log or any(state.get(k, now[k]) != now[k] for k in now) or state["withdrawn"] != bool(item.withdrawn_at):
+            problems.append(f"events: evidence {item_id} is not what its events say")
+    documents = {d.id: d for d in session.exec(select(Document))}
+    for document_id, log in events.replay(session, [EventKind.document_edited], documents).items():
+        last: dict = {}
+        for event in log:  # oldest first: the last edit of each detail wins
+            last.update({k: v for k, v in events.data_of(event).items() if k != "before"})
+        for name, value in last.items():
+            if not _same(getattr(documents[document_id], name), value):
+                problems.append(f"events: document {document_id}'s {name} is not its last edit")
+    return problems
+
+
+def _same(current, logged) -> bool:
+    return (current.isoformat() if hasattr(current, "isoformat") else current) == logged
+
+
 def search_problems(session: Session) -> list[str]:
     """On SQLite, the search index holds one row per pledge, at the pledge's place in the list, with
     its text, live notes and unwithdrawn quotes (migration 0006); FTS5 checks its own structure."""
@@ -98,6 +153,6 @@ def check(engine: Engine) -> list[str]:
     """All the checks; an empty list means the tracker is sound."""
     problems = database_problems(engine)
     with db.session_scope(engine, write=False) as session:
-        for finder in (offset_problems, ref_problems, history_problems, search_problems):
+        for finder in (offset_problems, ref_problems, history_problems, event_problems, search_problems):
             problems += finder(session)
     return problems

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import __version__, db, queries, services
+from . import __version__, cli_corrections, db, queries, services
 from .errors import CasrError, InputError
 from .importer import pipeline
 from .importer.documents import read_text
@@ -443,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("documents", cmd_documents, "List the document library.")
     p.add_argument("--json", action="store_true")
 
-    evidence = command("evidence", None, "Attach or list evidence.")
+    evidence = command("evidence", None, "Attach, list, edit, withdraw or restore evidence.")
     ev_sub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION", parser_class=_Parser)
     ev_sub.required = True
     p = command("add", cmd_evidence_add, "Attach a document passage or a link as evidence for a pledge.", ev_sub)
@@ -457,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("list", cmd_evidence_list, "List a pledge's evidence.", ev_sub)
     p.add_argument("ref", metavar="REF")
     p.add_argument("--json", action="store_true")
+    cli_corrections.add_commands(command, sub, ev_sub)
 
     p = command("suggest", cmd_suggest, "Suggest which pledges each passage of a document speaks to.")
     p.add_argument("document", metavar="DOCUMENT_ID_OR_PATH")

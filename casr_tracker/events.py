@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlmodel import Session, col, select
 
@@ -27,6 +29,7 @@ def log(
     **data,
 ) -> Event:
     """Append one event (the caller's transaction commits it with the change it records)."""
+    undoes = undoes if undoes is not None else _UNDOING.get()
     event = Event(
         kind=kind.value,
         pledge_id=pledge_id,
@@ -38,6 +41,20 @@ def log(
     session.add(event)
     session.flush()
     return event
+
+
+#: the event an undo in progress reverses: the events it appends name it
+_UNDOING: ContextVar[int | None] = ContextVar("casr_tracker_undoing", default=None)
+
+
+@contextmanager
+def undoing(event_id: int) -> Iterator[None]:
+    """Mark every event appended inside as part of the undo of `event_id`."""
+    token = _UNDOING.set(event_id)
+    try:
+        yield
+    finally:
+        _UNDOING.reset(token)
 
 
 def _plain(value):

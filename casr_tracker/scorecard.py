@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .models import Assessment, Party, Pledge, PledgeParty, Sphere, StatementParty, Status, StatusChange
+from . import events
+from .models import Assessment, EventKind, Party, Pledge, PledgeParty, Sphere, StatementParty, Status, StatusChange
 
 
 def percent(average: float | None) -> float | None:
@@ -74,6 +75,11 @@ def latest_scores(
         ranked = ranked.where(col(Assessment.pledge_id).in_(pledge_ids))
     if as_of is not None:
         ranked = ranked.where(Assessment.date <= as_of)
+    retracted = events.retracted_rows(
+        session, EventKind.score, pledge_ids=pledge_ids, until=events.end_of(as_of) if as_of else None
+    )
+    if retracted:
+        ranked = ranked.where(col(Assessment.id).not_in(retracted))
     ranked = ranked.subquery()
     newest = select(ranked.c.id).where(ranked.c.rank == 1)
     rows = session.exec(select(Assessment).where(col(Assessment.id).in_(newest)))
@@ -106,6 +112,11 @@ def statuses_as_of(
     ).where(col(StatusChange.pledge_id).in_(pledge_ids))
     if as_of is not None:
         ranked = ranked.where(StatusChange.effective_date <= as_of)
+    retracted = events.retracted_rows(
+        session, EventKind.status, pledge_ids=pledge_ids, until=events.end_of(as_of) if as_of else None
+    )
+    if retracted:
+        ranked = ranked.where(col(StatusChange.id).not_in(retracted))
     ranked = ranked.subquery()
     rows = session.exec(
         select(StatusChange).where(col(StatusChange.id).in_(select(ranked.c.id).where(ranked.c.rank == 1)))

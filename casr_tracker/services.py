@@ -236,6 +236,17 @@ def _claim_version(session: Session, pledge: Pledge, expect_version: int | None,
     session.refresh(pledge)
 
 
+def claim_version(session: Session, pledge: Pledge) -> None:
+    """Move the pledge to its next version (a correction of one of its entries is a change of it)."""
+    _claim_version(session, pledge, None)
+
+
+def refresh_status(session: Session, pledge: Pledge) -> None:
+    """Set the pledge's status (a cache) to the entry in force now, retracted entries left out."""
+    session.execute(update(Pledge).where(col(Pledge.id) == pledge.id).values(status=_current_status(session, pledge)))
+    session.refresh(pledge)
+
+
 def _refuse_stale(session: Session, pledge: Pledge, expected: int) -> None:
     """Raise StaleEdit naming the latest status change or assessment of the pledge (who, when)."""
     candidates = [

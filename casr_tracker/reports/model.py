@@ -1,8 +1,10 @@
 """The report model: everything a progress report says, as the tracker stood at the end of a day.
 
-Statuses come from the status history (the change in force at the end of the as-of day), scores
-from the assessments dated up to that day, evidence and notes from those recorded by then and not
-withdrawn or deleted by then. Nothing here formats anything.
+Each status entry, score and piece of evidence counts from the day it speaks for (its effective
+date), each note from the day it was written; the corrections of them (a retraction, a withdrawal or
+restoration, an edit, a deletion) count from the moment they were recorded. So a report as of a day
+shows what the record said at the end of that day, and stays the same whatever is corrected later
+(see events.py). Nothing here formats anything.
 """
 
 from __future__ import annotations
@@ -13,8 +15,22 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from .. import events
 from ..errors import InputError, NotFound
-from ..models import Document, Evidence, Note, Party, Pledge, PledgeParty, Sphere, Statement, Status, StatusChange
+from ..models import (
+    Document,
+    Event,
+    EventKind,
+    Evidence,
+    Note,
+    Party,
+    Pledge,
+    PledgeParty,
+    Sphere,
+    Statement,
+    Status,
+    StatusChange,
+)
 from ..scorecard import Cell, Scorecard, SphereStatus, latest_scores, scorecard, statement_parties, status_by_sphere
 from ..scorecard import statuses_as_of as _statuses
 
@@ -148,14 +164,6 @@ class Report:
         return "Progress report: joint statements tracked"
 
 
-def _end_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 class _Sources:
     """Numbers the documents and links in order of first citation."""
 
@@ -163,11 +171,27 @@ class _Sources:
         self.session = session
         self.by_key: dict[tuple[str, object], Source] = {}
 
-    def for_document(self, document_id: int) -> Source:
+    def for_document(self, document_id: int, end: dt.datetime) -> Source:
+        """A document with the details it had at `end` (later edits undone)."""
         key = ("document", document_id)
         if key not in self.by_key:
             doc = self.session.get(Document, document_id)
-            self.by_key[key] = Source(len(self.by_key) + 1, doc.title, doc.date, doc.author, doc.url)
+            details = {name: getattr(doc, name) for name in ("title", "date", "author", "url")}
+            later = self.session.exec(
+                select(Event)
+                .where(
+                    Event.kind == EventKind.document_edited.value,
+                    Event.subject_id == document_id,
+                    col(Event.recorded_at) >= end,
+                )
+                .order_by(col(Event.id).desc())
+            )
+            for edit in later:
+                for name, value in events.data_of(edit).get("before", {}).items():
+                    details[name] = dt.date.fromisoformat(value) if name == "date" and value else value
+            self.by_key[key] = Source(
+                len(self.by_key) + 1, details["title"], details["date"], details["author"], details["url"]
+            )
         return self.by_key[key]
 
     def for_link(self, item: Evidence) -> Source:
@@ -213,7 +237,7 @@ def build_report(
 def _statement_report(
     session: Session, statement: Statement, as_of: dt.date, since: dt.date | None, sources: _Sources
 ) -> StatementReport:
-    end = _end_of(as_of)
+    end = events.end_of(as_of)
     parties = statement_parties(session, statement.id)
     names = {p.id: p.name for p in parties}
     pledges = list(
@@ -231,17 +255,8 @@ def _statement_report(
         select(PledgeParty.pledge_id, PledgeParty.party_id).where(col(PledgeParty.pledge_id).in_(ids))
     ):
         bound.setdefault(pledge_id, []).append(party_id)
-    evidence: dict[int, list[Evidence]] = {}
-    for item in session.exec(select(Evidence).where(col(Evidence.pledge_id).in_(ids)).order_by(Evidence.id)):
-        recorded = _aware(item.recorded_at) < end and (item.date is None or item.date <= as_of)
-        withdrawn = item.withdrawn_at is not None and _aware(item.withdrawn_at) < end
-        if recorded and not withdrawn:
-            evidence.setdefault(item.pledge_id, []).append(item)
-    notes: dict[int, list[Note]] = {}
-    for note in session.exec(select(Note).where(col(Note.pledge_id).in_(ids)).order_by(Note.id)):
-        deleted = note.deleted_at is not None and _aware(note.deleted_at) < end
-        if _aware(note.created_at) < end and not deleted:
-            notes.setdefault(note.pledge_id, []).append(note)
+    evidence = _evidence_as_of(session, ids, as_of, end)
+    notes = _notes_as_of(session, ids, end)
     spheres = list(session.exec(select(Sphere).where(Sphere.statement_id == statement.id).order_by(Sphere.order)))
     by_sphere: dict[int, list[PledgeReport]] = {}
     for pledge in pledges:
@@ -254,7 +269,7 @@ def _statement_report(
         ]
         citations = []
         for item in evidence.get(pledge.id, []):
-            source = sources.for_document(item.document_id) if item.document_id else sources.for_link(item)
+            source = sources.for_document(item.document_id, end) if item.document_id else sources.for_link(item)
             citations.append(Citation(source, item.quote, item.stance, item.date, item.who))
         by_sphere.setdefault(pledge.sphere_id, []).append(
             PledgeReport(
@@ -269,7 +284,7 @@ def _statement_report(
                 status_who=change.who if change else "",
                 scores=pledge_scores,
                 citations=citations,
-                notes=[(n.edited_at, n.who, n.text) for n in notes.get(pledge.id, [])],
+                notes=notes.get(pledge.id, []),
             )
         )
     return StatementReport(
@@ -289,10 +304,15 @@ def _changes(session: Session, statement_id: int, as_of: dt.date, since: dt.date
     the order entered), each from the status in force just before it. The pledge's history is
     walked by effective date, so an entry entered late but effective early reads right, and the
     entries after it read from it."""
+    retracted = events.retracted_rows(session, EventKind.status, until=events.end_of(as_of))
     query = (
         select(StatusChange, Pledge.ref)
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
-        .where(Pledge.statement_id == statement_id, StatusChange.effective_date <= as_of)
+        .where(
+            Pledge.statement_id == statement_id,
+            StatusChange.effective_date <= as_of,
+            col(StatusChange.id).not_in(retracted),
+        )
         .order_by(StatusChange.effective_date, StatusChange.id)
     )
     in_force: dict[int, str] = {}
@@ -303,3 +323,51 @@ def _changes(session: Session, statement_id: int, as_of: dt.date, since: dt.date
         if entry.effective_date > since:
             changes.append(Change(ref, before, entry.new, entry.effective_date, entry.who, entry.comment))
     return changes
+
+
+def _evidence_as_of(session: Session, pledge_ids: list[int], as_of: dt.date, end: dt.datetime) -> dict:
+    """The evidence of each pledge as it stood at `end`: its date and stance as edited by then, not
+    withdrawn by then (or restored since), and speaking for a day up to `as_of`."""
+    found: dict[int, list[Evidence]] = {}
+    items = list(session.exec(select(Evidence).where(col(Evidence.pledge_id).in_(pledge_ids)).order_by(Evidence.id)))
+    kinds = (
+        EventKind.evidence_attached,
+        EventKind.evidence_edited,
+        EventKind.evidence_withdrawn,
+        EventKind.evidence_restored,
+    )
+    replayed = events.replay(session, kinds, [item.id for item in items], until=end)
+    for item in items:
+        state = {"date": item.date, "stance": item.stance, "withdrawn": False}
+        for event in replayed[item.id]:
+            data = events.data_of(event)
+            if event.kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value):
+                state.update({k: data[k] for k in ("date", "stance") if k in data})
+            else:
+                state["withdrawn"] = event.kind == EventKind.evidence_withdrawn.value
+        day = state["date"]
+        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        if state["withdrawn"] or (day is not None and day > as_of):
+            continue
+        shown = item.model_copy(update={"date": day, "stance": state["stance"]})
+        found.setdefault(item.pledge_id, []).append(shown)
+    return found
+
+
+def _notes_as_of(session: Session, pledge_ids: list[int], end: dt.datetime) -> dict:
+    """(written, who, text) of each pledge's notes written by `end`, in the words they had then,
+    leaving out those deleted by then (and not restored)."""
+    found: dict[int, list] = {}
+    notes = list(session.exec(select(Note).where(col(Note.pledge_id).in_(pledge_ids)).order_by(Note.id)))
+    kinds = (EventKind.note_added, EventKind.note_edited, EventKind.note_deleted, EventKind.note_restored)
+    replayed = events.replay(session, kinds, [note.id for note in notes], until=end)
+    for note in notes:
+        text, edited, deleted = None, None, False
+        for event in replayed[note.id]:
+            if event.kind in (EventKind.note_added.value, EventKind.note_edited.value):
+                text, edited = events.data_of(event).get("text", note.text), event.recorded_at
+            else:
+                deleted = event.kind == EventKind.note_deleted.value
+        if text is not None and not deleted:
+            found.setdefault(note.pledge_id, []).append((edited, note.who, text))
+    return found

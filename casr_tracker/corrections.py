@@ -1,0 +1,217 @@
+"""Corrections that keep the record: retract a status or score entry, edit evidence and a document's
+details, undo one's last change. Each is a new event; nothing recorded before is changed or deleted
+(the current values other tables hold are caches, moved along with the event)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from . import events, services
+from .errors import InputError, NotFound
+from .models import Document, Event, EventKind, Evidence, Note, Pledge, Stance
+
+#: the kinds of entry a retraction applies to
+RETRACTABLE = {EventKind.status.value, EventKind.score.value}
+
+
+def find_entry(session: Session, entry_id: int | str) -> Event:
+    """A history entry by its id (the `id` of `history REF --json`)."""
+    text = str(entry_id).strip().lstrip("#")
+    event = session.get(Event, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    if event is None:
+        raise NotFound(f"There is no history entry {entry_id}; 'casr-tracker history REF --json' lists them.")
+    return event
+
+
+def retract(*, session: Session, entry_id: int | str, reason: str, who: str = "") -> Event:
+    """Retract a status or score entry: it stops counting from now on, and the history shows it
+    struck through with who retracted it and why. Returns the retraction."""
+    entry = find_entry(session, entry_id)
+    if entry.kind not in RETRACTABLE:
+        raise InputError(
+            f"Entry {entry.id} is a {entry.kind.replace('_', ' ')}, not a status or score entry; "
+            "withdraw evidence or delete a note instead."
+        )
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InputError("Say why the entry is retracted (--reason): the history keeps the reason.")
+    if entry.id in events.retractions(session, pledge_ids=[entry.pledge_id]):
+        raise InputError(f"Entry {entry.id} is already retracted.")
+    pledge = session.get(Pledge, entry.pledge_id)
+    services.claim_version(session, pledge)
+    retraction = events.log(
+        session, EventKind.retraction, pledge_id=pledge.id, subject_id=entry.id, who=who, reason=reason
+    )
+    if entry.kind == EventKind.status.value:
+        services.refresh_status(session, pledge)
+    services.bump_revision(session)
+    return retraction
+
+
+def unretract(*, session: Session, retraction: Event, who: str = "") -> Event:
+    """Take a retraction back (the undo of a retraction): the entry counts again from now on."""
+    pledge = session.get(Pledge, retraction.pledge_id)
+    services.claim_version(session, pledge)
+    event = events.log(session, EventKind.unretraction, pledge_id=pledge.id, subject_id=retraction.id, who=who)
+    target = session.get(Event, retraction.subject_id)
+    if target is not None and target.kind == EventKind.status.value:
+        services.refresh_status(session, pledge)
+    services.bump_revision(session)
+    return event
+
+
+def edit_evidence(
+    *,
+    session: Session,
+    evidence: Evidence,
+    date: dt.date | None = None,
+    stance: Stance | str | None = None,
+    who: str = "",
+) -> Evidence:
+    """Change the date a piece of evidence speaks for, or its stance (one event with the old values)."""
+    changed: dict = {}
+    if date is not None and date != evidence.date:
+        changed["date"] = date
+    if stance is not None:
+        value = (services.parse_stance(stance) if isinstance(stance, str) else stance).value
+        if value != evidence.stance:
+            changed["stance"] = value
+    if not changed:
+        raise InputError(f"Nothing to change: give evidence {evidence.id} a new --date or --stance.")
+    before = {key: getattr(evidence, key) for key in changed}
+    for key, value in changed.items():
+        setattr(evidence, key, value)
+    session.add(evidence)
+    events.log(
+        session,
+        EventKind.evidence_edited,
+        pledge_id=evidence.pledge_id,
+        subject_id=evidence.id,
+        who=who,
+        before=before,
+        **changed,
+    )
+    services.bump_revision(session)
+    return evidence
+
+
+DOCUMENT_FIELDS = ("title", "date", "author", "url")
+
+
+def edit_document(*, session: Session, document: Document, who: str = "", **fields) -> Document:
+    """Change a document's title, date, author or URL (one event with the old values). Evidence
+    already taken from it keeps its own date; evidence attached afterwards takes the new one."""
+    changed: dict = {}
+    for key in DOCUMENT_FIELDS:
+        value = fields.get(key)
+        if value is None:
+            continue
+        if key == "title":
+            value = " ".join(str(value).split())
+            if not value:
+                raise InputError("A document's title cannot be empty.")
+        if key == "url" and value:
+            value = services.check_url(value)
+        if key == "author":
+            value = " ".join(str(value).split())
+        if value != getattr(document, key):
+            changed[key] = value
+    if not changed:
+        raise InputError(f"Nothing to change: give document {document.id} a new --title, --date, --author or --url.")
+    before = {key: getattr(document, key) for key in changed}
+    for key, value in changed.items():
+        setattr(document, key, value)
+    session.add(document)
+    events.log(
+        session, EventKind.document_edited, pledge_id=None, subject_id=document.id, who=who, before=before, **changed
+    )
+    services.bump_revision(session)
+    return document
+
+
+# --- undo ----------------------------------------------------------------------------------------
+
+UNDOABLE = {kind.value for kind in EventKind} - {EventKind.unretraction.value}
+
+
+def last_change(session: Session, who: str) -> Event | None:
+    """`who`'s latest change that no undo has reversed (undos themselves are not undone again: a
+    second undo reaches the change before)."""
+    undone = select(Event.undoes).where(col(Event.undoes).is_not(None))
+    return session.exec(
+        select(Event)
+        .where(
+            Event.who == who,
+            col(Event.undoes).is_(None),
+            col(Event.id).not_in(undone),
+            col(Event.kind).in_(UNDOABLE),
+        )
+        .order_by(col(Event.id).desc())
+    ).first()
+
+
+def undo_last(*, session: Session, who: str) -> tuple[Event, str]:
+    """Undo `who`'s last change by recording its opposite (an entry is retracted, a note or evidence
+    put back as it was). Returns the change undone and a sentence that says what was undone."""
+    event = last_change(session, who)
+    if event is None:
+        raise InputError(f"{who or 'You'} made no change that can be undone.")
+    with events.undoing(event.id):
+        what = _reverse(session, event, who)
+    return event, f"Undid entry {event.id}: {what}."
+
+
+def _reverse(session: Session, event: Event, who: str) -> str:
+    kind, data = event.kind, events.data_of(event)
+    pledge = session.get(Pledge, event.pledge_id) if event.pledge_id else None
+    ref = pledge.ref if pledge else ""
+    if kind in RETRACTABLE:
+        retract(session=session, entry_id=event.id, reason=f"undone by {who}" if who else "undone", who=who)
+        return f"the {'status' if kind == 'status' else 'score'} entry on {ref} (now retracted)"
+    if kind == EventKind.retraction.value:
+        unretract(session=session, retraction=event, who=who)
+        return f"the retraction of entry {event.subject_id} on {ref}"
+    if kind.startswith("note"):
+        note = session.get(Note, event.subject_id)
+        if kind == EventKind.note_edited.value:
+            services.edit_note(session=session, note=note, text=data["before"], who=who)
+            return f"the edit of note {note.id} on {ref}"
+        if kind in (EventKind.note_added.value, EventKind.note_restored.value):
+            services.delete_note(session=session, note=note, who=who)
+            return f"note {note.id} on {ref} (deleted again)" if "restored" in kind else f"the new note on {ref}"
+        services.restore_note(session=session, note=note, who=who)
+        return f"the deletion of note {note.id} on {ref}"
+    if kind.startswith("evidence"):
+        evidence = session.get(Evidence, event.subject_id)
+        if kind == EventKind.evidence_edited.value:
+            before = data["before"]
+            date = services.parse_date(before["date"]) if "date" in before else None
+            edit_evidence(session=session, evidence=evidence, date=date, stance=before.get("stance"), who=who)
+            return f"the edit of evidence {evidence.id} on {ref}"
+        if kind in (EventKind.evidence_attached.value, EventKind.evidence_restored.value):
+            services.withdraw_evidence(session=session, evidence=evidence, who=who)
+            return f"evidence {evidence.id} on {ref} (withdrawn)"
+        services.restore_evidence(session=session, evidence=evidence, who=who)
+        return f"the withdrawal of evidence {evidence.id} on {ref}"
+    document = session.get(Document, event.subject_id)
+    before = data["before"]
+    if "date" in before:
+        before["date"] = services.parse_date(before["date"]) if before["date"] else None
+    if before.get("date") is None and "date" in before:
+        before.pop("date")  # a date cannot be taken away by an edit: left as it is
+    edit_document(session=session, document=document, who=who, **before)
+    return f"the edit of document {document.id}"
+
+
+__all__ = [
+    "RETRACTABLE",
+    "edit_document",
+    "edit_evidence",
+    "find_entry",
+    "last_change",
+    "retract",
+    "undo_last",
+    "unretract",
+]
