@@ -101,13 +101,16 @@ DOCUMENT_FIELDS = ("title", "date", "author", "url")
 
 
 def edit_document(*, session: Session, document: Document, who: str = "", **fields) -> Document:
-    """Change a document's title, date, author or URL (one event with the old values). Evidence
-    already taken from it keeps its own date; evidence attached afterwards takes the new one."""
+    """Change a document's title, date, author or URL (one event with the old values); a date of ""
+    takes the date away. Evidence already taken from it keeps its own date; evidence attached
+    afterwards takes the new one."""
     changed: dict = {}
     for key in DOCUMENT_FIELDS:
         value = fields.get(key)
         if value is None:
-            continue
+            continue  # not given
+        if key == "date" and value == "":
+            value = None  # the date taken away (the undo of dating an undated document)
         if key == "title":
             value = " ".join(str(value).split())
             if not value:
@@ -198,9 +201,7 @@ def _reverse(session: Session, event: Event, who: str) -> str:
     document = session.get(Document, event.subject_id)
     before = data["before"]
     if "date" in before:
-        before["date"] = services.parse_date(before["date"]) if before["date"] else None
-    if before.get("date") is None and "date" in before:
-        before.pop("date")  # a date cannot be taken away by an edit: left as it is
+        before["date"] = services.parse_date(before["date"]) if before["date"] else ""
     edit_document(session=session, document=document, who=who, **before)
     return f"the edit of document {document.id}"
 

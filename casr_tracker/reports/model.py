@@ -336,10 +336,12 @@ def _evidence_as_of(session: Session, pledge_ids: list[int], as_of: dt.date, end
         EventKind.evidence_withdrawn,
         EventKind.evidence_restored,
     )
-    replayed = events.replay(session, kinds, [item.id for item in items], until=end)
+    replayed = events.replay(session, kinds, [item.id for item in items])
     for item in items:
         state = {"date": item.date, "stance": item.stance, "withdrawn": False}
         for event in replayed[item.id]:
+            if event.kind != EventKind.evidence_attached.value and events.aware(event.recorded_at) >= end:
+                break  # a correction made after the day: not known then (the attachment itself counts by its date)
             data = events.data_of(event)
             if event.kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value):
                 state.update({k: data[k] for k in ("date", "stance") if k in data})
