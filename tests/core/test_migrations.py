@@ -117,3 +117,50 @@ def test_0008_gives_evidence_an_optional_title_and_keeps_the_search_triggers(db_
         command.upgrade(db.alembic_config(conn), "head")
     assert check(opened) == []
     opened.dispose()
+
+
+def test_0009_turns_the_history_recorded_before_it_into_events_with_the_same_reports(db_url):
+    """A tracker as today's main made it before the event log (0008), upgraded: the same history,
+    the same reports as of any day, and `check` finds every current value in its events."""
+    import datetime as dt
+
+    from alembic import command
+
+    from casr_tracker import services
+    from casr_tracker.checks import check
+    from casr_tracker.models import frozen_time
+    from casr_tracker.reports import build_report
+    from casr_tracker.reports.csv import render_csv
+
+    engine = open_tracker(db_url)
+    with db.session_scope(engine) as s:
+        with frozen_time(dt.datetime(2022, 3, 1, 9, tzinfo=dt.timezone.utc)):
+            services.set_status(session=s, pledge=services.find_pledge(s, "TRD-3"), status="in_progress", who="ana")
+            services.assess(
+                session=s, pledge=services.find_pledge(s, "TRD-3"), party=services.find_party(s, "KZ"), score=1
+            )
+            note = services.add_note(session=s, pledge=services.find_pledge(s, "SNT-4"), text="quota", who="ana")
+            link = services.attach_evidence(
+                session=s, pledge=services.find_pledge(s, "TRD-3"), url="https://example.org/a"
+            )
+        with frozen_time(dt.datetime(2023, 3, 1, 9, tzinfo=dt.timezone.utc)):
+            services.withdraw_evidence(session=s, evidence=link)
+            services.delete_note(session=s, note=note)
+
+    def reports() -> list[str]:
+        with db.session_scope(engine, write=False) as s:
+            return [render_csv(build_report(s, as_of=day)) for day in (dt.date(2022, 6, 1), dt.date(2024, 1, 1))]
+
+    def history() -> list[tuple]:
+        with db.session_scope(engine, write=False) as s:
+            entries = history(s, services.find_pledge(s, "TRD-3"))
+            return [(e.kind, e.date, e.summary) for e in entries]
+
+    before, lines = reports(), history()
+    with engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "0008")
+        assert "event" not in inspect(conn).get_table_names()
+        command.upgrade(db.alembic_config(conn), "head")
+    assert reports() == before and history() == lines
+    assert check(engine) == []
+    engine.dispose()
