@@ -151,16 +151,16 @@ def test_0009_turns_the_history_recorded_before_it_into_events_with_the_same_rep
         with db.session_scope(engine, write=False) as s:
             return [render_csv(build_report(s, as_of=day)) for day in (dt.date(2022, 6, 1), dt.date(2024, 1, 1))]
 
-    def history() -> list[tuple]:
+    def lines_of_trd3() -> list[tuple]:
         with db.session_scope(engine, write=False) as s:
             entries = history(s, services.find_pledge(s, "TRD-3"))
             return [(e.kind, e.date, e.summary) for e in entries]
 
-    before, lines = reports(), history()
+    before, lines = reports(), lines_of_trd3()
     with engine.begin() as conn:
         command.downgrade(db.alembic_config(conn), "0008")
         assert "event" not in inspect(conn).get_table_names()
         command.upgrade(db.alembic_config(conn), "head")
-    assert reports() == before and history() == lines
+    assert reports() == before and lines_of_trd3() == lines
     assert check(engine) == []
     engine.dispose()
