@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from casr_tracker import db
 from casr_tracker.errors import StorageError
-from casr_tracker.queries import pledge_rows
+from casr_tracker.queries import history, pledge_rows
 from casr_tracker.seeding import open_tracker
 
 
