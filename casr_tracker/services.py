@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
-from dateutil import parser as dateparser
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
@@ -31,97 +29,22 @@ from .models import (
     Statement,
     Status,
     StatusChange,
-    SuggestionDecision,
     TrackerMeta,
     today,
     utcnow,
 )
+from .parsing import (  # noqa: F401 - the verbs' callers find the parsing of user values here too
+    FULL_DATE_HINT,
+    URL_SCHEMES,
+    check_not_after_today,
+    check_url,
+    parse_date,
+    parse_score,
+    parse_stance,
+    parse_status,
+)
 
-URL_SCHEMES = ("http", "https", "file")
 NOTIFY_CHANNEL = "casr_tracker_changes"
-
-
-# --- parsing what users type -------------------------------------------------------------------
-
-
-#: Two days that differ in day, month and year (both in leap years, so "29 February 2024" reads): a
-#: field the typed text does not name is filled from these, so it comes out different in the two.
-_FILL_FIRST, _FILL_SECOND = dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2)
-FULL_DATE_HINT = "write a full date such as 2021-03-01 or 1 March 2021"
-
-
-def parse_date(text: str | dt.date | None, *, default: dt.date | None = None) -> dt.date | None:
-    """A full date from what a user typed; BadDate when it does not parse or lacks a part.
-
-    2021-03-05, 2021/03/05 and 20210305 (year first: year, month, day); 5 March 2021, March 5, 2021;
-    05.03.2021 and 05/03/2021 (day first). "March 2021", "2021-03", "2021" or "15 March" are refused:
-    dateutil would fill the missing part in silently."""
-    if text is None or text == "":
-        return default
-    if isinstance(text, dt.date):
-        return text
-    typed = text.strip()
-    year_first = re.match(r"\d{4}", typed) is not None  # dateutil reads 2021-03-05 as y-d-m when day first
-    try:
-        first, second = (
-            dateparser.parse(typed, default=fill, dayfirst=not year_first, yearfirst=year_first)
-            for fill in (_FILL_FIRST, _FILL_SECOND)
-        )
-    except (ValueError, OverflowError):
-        raise BadDate(f"{text!r} is not a date; {FULL_DATE_HINT}.") from None
-    missing = [part for part in ("day", "month", "year") if getattr(first, part) != getattr(second, part)]
-    if missing:
-        names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
-        raise BadDate(f"{text!r} names no {names}; {FULL_DATE_HINT}.")
-    return first.date()
-
-
-def check_not_after_today(date: dt.date | None, what: str) -> None:
-    """A status or a score records what has happened: BadDate when `date` is after today."""
-    if date is not None and date > today():
-        raise BadDate(
-            f"{what} cannot take effect on {date}, after today ({today()}); give today's date or an earlier one."
-        )
-
-
-def parse_status(text: str) -> Status:
-    """A Status from its name, forgiving case, spaces and dashes."""
-    key = re.sub(r"[\s-]+", "_", text.strip().lower())
-    try:
-        return Status(key)
-    except ValueError:
-        names = ", ".join(s.value for s in Status)
-        raise UnknownStatus(f"{text!r} is not a status; use one of: {names}.") from None
-
-
-def parse_score(text: str | int | None) -> int | None:
-    """A compliance score: -1, 0 or +1; None (not a text) withdraws a score."""
-    if text is None:
-        return None
-    try:
-        score = int(str(text).strip())
-    except ValueError:
-        score = None
-    if score not in (-1, 0, 1):
-        raise BadScore(f"{text!r} is not a compliance score; use -1, 0 or +1.")
-    return score
-
-
-def parse_stance(text: str) -> Stance:
-    try:
-        return Stance(text.strip().lower())
-    except ValueError:
-        names = ", ".join(s.value for s in Stance)
-        raise InputError(f"{text!r} is not a stance; use one of: {names}.") from None
-
-
-def check_url(url: str) -> str:
-    """An evidence URL: only http, https and file links are accepted."""
-    url = url.strip()
-    parsed = urlparse(url)
-    if parsed.scheme.lower() not in URL_SCHEMES or not (parsed.netloc or parsed.path):
-        raise BadUrl(f"{url!r} is not an http, https or file link.")
-    return url
 
 
 # --- finding things ----------------------------------------------------------------------------
@@ -550,71 +473,6 @@ def import_document(
     return document, True
 
 
-def record_decision(
-    session: Session,
-    document: Document,
-    pledge: Pledge,
-    start: int,
-    end: int,
-    decision: str,
-    who: str,
-    evidence_id: int | None = None,
-) -> SuggestionDecision:
-    """Append an answer (accepted / rejected / reopened) to a suggested (passage, pledge) pair."""
-    if decision not in ("accepted", "rejected", "reopened"):
-        raise InputError(f"{decision!r} is not a decision; use accepted, rejected or reopened.")
-    if not (0 <= start < end <= len(document.text)):
-        raise InputError(f"The passage {start}:{end} lies outside document {document.id}.")
-    row = SuggestionDecision(
-        document_id=document.id,
-        pledge_id=pledge.id,
-        start=start,
-        end=end,
-        decision=decision,
-        evidence_id=evidence_id,
-        who=who,
-    )
-    return _save(session, row)
-
-
-def accept_suggestion(
-    *,
-    session: Session,
-    document: Document,
-    pledge: Pledge,
-    start: int,
-    end: int,
-    stance: Stance | str = Stance.supports,
-    who: str = "",
-) -> Evidence:
-    """Accept a suggested passage: it becomes evidence (with its offsets and the document's date)."""
-    evidence = attach_evidence(
-        session=session,
-        pledge=pledge,
-        document=document,
-        start=start,
-        end=end,
-        stance=stance,
-        date=document.date,
-        who=who,
-    )
-    record_decision(session, document, pledge, start, end, "accepted", who, evidence.id)
-    return evidence
-
-
-def reject_suggestion(
-    *, session: Session, document: Document, pledge: Pledge, start: int, end: int, who: str = ""
-) -> SuggestionDecision:
-    """Reject a suggested (passage, pledge) pair: it is not suggested again."""
-    return record_decision(session, document, pledge, start, end, "rejected", who)
-
-
-def reopen_suggestion(
-    *, session: Session, document: Document, pledge: Pledge, start: int, end: int, who: str = ""
-) -> SuggestionDecision:
-    """Take back an accept or reject (the undo of either): the pair may be suggested again."""
-    return record_decision(session, document, pledge, start, end, "reopened", who)
-
-
 def statements(session: Session) -> list[Statement]:
     return list(session.exec(select(Statement).order_by(Statement.id)))
+

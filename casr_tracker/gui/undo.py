@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import services
+from .. import decisions, services
 from ..errors import CasrError, StaleEdit
 from ..models import Document, Evidence, Note, Party, Pledge, Status
 from ..scorecard import latest_scores
@@ -267,9 +267,9 @@ class SuggestionCommand(TrackerCommand):
         def do(session, document, pledge):
             span = {"start": self.start, "end": self.end, "who": self.tracker.user}
             if not self.accept:
-                services.reject_suggestion(session=session, document=document, pledge=pledge, **span)
+                decisions.reject_suggestion(session=session, document=document, pledge=pledge, **span)
             elif self.evidence_id is None:
-                evidence = services.accept_suggestion(
+                evidence = decisions.accept_suggestion(
                     session=session, document=document, pledge=pledge, stance=self.stance, **span
                 )
                 self.evidence_id = evidence.id
@@ -277,7 +277,7 @@ class SuggestionCommand(TrackerCommand):
                 services.restore_evidence(
                     session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
                 )
-                services.record_decision(
+                decisions.record_decision(
                     session, document, pledge, self.start, self.end, "accepted", self.tracker.user, self.evidence_id
                 )
 
@@ -289,7 +289,7 @@ class SuggestionCommand(TrackerCommand):
                 services.withdraw_evidence(
                     session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
                 )
-            services.reopen_suggestion(
+            decisions.reopen_suggestion(
                 session=session, document=document, pledge=pledge, start=self.start, end=self.end, who=self.tracker.user
             )
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from casr_tracker import db, matching, services
+from casr_tracker import db, decisions, matching, services
 from casr_tracker.models import Evidence, Pledge, SuggestionDecision
 
 from ..conftest import DATA
@@ -123,13 +123,13 @@ def test_accept_and_reject_are_remembered(engine):
         scholarships = next(p for p in first if "scholarships" in p.passage.text)
         top = scholarships.candidates[0]
         pledge = s.get(Pledge, top.pledge_id)
-        evidence = services.accept_suggestion(
+        evidence = decisions.accept_suggestion(
             session=s, document=doc, pledge=pledge, start=scholarships.passage.start, end=scholarships.passage.end
         )
         assert evidence.quote == scholarships.passage.text and evidence.date == doc.date
         other = next(p for p in first if p is not scholarships)
         rejected = s.get(Pledge, other.candidates[0].pledge_id)
-        services.reject_suggestion(
+        decisions.reject_suggestion(
             session=s, document=doc, pledge=rejected, start=other.passage.start, end=other.passage.end
         )
     with db.session_scope(engine) as s:
@@ -137,7 +137,7 @@ def test_accept_and_reject_are_remembered(engine):
         again = {(p.passage.start, c.pledge_id) for p in matching.suggest(s, doc) for c in p.candidates}
         assert (scholarships.passage.start, top.pledge_id) not in again
         assert (other.passage.start, rejected.id) not in again
-        services.reopen_suggestion(
+        decisions.reopen_suggestion(
             session=s, document=doc, pledge=rejected, start=other.passage.start, end=other.passage.end
         )
     with db.session_scope(engine) as s:
