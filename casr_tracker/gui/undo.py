@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import decisions, services
+from .. import corrections, decisions, services
 from ..errors import CasrError, StaleEdit
-from ..models import Document, Evidence, Note, Party, Pledge, Status
+from ..models import Document, Event, Evidence, Note, Party, Pledge, Status
 from ..scorecard import latest_scores
 from .ops import Changes, Tracker
 from .qt import QUndoCommand
@@ -218,6 +218,32 @@ class NoteCommand(TrackerCommand):
                 services.edit_note(session=session, note=note, text=self.old_text, who=self.tracker.user)
 
         self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
+
+
+class RetractCommand(TrackerCommand):
+    """Retract a status or score entry with a reason; undo takes the retraction back (a new event)."""
+
+    def __init__(self, tracker: Tracker, pledge_id: int, entry_id: int, reason: str):
+        super().__init__(tracker, f"Retract entry {entry_id}")
+        self.pledge_id, self.entry_id, self.reason = pledge_id, entry_id, reason
+        self.retraction_id: int | None = None
+
+    def apply(self) -> None:
+        def write(session):
+            retraction = corrections.retract(
+                session=session, entry_id=self.entry_id, reason=self.reason, who=self.tracker.user
+            )
+            self.retraction_id = retraction.id
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"status", "assessment"}))
+
+    def revert(self) -> None:
+        def write(session):
+            corrections.unretract(
+                session=session, retraction=session.get(Event, self.retraction_id), who=self.tracker.user
+            )
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"status", "assessment"}))
 
 
 def push(stack, command: TrackerCommand) -> bool:

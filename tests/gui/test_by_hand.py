@@ -624,3 +624,29 @@ def test_withdrawing_evidence_and_undoing_it_are_both_in_the_history(win, qtbot)
     assert any("evidence restored" in line for line in lines) and any("evidence withdrawn" in line for line in lines)
     evidence = rows_in_db(win, Evidence)
     assert len(evidence) == 1 and evidence[0].withdrawn_at is None
+
+
+def test_a_status_entered_by_mistake_is_retracted_from_the_history_and_the_retraction_undone(win, qtbot):
+    click_ref(qtbot, win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("fulfilled"))
+    click(qtbot, d.status_button)
+    assert d.status_badge.text() == "Fulfilled" and not d.retract_button.isEnabled()
+    click_row(qtbot, d.history_list, 0)
+    assert d.retract_button.isEnabled()
+
+    def because(dialog):
+        dialog.setTextValue("entered for the wrong pledge")
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("QInputDialog", because)
+    click(qtbot, d.retract_button)
+    dialogs.done()
+    assert d.status_badge.text() == "Not assessed"
+    struck = [d.history_list.item(i) for i in range(d.history_list.count()) if d.history_list.item(i).font().strikeOut()]
+    assert len(struck) == 1 and "Not assessed → Fulfilled" in struck[0].text()
+    assert "entered for the wrong pledge" in struck[0].toolTip()
+    win.table.setFocus()
+    press(qtbot, win, "Ctrl+Z")
+    assert d.status_badge.text() == "Fulfilled"
+    assert not any(d.history_list.item(i).font().strikeOut() for i in range(d.history_list.count()))

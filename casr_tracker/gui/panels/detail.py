@@ -18,6 +18,7 @@ from ..qt import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -38,7 +39,15 @@ from ..qt import (
     Signal,
 )
 from ..style import status_color, status_label, text_on
-from ..undo import AssessCommand, EvidenceCommand, NoteCommand, StatusCommand, WithdrawEvidenceCommand, push
+from ..undo import (
+    AssessCommand,
+    EvidenceCommand,
+    NoteCommand,
+    RetractCommand,
+    StatusCommand,
+    WithdrawEvidenceCommand,
+    push,
+)
 from .text import utf16_span
 
 SCORES = [("Not scored", None), ("−1  no compliance", -1), ("0  partial compliance", 0), ("+1  full compliance", 1)]
@@ -223,7 +232,16 @@ class DetailPanel(QWidget):
         self.history_list = QListWidget()
         self.history_list.setWordWrap(True)
         self.history_list.setMinimumHeight(100)
+        self.history_list.currentItemChanged.connect(lambda *_: self._history_selected())
+        self.retract_button = make_button(
+            "Retract entry…", self.retract_entry, "Retract the selected status or score entry, saying why"
+        )
+        self.retract_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.retract_button)
         layout.addWidget(self.history_list)
+        layout.addLayout(row)
         self.body.addWidget(box)
 
     # --- showing --------------------------------------------------------------------------------
@@ -275,7 +293,15 @@ class DetailPanel(QWidget):
         self.history_list.clear()
         for entry in reversed(d.history):
             who = f" — {entry.who}" if entry.who else ""
-            self.history_list.addItem(f"{entry.date}  {entry.kind}: {entry.summary}{who}")
+            item = QListWidgetItem(f"#{entry.id}  {entry.date}  {entry.kind}: {entry.summary}{who}")
+            item.setData(Qt.ItemDataRole.UserRole, entry)
+            if entry.retracted:
+                font = item.font()
+                font.setStrikeOut(True)
+                item.setFont(font)
+                item.setToolTip(f"Retracted by {entry.retracted['who']}: {entry.retracted['reason']}")
+            self.history_list.addItem(item)
+        self._history_selected()
         if not d.history:
             self.history_list.addItem("Nothing recorded yet.")
 
@@ -460,6 +486,25 @@ class DetailPanel(QWidget):
             return
         item = entry.data(Qt.ItemDataRole.UserRole)
         push(self.undo_stack, WithdrawEvidenceCommand(self.tracker, self.detail.pledge.id, item.id))
+
+    def _history_selected(self) -> None:
+        item = self.history_list.currentItem()
+        entry = item.data(Qt.ItemDataRole.UserRole) if item else None
+        retractable = entry is not None and entry.kind in ("status", "assessment") and not entry.retracted
+        self.retract_button.setEnabled(retractable)
+
+    def retract_entry(self) -> None:
+        """Retract the status or score entry selected in the history, with a reason (undoable)."""
+        item = self.history_list.currentItem()
+        entry = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if entry is None or not self.detail:
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Retract entry", f"Why is entry #{entry.id} ({entry.summary}) retracted?"
+        )
+        if not ok:
+            return
+        push(self.undo_stack, RetractCommand(self.tracker, self.detail.pledge.id, entry.id, reason))
 
     def _note_changed(self) -> None:
         if not self._loading:
