@@ -167,6 +167,38 @@ class LinkDialog(FormDialog):
         return {"url": url, "title": self.title.text(), "stance": self.stance.currentData(), "date": date}
 
 
+class DocumentDialog(FormDialog):
+    """A document's details (title, date, author, URL), checked inline; `values` holds the changed ones
+    (a cleared date as "", which takes the date away)."""
+
+    def __init__(self, title: str, date, author: str, url: str, parent=None):
+        super().__init__("Edit document details", parent)
+        self.setMinimumWidth(560)
+        self.original = {"title": title, "date": date, "author": author, "url": url}
+        self.title = QLineEdit(title)
+        self.date = QLineEdit(date.isoformat() if date else "")
+        self.date.setPlaceholderText("YYYY-MM-DD (the day it was published)")
+        self.author = QLineEdit(author)
+        self.url = QLineEdit(url)
+        self.url.setPlaceholderText("https://…")
+        self.form.addRow("Title:", self.title)
+        self.form.addRow("Date:", self.date)
+        self.form.addRow("Author:", self.author)
+        self.form.addRow("URL:", self.url)
+        self.finish_form()
+
+    def collect(self) -> dict:
+        date = services.parse_date(self.date.text()) if self.date.text().strip() else ""
+        url = services.check_url(self.url.text()) if self.url.text().strip() else ""
+        typed = {"title": self.title.text().strip(), "date": date, "author": self.author.text().strip(), "url": url}
+        if not typed["title"]:
+            raise CasrError("A document's title cannot be empty.")
+        changed = {k: v for k, v in typed.items() if v != (self.original[k] if k != "date" else self.original[k] or "")}
+        if not changed:
+            raise CasrError("Nothing changed: edit a detail, or press Cancel.")
+        return changed
+
+
 class BulkStatusDialog(FormDialog):
     """One status, comment and date for every selected pledge."""
 

@@ -51,7 +51,6 @@ class Tracker(QObject):
         self.changed.emit(changes)
         return result
 
-
     def write_in_background(
         self,
         fn: Callable[..., Any],

@@ -220,6 +220,30 @@ class NoteCommand(TrackerCommand):
         self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
 
 
+class DocumentEditCommand(TrackerCommand):
+    """Correct a document's details; undo puts the earlier ones back (both are events)."""
+
+    def __init__(self, tracker: Tracker, document_id: int, changed: dict):
+        super().__init__(tracker, f"Edit document {document_id}")
+        self.document_id, self.changed = document_id, changed
+        self.before: dict | None = None
+
+    def _edit(self, values: dict) -> None:
+        def write(session):
+            document = session.get(Document, self.document_id)
+            if self.before is None:
+                self.before = {k: getattr(document, k) or "" for k in self.changed}
+            corrections.edit_document(session=session, document=document, who=self.tracker.user, **values)
+
+        self.tracker.write(write, Changes(set(), {"document"}))
+
+    def apply(self) -> None:
+        self._edit(self.changed)
+
+    def revert(self) -> None:
+        self._edit(self.before or {})
+
+
 class RetractCommand(TrackerCommand):
     """Retract a status or score entry with a reason; undo takes the retraction back (a new event)."""
 

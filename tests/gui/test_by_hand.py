@@ -25,7 +25,7 @@ from casr_tracker.gui.qt import (
     Qt,
     QTextCursor,
 )
-from casr_tracker.models import Assessment, Evidence, Statement, StatusChange
+from casr_tracker.models import Assessment, Document, Event, Evidence, Statement, StatusChange
 
 from ..conftest import ROOT
 from .person import Dialogs, choose_file, click, click_index, click_row, drag_over_text, ok_button, press
@@ -650,3 +650,36 @@ def test_a_status_entered_by_mistake_is_retracted_from_the_history_and_the_retra
     press(qtbot, win, "Ctrl+Z")
     assert d.status_badge.text() == "Fulfilled"
     assert not any(d.history_list.item(i).font().strikeOut() for i in range(d.history_list.count()))
+
+
+def test_an_undated_document_is_dated_in_the_window_and_the_edit_undone(win, qtbot):
+    press(qtbot, win, "Ctrl+2")
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
+    row = next(r for r in range(docs.proxy.rowCount()) if "Kazakh media" in docs.proxy.index(r, 0).data())
+    click_row(qtbot, docs.table, row)
+    assert docs.meta.text().startswith("no date")
+    seen = []
+
+    def date_it(dialog):
+        dialog.date.clear()
+        qtbot.keyClicks(dialog.date, "November 2020")
+        click(qtbot, ok_button(dialog))
+        seen.append(dialog.error.text())  # a date that names no day is refused inline
+        dialog.date.clear()
+        qtbot.keyClicks(dialog.date, "2020-11-25")
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("DocumentDialog", date_it)
+    click(qtbot, docs.edit_button)
+    dialogs.done()
+    assert "names no day" in seen[0]
+    assert docs.meta.text().startswith("2020-11-25")
+    document_id = docs.document.id
+    assert win.tracker.read(lambda s: s.get(Document, document_id).date) == dt.date(2020, 11, 25)
+    docs.reader.setFocus()
+    press(qtbot, win, "Ctrl+Z")
+    assert docs.meta.text().startswith("no date")
+    assert win.tracker.read(lambda s: s.get(Document, document_id).date) is None
+    kinds = win.tracker.read(lambda s: [e.kind for e in s.exec(select(Event).where(Event.subject_id == document_id))])
+    assert kinds.count("document_edited") == 2  # both the edit and its undo are in the record

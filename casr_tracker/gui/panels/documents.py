@@ -11,7 +11,7 @@ from ...excerpts import whole_words
 from ...models import Document, Pledge
 from ...queries import document_rows, pledges_to_choose
 from ..actions import make_button
-from ..dialogs import PledgeChooser
+from ..dialogs import DocumentDialog, PledgeChooser
 from ..models import ROW_ROLE, SORT_ROLE, DocumentListModel
 from ..ops import Changes, Tracker
 from ..qt import (
@@ -35,7 +35,7 @@ from ..qt import (
     QWidget,
     Signal,
 )
-from ..undo import EvidenceCommand, push
+from ..undo import DocumentEditCommand, EvidenceCommand, push
 from .detail import plain_label
 from .suggestions import SuggestionsPanel
 from .text import python_index, utf16_span
@@ -132,7 +132,14 @@ class DocumentsPanel(QWidget):
         self.attach_button.setEnabled(False)
         row.addWidget(self.selection_info, 1)
         row.addWidget(self.attach_button)
-        right_layout.addWidget(self.header)
+        self.edit_button = make_button(
+            "Edit details…", self.edit_details, "Correct the document's title, date, author or URL"
+        )
+        self.edit_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        right_layout.addLayout(top)
         right_layout.addWidget(self.meta)
         right_layout.addWidget(self.reader, 1)
         right_layout.addLayout(row)
@@ -185,10 +192,8 @@ class DocumentsPanel(QWidget):
             return
         self._select(document_id)
         d = self.document
-        self.header.setText(d.title)
-        self.meta.setText(
-            " · ".join(x for x in [str(d.date) if d.date else "no date", d.author, d.url, d.source_name] if x)
-        )
+        self.edit_button.setEnabled(True)
+        self._show_details(d)
         self.reader.setPlainText(d.text)
         self._passages, self._current = [], None
         self._excerpt = (start, end) if start is not None and end is not None else None
@@ -201,8 +206,28 @@ class DocumentsPanel(QWidget):
         """Refresh the library on new documents, the suggestions on decisions and evidence."""
         if "document" in changes.kinds:
             self.refresh(changes)
+            if self.document is not None:
+                self._show_details(self.tracker.read(lambda s: s.get(Document, self.document.id)))
         if self.document is not None and changes.kinds & {"evidence", "suggestion"}:
             self.suggestions.refresh()
+
+    def _show_details(self, document: Document | None) -> None:
+        """The header and the line of details of the document shown (after an edit, too)."""
+        if document is None:
+            return
+        self.document = document
+        self.header.setText(document.title)
+        details = [str(document.date) if document.date else "no date", document.author, document.url]
+        self.meta.setText(" · ".join(x for x in [*details, document.source_name] if x))
+
+    def edit_details(self) -> None:
+        """Correct the open document's details (an undoable change, kept in the record)."""
+        if self.document is None:
+            return
+        d = self.document
+        dialog = DocumentDialog(d.title, d.date, d.author, d.url, self)
+        if dialog.exec():
+            push(self.undo_stack, DocumentEditCommand(self.tracker, d.id, dialog.values))
 
     def _passages_changed(self, spans: list) -> None:
         self._passages = list(spans)
