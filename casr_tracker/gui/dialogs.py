@@ -167,6 +167,32 @@ class LinkDialog(FormDialog):
         return {"url": url, "title": self.title.text(), "stance": self.stance.currentData(), "date": date}
 
 
+class EvidenceDialog(FormDialog):
+    """The date a piece of evidence speaks for and its stance; `values` holds what changed."""
+
+    def __init__(self, date, stance: str, parent=None):
+        super().__init__("Edit evidence", parent)
+        self.setMinimumWidth(460)
+        self.original = {"date": date, "stance": stance}
+        self.date = QLineEdit(date.isoformat() if date else "")
+        self.date.setPlaceholderText("YYYY-MM-DD (the day it speaks for)")
+        self.stance = stance_combo()
+        self.stance.setCurrentIndex(max(0, self.stance.findData(stance)))
+        self.form.addRow("Date:", self.date)
+        self.form.addRow("Stance:", self.stance)
+        self.finish_form()
+
+    def collect(self) -> dict:
+        date = services.parse_date(self.date.text())
+        if date is None:
+            raise CasrError("Give the day the evidence speaks for, as YYYY-MM-DD.")
+        typed = {"date": date, "stance": self.stance.currentData()}
+        changed = {k: v for k, v in typed.items() if v != self.original[k]}
+        if not changed:
+            raise CasrError("Nothing changed: edit the date or the stance, or press Cancel.")
+        return changed
+
+
 class DocumentDialog(FormDialog):
     """A document's details (title, date, author, URL), checked inline; `values` holds the changed ones
     (a cleared date as "", which takes the date away)."""

@@ -220,6 +220,30 @@ class NoteCommand(TrackerCommand):
         self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
 
 
+class EvidenceEditCommand(TrackerCommand):
+    """Correct the date or stance of a piece of evidence; undo puts the earlier ones back."""
+
+    def __init__(self, tracker: Tracker, pledge_id: int, evidence_id: int, changed: dict):
+        super().__init__(tracker, f"Edit evidence {evidence_id}")
+        self.pledge_id, self.evidence_id, self.changed = pledge_id, evidence_id, changed
+        self.before: dict | None = None
+
+    def _edit(self, values: dict) -> None:
+        def write(session):
+            evidence = session.get(Evidence, self.evidence_id)
+            if self.before is None:
+                self.before = {k: getattr(evidence, k) for k in self.changed}
+            corrections.edit_evidence(session=session, evidence=evidence, who=self.tracker.user, **values)
+
+        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
+
+    def apply(self) -> None:
+        self._edit(self.changed)
+
+    def revert(self) -> None:
+        self._edit(self.before or {})
+
+
 class DocumentEditCommand(TrackerCommand):
     """Correct a document's details; undo puts the earlier ones back (both are events)."""
 

@@ -683,3 +683,27 @@ def test_an_undated_document_is_dated_in_the_window_and_the_edit_undone(win, qtb
     assert win.tracker.read(lambda s: s.get(Document, document_id).date) is None
     kinds = win.tracker.read(lambda s: [e.kind for e in s.exec(select(Event).where(Event.subject_id == document_id))])
     assert kinds.count("document_edited") == 2  # both the edit and its undo are in the record
+
+
+def test_evidence_is_redated_and_its_stance_changed_in_the_detail_panel(win, qtbot):
+    with db.session_scope(win.tracker.engine) as s:
+        services.attach_evidence(session=s, pledge=services.find_pledge(s, "SNT-8"), url="https://example.org/who")
+    press(qtbot, win, "F5")
+    click_ref(qtbot, win, "SNT-8")
+    d = win.detail
+    assert d.edit_evidence_button.isEnabled()
+
+    def redate(dialog):
+        dialog.date.clear()
+        qtbot.keyClicks(dialog.date, "2020-11-25")
+        dialog.stance.setCurrentIndex(dialog.stance.findData("context"))
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("EvidenceDialog", redate)
+    click(qtbot, d.edit_evidence_button)
+    dialogs.done()
+    assert d.evidence_list.item(0).text().startswith("[context] 2020-11-25")
+    assert any("evidence edited" in d.history_list.item(i).text() for i in range(d.history_list.count()))
+    win.table.setFocus()
+    press(qtbot, win, "Ctrl+Z")
+    assert d.evidence_list.item(0).text().startswith(f"[supports] {dt.date.today()}")

@@ -8,7 +8,7 @@ from ...models import Note, Status
 from ...queries import PledgeDetail, pledge_detail
 from ...scorecard import Cell
 from ..actions import make_button
-from ..dialogs import LinkDialog, error_label, status_combo
+from ..dialogs import EvidenceDialog, LinkDialog, error_label, status_combo
 from ..ops import Changes, Tracker
 from ..qt import (
     QColor,
@@ -42,6 +42,7 @@ from ..style import status_color, status_label, text_on
 from ..undo import (
     AssessCommand,
     EvidenceCommand,
+    EvidenceEditCommand,
     NoteCommand,
     RetractCommand,
     StatusCommand,
@@ -196,7 +197,15 @@ class DetailPanel(QWidget):
             "Open", lambda: self.open_evidence(self.evidence_list.currentItem()), "Open the selected evidence"
         )
         self.withdraw_button = make_button("Withdraw", self.withdraw_evidence, "Withdraw the selected evidence")
-        for button in (self.add_link_button, self.open_evidence_button, self.withdraw_button):
+        self.edit_evidence_button = make_button(
+            "Edit…", self.edit_evidence, "Correct the day the selected evidence speaks for, or its stance"
+        )
+        for button in (
+            self.add_link_button,
+            self.open_evidence_button,
+            self.edit_evidence_button,
+            self.withdraw_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addWidget(self.evidence_empty)
@@ -382,6 +391,9 @@ class DetailPanel(QWidget):
         self.evidence_list.setVisible(bool(live))
         self.open_evidence_button.setEnabled(bool(live))
         self.withdraw_button.setEnabled(bool(live))
+        self.edit_evidence_button.setEnabled(bool(live))
+        if live:
+            self.evidence_list.setCurrentRow(0)
 
     def _fill_notes(self, keep_note: bool) -> None:
         self.notes_list.clear()
@@ -479,6 +491,15 @@ class DetailPanel(QWidget):
             self.open_excerpt.emit(item.document_id, item.start, item.end)
         elif item.url:
             QDesktopServices.openUrl(QUrl(item.url))
+
+    def edit_evidence(self) -> None:
+        entry = self.evidence_list.currentItem()
+        if entry is None or not self.detail:
+            return
+        item = entry.data(Qt.ItemDataRole.UserRole)
+        dialog = EvidenceDialog(item.date, item.stance, self)
+        if dialog.exec():
+            push(self.undo_stack, EvidenceEditCommand(self.tracker, self.detail.pledge.id, item.id, dialog.values))
 
     def withdraw_evidence(self) -> None:
         entry = self.evidence_list.currentItem()
