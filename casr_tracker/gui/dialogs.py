@@ -83,8 +83,9 @@ class FormDialog(QDialog):
 class PledgeChooser(QDialog):
     """Pick the pledge a passage speaks to: type to narrow the list; choose the stance."""
 
-    def __init__(self, fetch, passage: str, parent=None):
-        """`fetch(text)` gives the pledges to list for what is typed (a short list)."""
+    def __init__(self, fetch, passage: str, parent=None, *, ask_date: bool = False):
+        """`fetch(text)` gives the pledges to list for what is typed (a short list). With `ask_date`
+        (a passage of an undated document), the day the passage speaks for is asked too."""
         super().__init__(parent)
         self.setWindowTitle("Attach passage as evidence")
         self.resize(720, 520)
@@ -105,6 +106,12 @@ class PledgeChooser(QDialog):
         form = QFormLayout()
         self.stance = stance_combo()
         form.addRow("Stance:", self.stance)
+        self.date: QLineEdit | None = None
+        self.date_value = None
+        if ask_date:
+            self.date = QLineEdit()
+            self.date.setPlaceholderText("YYYY-MM-DD: the document has no date; on what day does this passage speak?")
+            form.addRow("Speaks for:", self.date)
         layout.addLayout(form)
         self.error = error_label()
         layout.addWidget(self.error)
@@ -139,6 +146,15 @@ class PledgeChooser(QDialog):
             self.error.setText("Choose the pledge this passage speaks to.")
             self.error.show()
             return
+        if self.date is not None:
+            try:
+                self.date_value = services.parse_date(self.date.text())
+                if self.date_value is None:
+                    raise CasrError("The document has no date: give the day this passage speaks for (YYYY-MM-DD).")
+            except CasrError as error:
+                self.error.setText(str(error))
+                self.error.show()
+                return
         self.accept()
 
 

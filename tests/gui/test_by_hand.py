@@ -707,3 +707,27 @@ def test_evidence_is_redated_and_its_stance_changed_in_the_detail_panel(win, qtb
     win.table.setFocus()
     press(qtbot, win, "Ctrl+Z")
     assert d.evidence_list.item(0).text().startswith(f"[supports] {dt.date.today()}")
+
+
+def test_a_passage_of_an_undated_document_is_attached_with_the_day_it_speaks_for(win, qtbot):
+    press(qtbot, win, "Ctrl+2")
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
+    row = next(r for r in range(docs.proxy.rowCount()) if "Kazakh media" in docs.proxy.index(r, 0).data())
+    click_row(qtbot, docs.table, row)
+    start = docs.document.text.index("World Health Assembly")
+    drag_over_text(qtbot, docs.reader, start, start + len("World Health Assembly"))
+    seen = []
+
+    def choose(dialog):
+        qtbot.keyClicks(dialog.search, "SNT-8")
+        click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
+        seen.append(dialog.error.text())  # no day given: asked for
+        qtbot.keyClicks(dialog.date, "2020-11-25")
+        click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
+
+    dialogs = Dialogs(qtbot).expect("PledgeChooser", choose)
+    press(qtbot, win, "Ctrl+E")
+    dialogs.done()
+    assert "has no date" in seen[0]
+    assert [e.date for e in rows_in_db(win, Evidence)] == [dt.date(2020, 11, 25)]

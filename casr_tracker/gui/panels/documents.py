@@ -338,8 +338,9 @@ class DocumentsPanel(QWidget):
         else:
             self.selection_info.setText("Select a passage to attach it to a pledge as evidence.")
 
-    def attach_selection(self, pledge_id: int | None = None, stance: str | None = None) -> bool:
-        """Ask which pledge the selected passage speaks to, then attach it (undoable)."""
+    def attach_selection(self, pledge_id: int | None = None, stance: str | None = None, date=None) -> bool:
+        """Ask which pledge the selected passage speaks to (and, for an undated document, the day it
+        speaks for), then attach it (undoable)."""
         span = self.selection()
         if span is None or self.document is None:
             self.tracker.failed.emit("Select a passage of a document first.")
@@ -350,10 +351,11 @@ class DocumentsPanel(QWidget):
                 lambda text: self.tracker.read(lambda s: pledges_to_choose(s, text)),
                 self.document.text[start:end],
                 self,
+                ask_date=self.document.date is None,
             )
             if not chooser.exec():
                 return False
-            pledge_id, stance = chooser.chosen(), chooser.stance.currentData()
+            pledge_id, stance, date = chooser.chosen(), chooser.stance.currentData(), chooser.date_value
         ref = self.tracker.read(lambda s: s.get(Pledge, pledge_id).ref)
         command = EvidenceCommand(
             self.tracker,
@@ -363,7 +365,7 @@ class DocumentsPanel(QWidget):
             start=start,
             end=end,
             stance=stance or "supports",
-            date=self.document.date,
+            date=self.document.date or date,
         )
         if push(self.undo_stack, command):
             self.selection_info.setText(f"Attached to {ref}.")
