@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -111,14 +112,17 @@ def run_in_background(
     on_done: Callable[[Any], None],
     on_failed: Callable[[Exception], None],
     on_progress: Callable[[int, int], None] | None = None,
+    owner: QObject | None = None,
 ) -> Job:
-    """Start `fn` off the GUI thread; the callbacks run on the GUI thread."""
+    """Start `fn` off the GUI thread; the callbacks run on the GUI thread, unless the widget `owner`
+    they would show the result in was closed meanwhile (then there is nothing left to show it in)."""
     job = Job(fn, with_progress=on_progress is not None)
     _running.add(job)
 
     def finish(callback, value):
         _running.discard(job)
-        callback(value)
+        if owner is None or shiboken6.isValid(owner):
+            callback(value)
 
     job.signals.done.connect(lambda value: finish(on_done, value))
     job.signals.failed.connect(lambda error: finish(on_failed, error))

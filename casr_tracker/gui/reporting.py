@@ -152,7 +152,7 @@ class Reporter:
             self.tracker.failed.emit(message)
 
         self.busy = True
-        self.job = run_in_background(work, done, failed)
+        self.job = run_in_background(work, done, failed, owner=self.parent)
 
     def export(self, options: ReportOptions, on_done=None) -> None:
         def finished(report: Report) -> None:

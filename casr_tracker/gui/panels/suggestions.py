@@ -140,7 +140,7 @@ class SuggestionsPanel(QWidget):
         self.tree.hide()
         self.empty.show()
         if background:
-            run_in_background(work, done, failed)
+            run_in_background(work, done, failed, owner=self)
         else:
             done(work())
 
