@@ -196,7 +196,7 @@ def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
         .order_by(col(StatusChange.id).desc())
         .limit(limit)
     ):
-        summary = f"{change.old} → {change.new}"
+        summary = f"{_status_label(change.old)} → {_status_label(change.new)}"
         out.append(RecentChange(change.pledge_id, ref, "status", change.recorded_at, change.who, summary))
     for assessment, ref, party in session.exec(
         select(Assessment, Pledge.ref, Party.name)

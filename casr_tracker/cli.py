@@ -19,6 +19,7 @@ from .importer.documents import read_text
 from .models import Status
 from .seeding import open_tracker
 from .users import default_user
+from .wording import counted
 
 
 class _Parser(argparse.ArgumentParser):
@@ -147,7 +148,7 @@ def cmd_history(args) -> int:
             print("  no history yet")
         for e in entries:
             who = f" ({e.who})" if e.who else ""
-            print(f"  #{e.id:<5} {e.date}  {e.kind:<18} {e.summary}{who}")
+            print(f"  #{e.id:<5} {e.date}  {e.kind:<21} {e.summary}{who}")
     return 0
 
 
@@ -259,7 +260,7 @@ def cmd_suggest(args) -> int:
         if args.json:
             _print_json([p.to_json() for p in proposals])
             return 0
-        print(f"Document {document.id}: {document.title} — {len(proposals)} passages with suggestions")
+        print(f"Document {document.id}: {document.title} — {counted(len(proposals), 'passage')} with suggestions")
         for p in proposals:
             print(f"\n[{p.passage.start}:{p.passage.end}] {textwrap.shorten(p.passage.text, 110)}")
             for c in p.candidates:

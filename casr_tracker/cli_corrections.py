@@ -8,13 +8,17 @@ from collections.abc import Callable
 
 from . import corrections, db, services
 from .errors import NotFound
-from .models import Event, Evidence, Note, Pledge
+from .models import Document, Event, Evidence, Note, Pledge
 
 
 def _session(args):
     from .cli import _engine  # the one place engines are opened (and closed when the command ends)
 
     return db.session_scope(_engine(args))
+
+
+#: where a note's own id is found (the entry id of `history` names the event, not the note)
+NOTE_IDS = "casr-tracker history REF --json (a note's id is its detail.id)"
 
 
 def _row(session, model, key: str, noun: str, listed_by: str):
@@ -36,7 +40,7 @@ def cmd_retract(args) -> int:
 
 def cmd_edit_note(args) -> int:
     with _session(args) as session:
-        note = _row(session, Note, args.note, "note", "casr-tracker history REF --json")
+        note = _row(session, Note, args.note, "note", NOTE_IDS)
         services.edit_note(session=session, note=note, text=args.text, who=args.user)
         number = note.id
     print(f"Note {number} now reads: {' '.join(args.text.split())[:100]}")
@@ -45,7 +49,7 @@ def cmd_edit_note(args) -> int:
 
 def cmd_delete_note(args) -> int:
     with _session(args) as session:
-        note = _row(session, Note, args.note, "note", "casr-tracker history REF --json")
+        note = _row(session, Note, args.note, "note", NOTE_IDS)
         services.delete_note(session=session, note=note, who=args.user)
         number = note.id
     print(f"Deleted note {number} (kept in the history; 'casr-tracker undo' brings it back)")
@@ -89,7 +93,7 @@ def cmd_evidence_restore(args) -> int:
 def cmd_document_edit(args) -> int:
     date = services.parse_date(args.date)
     with _session(args) as session:
-        document = services.find_document(session, args.document)
+        document = _row(session, Document, args.document, "document", "casr-tracker documents --json")
         corrections.edit_document(
             session=session,
             document=document,

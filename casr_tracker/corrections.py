@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from . import events, services
 from .errors import InputError, NotFound
-from .models import Document, Event, EventKind, Evidence, Note, Pledge, Stance
+from .models import Document, Event, EventKind, Evidence, Note, Pledge, Stance, today
 
 #: the kinds of entry a retraction applies to
 RETRACTABLE = {EventKind.status.value, EventKind.score.value}
@@ -31,7 +31,7 @@ def retract(*, session: Session, entry_id: int | str, reason: str, who: str = ""
     entry = find_entry(session, entry_id)
     if entry.kind not in RETRACTABLE:
         raise InputError(
-            f"Entry {entry.id} is a {entry.kind.replace('_', ' ')}, not a status or score entry; "
+            f"Entry {entry.id} records {entry.kind.replace('_', ' ')}, not a status or a score; "
             "withdraw evidence or delete a note instead."
         )
     reason = " ".join(reason.split())
@@ -72,6 +72,7 @@ def edit_evidence(
 ) -> Evidence:
     """Change the date a piece of evidence speaks for, or its stance (one event with the old values)."""
     changed: dict = {}
+    services.check_not_after_today(date, "Evidence")
     if date is not None and date != evidence.date:
         changed["date"] = date
     if stance is not None:
@@ -111,6 +112,8 @@ def edit_document(*, session: Session, document: Document, who: str = "", **fiel
             continue  # not given
         if key == "date" and value == "":
             value = None  # the date taken away (the undo of dating an undated document)
+        elif key == "date" and value > today():
+            raise InputError(f"A document cannot be dated {value}, after today ({today()}).")
         if key == "title":
             value = " ".join(str(value).split())
             if not value:

@@ -47,7 +47,7 @@ def parse_date(text: str | dt.date | None, *, default: dt.date | None = None) ->
 
 
 def check_not_after_today(date: dt.date | None, what: str) -> None:
-    """A status or a score records what has happened: BadDate when `date` is after today."""
+    """A status, a score or evidence records what has happened: BadDate when `date` is after today."""
     if date is not None and date > today():
         raise BadDate(
             f"{what} cannot take effect on {date}, after today ({today()}); give today's date or an earlier one."

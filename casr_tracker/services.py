@@ -300,6 +300,8 @@ def edit_note(*, session: Session, note: Note, text: str, expect_version: int | 
     the version this session read)."""
     if not text.strip():
         raise InputError("A note cannot be empty.")
+    if note.deleted_at is not None:
+        raise InputError(f"Note {note.id} is deleted; undo the deletion first ('casr-tracker undo').")
     expected = note.version if expect_version is None else expect_version
     before = note.text
     result = session.execute(
@@ -386,6 +388,9 @@ def attach_evidence(
     stance = parse_stance(stance) if isinstance(stance, str) else stance
     if document is None and not url:
         raise InputError("Evidence needs a document excerpt or a URL.")
+    if document is not None and url:
+        raise InputError("Evidence is a document excerpt or a link, not both: give --document or --url.")
+    check_not_after_today(date, "Evidence")
     if title and title.strip() and not url:
         raise InputError("A title names a link; give its URL too (an excerpt shows its document's title).")
     evidence = Evidence(pledge_id=pledge.id, stance=stance.value, who=who)
@@ -475,4 +480,3 @@ def import_document(
 
 def statements(session: Session) -> list[Statement]:
     return list(session.exec(select(Statement).order_by(Statement.id)))
-

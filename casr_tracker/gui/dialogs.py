@@ -76,6 +76,7 @@ class FormDialog(QDialog):
         except CasrError as error:
             self.error.setText(str(error))
             self.error.show()
+            self.adjustSize()  # room for the sentence
             return
         self.accept()
 

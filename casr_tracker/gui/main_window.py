@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+O",
             "Import a statement's pledges (again: update it)",
         )
-        self._action(file, "&Import documents…", self.documents.choose_files, "Ctrl+O", "Add text files to the library")
+        self._action(file, "&Import documents…", self.import_documents, "Ctrl+O", "Add documents to the library")
         file.addSeparator()
         self._action(file, "&Print report…", lambda: self.report_action("print"), QKeySequence.StandardKey.Print)
         self._action(file, "Print pre&view…", lambda: self.report_action("preview"), "Ctrl+Shift+P")
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         if not self.is_loaded:
             return
         self.on_changed(Changes(kinds=set(Tracker.EVERYTHING)))
-        self.statusBar().showMessage("Updated with changes made by other analysts.", 6000)
+        self.statusBar().showMessage("Updated with changes made outside this window.", 6000)
 
     def on_conflict(self, command, message: str) -> None:
         """An edit was refused because the data changed meanwhile: reload, and re-apply if wanted."""
@@ -635,6 +635,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(1)
         self._load_documents()
         self.documents.show_document(document_id, start, end)
+
+    def import_documents(self) -> None:
+        """Choose documents to import; they open in the Documents tab."""
+        self.tabs.setCurrentIndex(1)
+        self._load_documents()
+        self.documents.choose_files()
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)

@@ -58,7 +58,7 @@ def test_only_status_and_score_entries_are_retracted_and_only_once(run, snapshot
     run("assess", "SNT-5", "RU", "+1", "--comment", "data shared")
     note_entry = next(e for e in entries(run, "SNT-4") if e["kind"] == "note")
     result = run("retract", str(note_entry["id"]), "--reason", "x")
-    assert result.code == 2 and "not a status or score entry" in result.err
+    assert result.code == 2 and "not a status or a score" in result.err
     score = next(e for e in entries(run, "SNT-5") if e["kind"] == "assessment")
     assert run("retract", str(score["id"]), "--reason", "wrong party").code == 0
     before = snapshot()
@@ -131,3 +131,25 @@ def test_undo_goes_back_one_change_at_a_time_and_only_your_own(run):
     pledges = {p["ref"]: p["status"] for p in run("pledges", "--json").json()}
     assert pledges["TRD-3"] == "not_assessed" and pledges["TRD-4"] == "stalled"  # bob's change stays
     assert run("check").code == 0
+
+
+def test_a_deleted_note_is_not_edited_and_days_after_today_are_refused(run, snapshot):
+    run("note", "SNT-4", "first words")
+    note_id = next(e for e in entries(run, "SNT-4") if e["kind"] == "note")["detail"]["id"]
+    run("delete-note", str(note_id))
+    run("evidence", "add", "TRD-3", "--url", "https://example.org/x", "--date", "2021-03-05")
+    evidence_id = run("evidence", "list", "TRD-3", "--json").json()[0]["id"]
+    before = snapshot()
+    for args, says in [
+        (["edit-note", str(note_id), "zzz"], "is deleted"),
+        (["evidence", "add", "TRD-3", "--url", "https://example.org/y", "--date", "2030-01-01"], "after today"),
+        (["evidence", "edit", str(evidence_id), "--date", "2031-01-01"], "after today"),
+        (["document", "edit", "2", "--date", "2099-01-01"], "after today"),
+        (["document", "edit", "abc", "--title", "x"], "There is no document abc"),
+        (["evidence", "add", "TRD-3", "--document", "1", "--quote", "x", "--url", "https://x.org"], "not both"),
+    ]:
+        result = run(*args)
+        assert result.code == 2 and says in result.err, (args, result.err)
+    assert snapshot() == before
+    assert "evidence" in run("undo").out  # the last change first
+    assert "deletion of note" in run("undo").out  # then the deletion (no invisible edit in between)

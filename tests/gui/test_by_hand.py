@@ -580,7 +580,7 @@ def test_importing_a_document_from_the_menu_opens_it_and_says_so(win, qtbot, tmp
     assert win.statusBar().currentMessage() == "Imported 1 document."
     win.watcher.check()  # the next poll of the data revision
     qtbot.wait(100)
-    assert "other analysts" not in win.statusBar().currentMessage()
+    assert "outside this window" not in win.statusBar().currentMessage()
     assert len(reloads) == 1 and reloads[0].kinds == {"document"}
 
 

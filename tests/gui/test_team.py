@@ -40,7 +40,7 @@ def test_changes_by_another_process_appear_within_seconds(win, qtbot, db_url):
     qtbot.waitUntil(lambda: status_in_table(win, "TRD-3") == "fulfilled", timeout=5000)
     assert win.detail.status_badge.text() == "Fulfilled"
     assert "bob" in win.detail.history_list.item(0).text()
-    assert "other analysts" in win.statusBar().currentMessage()
+    assert "outside this window" in win.statusBar().currentMessage()
 
 
 def test_own_changes_do_not_count_as_outside_changes(win, qtbot):

@@ -506,7 +506,8 @@ class DetailPanel(QWidget):
         if entry is None or not self.detail:
             return
         item = entry.data(Qt.ItemDataRole.UserRole)
-        push(self.undo_stack, WithdrawEvidenceCommand(self.tracker, self.detail.pledge.id, item.id))
+        if push(self.undo_stack, WithdrawEvidenceCommand(self.tracker, self.detail.pledge.id, item.id)):
+            self.add_link_button.setFocus()  # not the notes box the hidden list would hand it to: Ctrl+Z undoes
 
     def _history_selected(self) -> None:
         item = self.history_list.currentItem()
