@@ -203,7 +203,7 @@ def test_recent_changes_newest_first_and_click_asks_for_the_pledge(qtbot, dashbo
     dashboard.set_data(*figures(engine))
     lines = [dashboard.recent_list.item(i).text() for i in range(dashboard.recent_list.count())]
     assert lines[0].endswith("  TRD-3    assessment  Kazakhstan +1  (ana)")
-    assert lines[1].endswith("  TRD-3    status      not_assessed → fulfilled  (ana)")
+    assert lines[1].endswith("  TRD-3    status      Not assessed → Fulfilled  (ana)")
     with qtbot.waitSignal(dashboard.filter_requested) as blocker:
         dashboard.recent_list.itemClicked.emit(dashboard.recent_list.item(1))
     with db.session_scope(engine) as s:
