@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import Session
 
 from .errors import InputError
@@ -46,8 +48,10 @@ def accept_suggestion(
     end: int,
     stance: Stance | str = Stance.supports,
     who: str = "",
+    date: dt.date | None = None,
 ) -> Evidence:
-    """Accept a suggested passage: it becomes evidence (with its offsets and the document's date)."""
+    """Accept a suggested passage: it becomes evidence (with its offsets and the document's date, or,
+    for an undated document, `date`: the day the passage speaks for)."""
     evidence = attach_evidence(
         session=session,
         pledge=pledge,
@@ -55,7 +59,7 @@ def accept_suggestion(
         start=start,
         end=end,
         stance=stance,
-        date=document.date,
+        date=document.date or date,
         who=who,
     )
     record_decision(session, document, pledge, start, end, "accepted", who, evidence.id)

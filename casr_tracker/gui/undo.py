@@ -323,10 +323,11 @@ class SuggestionCommand(TrackerCommand):
         end: int,
         accept: bool,
         stance: str = "supports",
+        date=None,
     ):
         super().__init__(tracker, f"{'Accept' if accept else 'Reject'} suggestion {ref}")
         self.document_id, self.pledge_id, self.start, self.end = document_id, pledge_id, start, end
-        self.accept, self.stance = accept, stance
+        self.accept, self.stance, self.date = accept, stance, date
         self.evidence_id: int | None = None
 
     def _write(self, action) -> None:
@@ -344,7 +345,7 @@ class SuggestionCommand(TrackerCommand):
                 decisions.reject_suggestion(session=session, document=document, pledge=pledge, **span)
             elif self.evidence_id is None:
                 evidence = decisions.accept_suggestion(
-                    session=session, document=document, pledge=pledge, stance=self.stance, **span
+                    session=session, document=document, pledge=pledge, stance=self.stance, date=self.date, **span
                 )
                 self.evidence_id = evidence.id
             else:

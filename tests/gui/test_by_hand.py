@@ -731,3 +731,26 @@ def test_a_passage_of_an_undated_document_is_attached_with_the_day_it_speaks_for
     dialogs.done()
     assert "has no date" in seen[0]
     assert [e.date for e in rows_in_db(win, Evidence)] == [dt.date(2020, 11, 25)]
+
+
+def test_accepting_a_suggestion_from_an_undated_document_asks_the_day_it_speaks_for(win, qtbot):
+    press(qtbot, win, "Ctrl+2")
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
+    row = next(r for r in range(docs.proxy.rowCount()) if "Kazakh media" in docs.proxy.index(r, 0).data())
+    click_row(qtbot, docs.table, row)
+    panel = docs.suggestions
+    qtbot.waitUntil(lambda: not panel.loading, timeout=30000)
+    if not panel.proposals:
+        panel.weak.setChecked(True)
+    assert panel.proposals, "the interview has passages to suggest"
+    click_index(qtbot, panel.tree, panel.model.index(0, 0))
+
+    def day(dialog):
+        dialog.setTextValue("2020-11-25")
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("QInputDialog", day)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_A)
+    dialogs.done()
+    assert [e.date for e in rows_in_db(win, Evidence)] == [dt.date(2020, 11, 25)]

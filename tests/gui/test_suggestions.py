@@ -9,6 +9,8 @@ from casr_tracker.gui.qt import Qt
 from casr_tracker.models import Evidence, SuggestionDecision
 from casr_tracker.queries import pledge_rows
 
+from .person import Dialogs
+
 
 def open_document(win, qtbot, document_id: int):
     win.tabs.setCurrentIndex(1)
@@ -79,9 +81,17 @@ def test_accept_another_pledge_than_suggested(win, qtbot):
     panel = open_document(win, qtbot, 4)
     proposal = panel.current_proposal()
     other = next(r for r in win.table_model.rows() if r.ref not in [c.ref for c in proposal.candidates])
+
+    def day(dialog):  # the op-ed is undated: the day the passage speaks for is asked
+        dialog.setTextValue("2021-06-01")
+        dialog.accept()
+
+    dialogs = Dialogs(qtbot).expect("QInputDialog", day)
     assert panel.accept(pledge_id=other.id, ref=other.ref)
+    dialogs.done()
     evidence = win.tracker.read(lambda s: s.exec(select(Evidence)).one())
     assert evidence.pledge_id == other.id and evidence.start == proposal.passage.start
+    assert str(evidence.date) == "2021-06-01"
 
 
 def test_the_scrape_tail_is_not_offered(win, qtbot):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from ... import db
+from ... import db, services
+from ...errors import CasrError
 from ...models import Document
 from ...queries import pledge_rows, pledges_to_choose
 from ...wording import counted
@@ -16,6 +17,7 @@ from ..qt import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
+    QInputDialog,
     QKeySequence,
     QModelIndex,
     QShortcut,
@@ -272,7 +274,31 @@ class SuggestionsPanel(QWidget):
         self.stance.setCurrentIndex(chooser.stance.currentIndex())
         return self.accept(pledge_id=chooser.chosen())
 
+    def _day_spoken_for(self) -> tuple[bool, object]:
+        """(go on, date): for a passage of an undated document, the day it speaks for, asked."""
+        if self.tracker.read(lambda s: s.get(Document, self.document_id).date) is not None:
+            return True, None
+        text, ok = QInputDialog.getText(
+            self, "Evidence date", "This document has no date. On what day does the passage speak? (YYYY-MM-DD)"
+        )
+        if not ok:
+            return False, None
+        try:
+            day = services.parse_date(text)
+            if day is None:
+                raise CasrError("Give the day the passage speaks for, as YYYY-MM-DD.")
+            services.check_not_after_today(day, "Evidence")
+        except CasrError as error:
+            self.tracker.failed.emit(str(error))
+            return False, None
+        return True, day
+
     def _decide(self, proposal: matching.Proposal, pledge_id: int, ref: str, *, accept: bool) -> bool:
+        date = None
+        if accept:
+            go_on, date = self._day_spoken_for()
+            if not go_on:
+                return False
         passage = proposal.passage
         command = SuggestionCommand(
             self.tracker,
@@ -283,6 +309,7 @@ class SuggestionsPanel(QWidget):
             passage.end,
             accept,
             self.stance.currentData(),
+            date,
         )
         if not push(self.undo_stack, command):
             return False
