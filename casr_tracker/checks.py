@@ -80,34 +80,14 @@ def event_problems(session: Session) -> list[str]:
         logged = events.entry_event_ids(session, kind, rows)
         problems += [f"events: {model.__tablename__} {row} has no event" for row in rows if row not in logged]
     notes = {note.id: note for note in session.exec(select(Note))}
-    note_kinds = (EventKind.note_added, EventKind.note_edited, EventKind.note_deleted, EventKind.note_restored)
-    for note_id, log in events.replay(session, note_kinds, notes).items():
-        text, deleted = None, False
-        for event in log:
-            if event.kind in (EventKind.note_added.value, EventKind.note_edited.value):
-                text = events.data_of(event).get("text")
-            else:
-                deleted = event.kind == EventKind.note_deleted.value
-        note = notes[note_id]
-        if text != note.text or deleted != (note.deleted_at is not None):
+    for note_id, log in events.replay(session, events.NOTE_KINDS, notes).items():
+        state, note = events.note_state(log), notes[note_id]
+        if state["text"] != note.text or state["deleted"] != (note.deleted_at is not None):
             problems.append(f"events: note {note_id} does not read as its events say")
     items = {item.id: item for item in session.exec(select(Evidence))}
-    evidence_kinds = (
-        EventKind.evidence_attached,
-        EventKind.evidence_edited,
-        EventKind.evidence_withdrawn,
-        EventKind.evidence_restored,
-    )
-    for item_id, log in events.replay(session, evidence_kinds, items).items():
-        state: dict = {"withdrawn": False}
-        for event in log:
-            if event.kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value):
-                data = events.data_of(event)
-                state.update({k: data[k] for k in ("date", "stance") if k in data})
-            else:
-                state["withdrawn"] = event.kind == EventKind.evidence_withdrawn.value
-        item = items[item_id]
-        now = {"date": item.date.isoformat() if item.date else None, "stance": item.stance}
+    for item_id, log in events.replay(session, events.EVIDENCE_KINDS, items).items():
+        state, item = events.evidence_state(log), items[item_id]
+        now = {"date": item.date, "stance": item.stance}
         if not log or any(state.get(k, now[k]) != now[k] for k in now) or state["withdrawn"] != bool(item.withdrawn_at):
             problems.append(f"events: evidence {item_id} is not what its events say")
     documents = {d.id: d for d in session.exec(select(Document))}

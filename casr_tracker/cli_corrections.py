@@ -9,6 +9,7 @@ from collections.abc import Callable
 from . import corrections, db, services
 from .errors import NotFound
 from .models import Document, Event, Evidence, Note, Pledge
+from .parsing import parse_id
 
 
 def _session(args):
@@ -22,8 +23,8 @@ NOTE_IDS = "casr-tracker history REF --json (a note's id is its detail.id)"
 
 
 def _row(session, model, key: str, noun: str, listed_by: str):
-    text = str(key).strip()
-    row = session.get(model, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    number = parse_id(key)
+    row = session.get(model, number) if number is not None else None
     if row is None:
         raise NotFound(f"There is no {noun} {key}; '{listed_by}' lists them with their ids.")
     return row

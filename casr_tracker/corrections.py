@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from . import events, services
 from .errors import InputError, NotFound
 from .models import Document, Event, EventKind, Evidence, Note, Pledge, Stance, today
+from .parsing import parse_id
 
 #: the kinds of entry a retraction applies to
 RETRACTABLE = {EventKind.status.value, EventKind.score.value}
@@ -18,8 +19,8 @@ RETRACTABLE = {EventKind.status.value, EventKind.score.value}
 
 def find_entry(session: Session, entry_id: int | str) -> Event:
     """A history entry by its id (the `id` of `history REF --json`)."""
-    text = str(entry_id).strip().lstrip("#")
-    event = session.get(Event, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    number = parse_id(entry_id)
+    event = session.get(Event, number) if number is not None else None
     if event is None:
         raise NotFound(f"There is no history entry {entry_id}; 'casr-tracker history REF --json' lists them.")
     return event

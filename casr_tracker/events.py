@@ -134,3 +134,40 @@ def replay(
     for event in session.exec(_until(query, until).order_by(Event.id)):
         found[event.subject_id].append(event)
     return found
+
+
+EVIDENCE_KINDS = (
+    EventKind.evidence_attached,
+    EventKind.evidence_edited,
+    EventKind.evidence_withdrawn,
+    EventKind.evidence_restored,
+)
+NOTE_KINDS = (EventKind.note_added, EventKind.note_edited, EventKind.note_deleted, EventKind.note_restored)
+
+
+def evidence_state(log: list[Event], until: dt.datetime | None = None) -> dict:
+    """A piece of evidence as its events (oldest first) leave it: {"date", "stance", "withdrawn"};
+    with `until`, only the corrections made before it (the attachment counts by its own date)."""
+    state: dict = {"withdrawn": False}
+    for event in log:
+        if until is not None and event.kind != EventKind.evidence_attached.value and aware(event.recorded_at) >= until:
+            break
+        if event.kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value):
+            data = data_of(event)
+            state.update({k: data[k] for k in ("date", "stance") if k in data})
+        else:
+            state["withdrawn"] = event.kind == EventKind.evidence_withdrawn.value
+    if isinstance(state.get("date"), str):
+        state["date"] = dt.date.fromisoformat(state["date"])
+    return state
+
+
+def note_state(log: list[Event]) -> dict:
+    """A note as its events (oldest first) leave it: {"text", "edited", "deleted"} (text None: none yet)."""
+    state: dict = {"text": None, "edited": None, "deleted": False}
+    for event in log:
+        if event.kind in (EventKind.note_added.value, EventKind.note_edited.value):
+            state["text"], state["edited"] = data_of(event).get("text"), event.recorded_at
+        else:
+            state["deleted"] = event.kind == EventKind.note_deleted.value
+    return state

@@ -92,3 +92,11 @@ def check_url(url: str) -> str:
     if parsed.scheme.lower() not in URL_SCHEMES or not (parsed.netloc or parsed.path):
         raise BadUrl(f"{url!r} is not an http, https or file link.")
     return url
+
+
+def parse_id(text: object) -> int | None:
+    """A row id as typed ("12", "#12"); None when it is not one (letters, "²", more digits than an
+    id holds), so the caller can say there is no such row."""
+    typed = str(text).strip().lstrip("#")
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 19 else None
+

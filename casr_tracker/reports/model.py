@@ -330,25 +330,10 @@ def _evidence_as_of(session: Session, pledge_ids: list[int], as_of: dt.date, end
     withdrawn by then (or restored since), and speaking for a day up to `as_of`."""
     found: dict[int, list[Evidence]] = {}
     items = list(session.exec(select(Evidence).where(col(Evidence.pledge_id).in_(pledge_ids)).order_by(Evidence.id)))
-    kinds = (
-        EventKind.evidence_attached,
-        EventKind.evidence_edited,
-        EventKind.evidence_withdrawn,
-        EventKind.evidence_restored,
-    )
-    replayed = events.replay(session, kinds, [item.id for item in items])
+    replayed = events.replay(session, events.EVIDENCE_KINDS, [item.id for item in items])
     for item in items:
-        state = {"date": item.date, "stance": item.stance, "withdrawn": False}
-        for event in replayed[item.id]:
-            if event.kind != EventKind.evidence_attached.value and events.aware(event.recorded_at) >= end:
-                break  # a correction made after the day: not known then (the attachment itself counts by its date)
-            data = events.data_of(event)
-            if event.kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value):
-                state.update({k: data[k] for k in ("date", "stance") if k in data})
-            else:
-                state["withdrawn"] = event.kind == EventKind.evidence_withdrawn.value
+        state = {"date": item.date, "stance": item.stance} | events.evidence_state(replayed[item.id], until=end)
         day = state["date"]
-        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
         if state["withdrawn"] or (day is not None and day > as_of):
             continue
         shown = item.model_copy(update={"date": day, "stance": state["stance"]})
@@ -361,15 +346,9 @@ def _notes_as_of(session: Session, pledge_ids: list[int], end: dt.datetime) -> d
     leaving out those deleted by then (and not restored)."""
     found: dict[int, list] = {}
     notes = list(session.exec(select(Note).where(col(Note.pledge_id).in_(pledge_ids)).order_by(Note.id)))
-    kinds = (EventKind.note_added, EventKind.note_edited, EventKind.note_deleted, EventKind.note_restored)
-    replayed = events.replay(session, kinds, [note.id for note in notes], until=end)
+    replayed = events.replay(session, events.NOTE_KINDS, [note.id for note in notes], until=end)
     for note in notes:
-        text, edited, deleted = None, None, False
-        for event in replayed[note.id]:
-            if event.kind in (EventKind.note_added.value, EventKind.note_edited.value):
-                text, edited = events.data_of(event).get("text", note.text), event.recorded_at
-            else:
-                deleted = event.kind == EventKind.note_deleted.value
-        if text is not None and not deleted:
-            found.setdefault(note.pledge_id, []).append((edited, note.who, text))
+        state = events.note_state(replayed[note.id])
+        if state["text"] is not None and not state["deleted"]:
+            found.setdefault(note.pledge_id, []).append((state["edited"], note.who, state["text"]))
     return found
