@@ -33,6 +33,16 @@ from .person import Dialogs, choose_file, click, click_index, click_row, drag_ov
 SHOWN = re.compile(r"(\d+) pledges? shown")
 
 
+def open_document_titled(qtbot, win, words: str):
+    """Go to the Documents tab (Ctrl+2) and click the document whose title holds `words`."""
+    press(qtbot, win, "Ctrl+2")
+    docs = win.documents
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
+    row = next(r for r in range(docs.proxy.rowCount()) if words in docs.proxy.index(r, 0).data())
+    click_row(qtbot, docs.table, row)
+    return docs
+
+
 def shown(win) -> int:
     return int(SHOWN.match(win.status_count.text()).group(1))
 
@@ -230,11 +240,7 @@ def test_switching_documents_marks_only_passages_of_the_document_shown(win, qtbo
 
 
 def test_a_passage_dragged_from_mid_punctuation_is_attached_as_whole_words(win, qtbot):
-    press(qtbot, win, "Ctrl+2")
-    docs = win.documents
-    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
-    row = next(r for r in range(docs.proxy.rowCount()) if "Strategic Partnership" in docs.proxy.index(r, 0).data())
-    click_row(qtbot, docs.table, row)
+    docs = open_document_titled(qtbot, win, "Strategic Partnership")
     text = docs.document.text
     sentence = "expanding trade volumes"
     start = text.index(sentence)
@@ -653,11 +659,7 @@ def test_a_status_entered_by_mistake_is_retracted_from_the_history_and_the_retra
 
 
 def test_an_undated_document_is_dated_in_the_window_and_the_edit_undone(win, qtbot):
-    press(qtbot, win, "Ctrl+2")
-    docs = win.documents
-    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
-    row = next(r for r in range(docs.proxy.rowCount()) if "Kazakh media" in docs.proxy.index(r, 0).data())
-    click_row(qtbot, docs.table, row)
+    docs = open_document_titled(qtbot, win, "Kazakh media")
     assert docs.meta.text().startswith("no date")
     seen = []
 
@@ -710,11 +712,7 @@ def test_evidence_is_redated_and_its_stance_changed_in_the_detail_panel(win, qtb
 
 
 def test_a_passage_of_an_undated_document_is_attached_with_the_day_it_speaks_for(win, qtbot):
-    press(qtbot, win, "Ctrl+2")
-    docs = win.documents
-    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
-    row = next(r for r in range(docs.proxy.rowCount()) if "Kazakh media" in docs.proxy.index(r, 0).data())
-    click_row(qtbot, docs.table, row)
+    docs = open_document_titled(qtbot, win, "Kazakh media")
     start = docs.document.text.index("World Health Assembly")
     drag_over_text(qtbot, docs.reader, start, start + len("World Health Assembly"))
     seen = []
@@ -734,11 +732,7 @@ def test_a_passage_of_an_undated_document_is_attached_with_the_day_it_speaks_for
 
 
 def test_accepting_a_suggestion_from_an_undated_document_asks_the_day_it_speaks_for(win, qtbot):
-    press(qtbot, win, "Ctrl+2")
-    docs = win.documents
-    qtbot.waitUntil(lambda: docs.proxy.rowCount() >= 4)
-    row = next(r for r in range(docs.proxy.rowCount()) if "Kazakh media" in docs.proxy.index(r, 0).data())
-    click_row(qtbot, docs.table, row)
+    docs = open_document_titled(qtbot, win, "Kazakh media")
     panel = docs.suggestions
     qtbot.waitUntil(lambda: not panel.loading, timeout=30000)
     if not panel.proposals:
