@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import __version__, cli_corrections, db, queries, services
+from . import __version__, cli_corrections, cli_data, db, queries, services
 from .errors import CasrError, InputError
 from .importer import pipeline
 from .importer.documents import read_text
@@ -278,84 +278,9 @@ def cmd_report(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
         report = build_report(session, as_of=as_of, since=since, statement_id=args.statement)
-    pdf_writer = None
-    if fmt == "pdf":
-        from .gui.printing import write_pdf  # PDF is laid out by Qt
-
-        pdf_writer = write_pdf
-    write_report(report, args.output, fmt, pdf_writer)
+    write_report(report, args.output, fmt)  # through the format's publisher (PDF's loads Qt)
     pledges = sum(len(st.pledges) for st in report.statements)
     print(f"Wrote {args.output} ({fmt}, {pledges} pledges, as of {report.as_of})")
-    return 0
-
-
-def cmd_export(args) -> int:
-    from . import transfer
-
-    engine = _engine(args)
-    with db.session_scope(engine, write=False) as session:
-        data = transfer.export_all(session)
-    if args.output:
-        Path(args.output).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"Exported to {args.output}", file=sys.stderr)
-    else:
-        _print_json(data)
-    return 0
-
-
-def cmd_import_json(args) -> int:
-    from . import transfer
-
-    data = transfer.load_export(args.path)
-    engine = open_tracker(args.db, seed_if_empty=False)
-    _OPEN.append(engine)
-    with db.session_scope(engine) as session:
-        counts = transfer.import_all(session, data)
-        services.bump_revision(session)
-    print("Imported " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
-    return 0
-
-
-def cmd_copy(args) -> int:
-    from . import transfer
-
-    counts = transfer.copy_tracker(args.source, args.target)
-    total = sum(counts.values())
-    print(f"Copied {total} rows: " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
-    return 0
-
-
-def cmd_check(args) -> int:
-    from .checks import check
-
-    engine = open_tracker(args.db, seed_if_empty=False)
-    _OPEN.append(engine)
-    problems = check(engine)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problems found.", file=sys.stderr)
-        return 1
-    print("The tracker is sound: integrity, foreign keys, offsets, refs, history and the search index all hold.")
-    return 0
-
-
-def cmd_backup(args) -> int:
-    from . import backups
-
-    target = backups.backup(args.db or db.default_url(), args.path, force=args.force)
-    print(f"Backed up to {target}")
-    return 0
-
-
-def cmd_restore(args) -> int:
-    from . import backups
-
-    kept = backups.restore(args.db or db.default_url(), args.path, force=args.force)
-    if kept:
-        print(f"Restored {args.path}; the tracker it replaced is kept as {kept}")
-    else:
-        print(f"Restored {args.path}")
     return 0
 
 
@@ -475,26 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="YYYY-MM-DD", help="also list the status changes after this date")
     p.add_argument("--statement", type=int, metavar="ID", help="one statement (default: all)")
 
-    p = command("export", cmd_export, "Export the whole tracker.")
-    p.add_argument("--format", choices=["json"], default="json")
-    p.add_argument("-o", "--output", metavar="FILE")
-
-    p = command("copy", cmd_copy, "Copy a whole tracker into an empty database (e.g. SQLite to PostgreSQL).")
-    p.add_argument("--from", dest="source", required=True, metavar="URL")
-    p.add_argument("--to", dest="target", required=True, metavar="URL")
-
-    p = command("check", cmd_check, "Check the tracker: integrity, foreign keys, offsets, refs, history.")
-
-    p = command("backup", cmd_backup, "Copy the (SQLite) tracker to a backup file.")
-    p.add_argument("path", metavar="PATH", help="a file, or a folder to put a dated file in")
-    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
-
-    p = command("restore", cmd_restore, "Replace the (SQLite) tracker with a backup.")
-    p.add_argument("path", metavar="PATH")
-    p.add_argument("--force", action="store_true", help="replace an existing tracker (it is kept aside)")
-
-    p = command("import-json", cmd_import_json, "Load an export into an empty database.")
-    p.add_argument("path", metavar="PATH")
+    cli_data.add_commands(command)
     return parser
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from .. import db, services
 from ..errors import CasrError
-from ..reports import EXTENSIONS, FORMATS, build_report
+from ..reports import EXTENSIONS, PUBLISHERS, build_report
 from ..reports.model import Report
 from ..reports.output import write_report
 from .dialogs import FormDialog
 from .ops import Tracker, run_in_background
-from .printing import header_of, paint_blocks, print_report, report_blocks, write_pdf
+from .printing import header_of, paint_blocks, print_report, report_blocks
 from .qt import (
     QComboBox,
     QDialog,
@@ -29,14 +29,6 @@ from .qt import (
     Qt,
     QWidget,
 )
-
-FORMAT_NAMES = {
-    "pdf": "PDF",
-    "html": "HTML (web page)",
-    "md": "Markdown",
-    "csv": "CSV (one row per pledge)",
-    "xlsx": "Excel workbook (pledges and scorecard)",
-}
 
 
 @dataclass
@@ -67,8 +59,8 @@ class ReportOptionsDialog(FormDialog):
         self.form.addRow("Changes since:", self.since)
         self.form.addRow("Statement:", self.statement)
         self.format = QComboBox()
-        for fmt in FORMATS:
-            self.format.addItem(FORMAT_NAMES[fmt], fmt)
+        for publisher in PUBLISHERS.values():
+            self.format.addItem(publisher.description, publisher.name)
         self.path = QLineEdit(str(Path.home() / f"casr-report-{dt.date.today().isoformat()}.pdf"))
         self.format.currentIndexChanged.connect(self._format_changed)
         if export:
@@ -137,7 +129,7 @@ class Reporter:
                     session, as_of=options.as_of, since=options.since, statement_id=options.statement_id
                 )
             if write:
-                write_report(report, options.path, options.fmt, write_pdf)
+                write_report(report, options.path, options.fmt)
             return report
 
         def done(report: Report) -> None:

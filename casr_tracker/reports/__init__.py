@@ -1,18 +1,8 @@
-"""Progress reports: a report model built as of a date, and one small renderer per format."""
+"""Progress reports: a report model built as of a date, and one publisher per format."""
 
 from __future__ import annotations
 
 from .model import Report, build_report
+from .publishers import EXTENSIONS, FORMATS, PUBLISHERS, Publisher
 
-FORMATS = ("pdf", "html", "md", "csv", "xlsx")
-EXTENSIONS = {
-    ".pdf": "pdf",
-    ".html": "html",
-    ".htm": "html",
-    ".md": "md",
-    ".markdown": "md",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-}
-
-__all__ = ["EXTENSIONS", "FORMATS", "Report", "build_report"]
+__all__ = ["EXTENSIONS", "FORMATS", "PUBLISHERS", "Publisher", "Report", "build_report"]

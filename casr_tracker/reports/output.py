@@ -7,19 +7,14 @@ import secrets
 from pathlib import Path
 
 from ..errors import InputError, StorageError
-from . import EXTENSIONS, FORMATS
-from .csv import render_csv
-from .html import render_html
-from .markdown import render_markdown
 from .model import Report
+from .publishers import EXTENSIONS, FORMATS, publisher
 
 
 def format_for(path: str | Path, requested: str | None = None) -> str:
     """The format: the one requested, else the one the file name's extension says."""
     if requested:
-        if requested not in FORMATS:
-            raise InputError(f"{requested!r} is not a report format; use one of: {', '.join(FORMATS)}.")
-        return requested
+        return publisher(requested).name
     suffix = Path(path).suffix.lower()
     if suffix not in EXTENSIONS:
         raise InputError(f"Cannot tell the format from {Path(path).name!r}; add --format ({', '.join(FORMATS)}).")
@@ -39,31 +34,22 @@ def _new_file(path: Path) -> str:
         return str(name)
 
 
-def write_report(report: Report, path: str | Path, fmt: str, pdf_writer=None) -> None:
-    """Write `report` to `path`; a half-written file never replaces an existing one.
-
-    `pdf_writer(report, path)` renders PDF (it needs Qt, so the caller hands it in)."""
+def write_report(report: Report, path: str | Path, fmt: str) -> None:
+    """Write `report` to `path` in format `fmt` through its publisher; a half-written file never
+    replaces an existing one."""
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file name.")
     if not path.parent.exists():
         raise InputError(f"The folder {path.parent} does not exist.")
+    chosen = publisher(fmt)
+    chosen.load()  # a format whose libraries cannot be loaded is refused before any file is made
     try:
         temporary = _new_file(path)
     except OSError as exc:
         raise StorageError(f"The report could not be written to {path}: {exc.strerror or exc}.") from None
     try:
-        if fmt == "pdf":
-            if pdf_writer is None:
-                raise InputError("PDF needs the window's libraries; use the casr-tracker report command.")
-            pdf_writer(report, temporary)
-        elif fmt == "xlsx":
-            from .xlsx import write_xlsx
-
-            write_xlsx(report, temporary)
-        else:
-            text = {"html": render_html, "md": render_markdown, "csv": render_csv}[fmt](report)
-            Path(temporary).write_text(text, encoding="utf-8", newline="")
+        chosen.write(report, temporary)
         os.replace(temporary, path)
     except OSError as exc:
         raise StorageError(f"The report could not be written to {path}: {exc.strerror or exc}.") from None
