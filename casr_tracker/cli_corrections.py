@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from . import corrections, db, services
+from . import corrections, db, services, undo
 from .errors import NotFound
 from .models import Document, Event, Evidence, Note, Pledge
 from .parsing import parse_id
@@ -111,7 +111,7 @@ def cmd_document_edit(args) -> int:
 
 def cmd_undo(args) -> int:
     with _session(args) as session:
-        _event, sentence = corrections.undo_last(session=session, who=args.user)
+        _event, sentence = undo.undo_last(session=session, who=args.user)
     print(sentence)
     return 0
 

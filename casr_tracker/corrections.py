@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from . import events, services
 from .errors import InputError, NotFound
-from .models import Document, Event, EventKind, Evidence, Note, Pledge, Stance, today
+from .models import Document, Event, EventKind, Evidence, Pledge, Stance, today
 from .parsing import parse_id
 
 #: the kinds of entry a retraction applies to
@@ -47,7 +47,6 @@ def retract(*, session: Session, entry_id: int | str, reason: str, who: str = ""
     )
     if entry.kind == EventKind.status.value:
         services.refresh_status(session, pledge)
-    services.bump_revision(session)
     return retraction
 
 
@@ -59,7 +58,6 @@ def unretract(*, session: Session, retraction: Event, who: str = "") -> Event:
     target = session.get(Event, retraction.subject_id)
     if target is not None and target.kind == EventKind.status.value:
         services.refresh_status(session, pledge)
-    services.bump_revision(session)
     return event
 
 
@@ -95,7 +93,6 @@ def edit_evidence(
         before=before,
         **changed,
     )
-    services.bump_revision(session)
     return evidence
 
 
@@ -134,89 +131,15 @@ def edit_document(*, session: Session, document: Document, who: str = "", **fiel
     events.log(
         session, EventKind.document_edited, pledge_id=None, subject_id=document.id, who=who, before=before, **changed
     )
-    services.bump_revision(session)
     return document
 
 
-# --- undo ----------------------------------------------------------------------------------------
-
-UNDOABLE = {kind.value for kind in EventKind} - {EventKind.unretraction.value}
-
-
-def last_change(session: Session, who: str) -> Event | None:
-    """`who`'s latest change that no undo has reversed (undos themselves are not undone again: a
-    second undo reaches the change before)."""
-    undone = select(Event.undoes).where(col(Event.undoes).is_not(None))
-    return session.exec(
-        select(Event)
-        .where(
-            Event.who == who,
-            col(Event.undoes).is_(None),
-            col(Event.id).not_in(undone),
-            col(Event.kind).in_(UNDOABLE),
-        )
-        .order_by(col(Event.id).desc())
-    ).first()
-
-
-def undo_last(*, session: Session, who: str) -> tuple[Event, str]:
-    """Undo `who`'s last change by recording its opposite (an entry is retracted, a note or evidence
-    put back as it was). Returns the change undone and a sentence that says what was undone."""
-    event = last_change(session, who)
-    if event is None:
-        raise InputError(f"{who or 'You'} made no change that can be undone.")
-    with events.undoing(event.id):
-        what = _reverse(session, event, who)
-    return event, f"Undid entry {event.id}: {what}."
-
-
-def _reverse(session: Session, event: Event, who: str) -> str:
-    kind, data = event.kind, events.data_of(event)
-    pledge = session.get(Pledge, event.pledge_id) if event.pledge_id else None
-    ref = pledge.ref if pledge else ""
-    if kind in RETRACTABLE:
-        retract(session=session, entry_id=event.id, reason=f"undone by {who}" if who else "undone", who=who)
-        return f"the {'status' if kind == 'status' else 'score'} entry on {ref} (now retracted)"
-    if kind == EventKind.retraction.value:
-        unretract(session=session, retraction=event, who=who)
-        return f"the retraction of entry {event.subject_id} on {ref}"
-    if kind.startswith("note"):
-        note = session.get(Note, event.subject_id)
-        if kind == EventKind.note_edited.value:
-            services.edit_note(session=session, note=note, text=data["before"], who=who)
-            return f"the edit of note {note.id} on {ref}"
-        if kind in (EventKind.note_added.value, EventKind.note_restored.value):
-            services.delete_note(session=session, note=note, who=who)
-            return f"note {note.id} on {ref} (deleted again)" if "restored" in kind else f"the new note on {ref}"
-        services.restore_note(session=session, note=note, who=who)
-        return f"the deletion of note {note.id} on {ref}"
-    if kind.startswith("evidence"):
-        evidence = session.get(Evidence, event.subject_id)
-        if kind == EventKind.evidence_edited.value:
-            before = data["before"]
-            date = services.parse_date(before["date"]) if "date" in before else None
-            edit_evidence(session=session, evidence=evidence, date=date, stance=before.get("stance"), who=who)
-            return f"the edit of evidence {evidence.id} on {ref}"
-        if kind in (EventKind.evidence_attached.value, EventKind.evidence_restored.value):
-            services.withdraw_evidence(session=session, evidence=evidence, who=who)
-            return f"evidence {evidence.id} on {ref} (withdrawn)"
-        services.restore_evidence(session=session, evidence=evidence, who=who)
-        return f"the withdrawal of evidence {evidence.id} on {ref}"
-    document = session.get(Document, event.subject_id)
-    before = data["before"]
-    if "date" in before:
-        before["date"] = services.parse_date(before["date"]) if before["date"] else ""
-    edit_document(session=session, document=document, who=who, **before)
-    return f"the edit of document {document.id}"
-
-
 __all__ = [
+    "DOCUMENT_FIELDS",
     "RETRACTABLE",
     "edit_document",
     "edit_evidence",
     "find_entry",
-    "last_change",
     "retract",
-    "undo_last",
     "unretract",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import platformdirs
 from sqlalchemy import event, inspect
@@ -15,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from . import backups
+from .changes import Changes, changes_of, data_revision  # (importing it sets the session hooks)
 from .errors import StorageError
 
 ENV_VAR = "CASR_TRACKER_DB"
@@ -190,3 +192,20 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class Written(NamedTuple):
+    """What a write returned, what it changed, and the data revision it left."""
+
+    result: Any
+    changes: Changes
+    revision: int
+
+
+def write(engine: Engine, fn: Callable[[Session], Any]) -> Written:
+    """Run `fn(session)` in one transaction and commit it; the session itself notes what changed."""
+    with session_scope(engine) as session:
+        result = fn(session)
+        session.flush()
+        changes, revision = changes_of(session), data_revision(session)
+    return Written(result, changes, revision)

@@ -55,7 +55,6 @@ def seed(session: Session) -> pipeline.ImportReport:
             url=doc.get("url", ""),
             source_name=doc["file"],
         )
-    services.bump_revision(session)
     return report
 
 

@@ -10,10 +10,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from . import events
+from .changes import NOTIFY_CHANNEL, data_revision, move_revision  # noqa: F401 - watched by windows
 from .errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
 from .importer.documents import detect_metadata, load_document, sha256_text
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     Statement,
     Status,
     StatusChange,
-    TrackerMeta,
     today,
     utcnow,
 )
@@ -43,9 +43,6 @@ from .parsing import (  # noqa: F401 - the verbs' callers find the parsing of us
     parse_stance,
     parse_status,
 )
-
-NOTIFY_CHANNEL = "casr_tracker_changes"
-
 
 # --- finding things ----------------------------------------------------------------------------
 
@@ -109,34 +106,19 @@ def find_document(session: Session, key: str | int) -> Document:
     return document
 
 
-# --- the data revision -------------------------------------------------------------------------
+# --- the data revision is moved by the session itself (changes.py) -------------------------------
 
 
 def bump_revision(session: Session) -> None:
-    """Count one more change (open windows watch this to refresh). One atomic UPDATE, so concurrent
-    writers never lose a count; on PostgreSQL a NOTIFY tells listening windows at commit."""
-    bind = session.get_bind()
-    updated = session.execute(
-        text("UPDATE tracker_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_revision'")
-    )
-    if updated.rowcount == 0:
-        session.add(TrackerMeta(key="data_revision", value="1"))
-        session.flush()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    """Count a change made by raw SQL the session cannot see (ORM writes are counted by themselves)."""
+    move_revision(session)
 
 
 def _save(session: Session, row):
-    """Store a new or changed row as one more change of the tracker (the revision moves on)."""
+    """Store a new or changed row (the session notes the change and moves the revision)."""
     session.add(row)
-    bump_revision(session)
     session.flush()
     return row
-
-
-def data_revision(session: Session) -> int:
-    meta = session.get(TrackerMeta, "data_revision")
-    return int(meta.value) if meta else 0
 
 
 # --- the verbs ---------------------------------------------------------------------------------
@@ -237,7 +219,6 @@ def set_status(
     )
     session.execute(update(Pledge).where(col(Pledge.id) == pledge.id).values(status=_current_status(session, pledge)))
     session.refresh(pledge)
-    bump_revision(session)
     return change
 
 
@@ -324,7 +305,6 @@ def edit_note(*, session: Session, note: Note, text: str, expect_version: int | 
         text=note.text,
         before=before,
     )
-    bump_revision(session)
     return note
 
 

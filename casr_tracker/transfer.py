@@ -14,7 +14,6 @@ from .db import head_revision, session_scope
 from .errors import BadFile, InputError
 from .importer.documents import read_text
 from .models import TABLES, Document, Statement, TrackerMeta
-from .services import bump_revision
 
 FORMAT = "casr-tracker"
 FORMAT_VERSION = 1
@@ -130,7 +129,6 @@ def copy_tracker(source_url: str, target_url: str) -> dict[str, int]:
     try:
         with session_scope(target) as session:
             counts = import_all(session, data)
-            bump_revision(session)
     finally:
         target.dispose()
     return counts

@@ -1,6 +1,6 @@
 """Live refresh: notice changes other analysts (other processes) made to the same database.
 
-Every committed change bumps the data revision (services.bump_revision). The window polls that
+Every committed change moves the data revision (changes.py). The window polls that
 counter cheaply; on PostgreSQL it also LISTENs for the NOTIFY sent with each change, so it hears
 about it at once instead of at the next poll.
 """

@@ -17,7 +17,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..models import Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
-from ..services import bump_revision
 from . import rules
 from .documents import read_text, sha256_text
 from .statement import ParsedPledge, ParsedSection, ParsedStatement, parse_statement
@@ -332,7 +331,6 @@ def import_statement(
     plan = match(session, parsed, title)
     default_title = title or (plan.target.title if plan.target else "") or _title_from(source_name)
     report = apply(session, plan, title=default_title, date=date, source_name=source_name)
-    bump_revision(session)  # open windows see the new statement
     return report
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from casr_tracker import corrections, db, services
+from casr_tracker import corrections, db, services, undo
 from casr_tracker.models import Document, Event, Evidence, Note, Pledge, frozen_time
 from casr_tracker.reports import build_report
 from casr_tracker.reports.csv import render_csv
@@ -99,7 +99,7 @@ def act_note(s, day, n):
     note = _any(notes, n)
     if n % 3 == 0 or note is None:
         services.add_note(session=s, pledge=pledge(s, "SNT-4"), text=f"later note {n}", who="bo")
-    elif n % 3 == 1:
+    elif n % 3 == 1 and note.deleted_at is None:  # a deleted note is restored before it is edited
         services.edit_note(session=s, note=note, text=f"rewritten {n}", who="bo")
     elif note.deleted_at is None:
         services.delete_note(session=s, note=note, who="bo")
@@ -142,7 +142,7 @@ def act_retract(s, day, n):
 
 def act_undo(s, day, n):
     with contextlib.suppress(services.InputError):  # nothing left to undo
-        corrections.undo_last(session=s, who=["ana", "bo"][n % 2])
+        undo.undo_last(session=s, who=["ana", "bo"][n % 2])
 
 
 ACTIONS = [act_status, act_score, act_note, act_evidence, act_document, act_retract, act_undo]
