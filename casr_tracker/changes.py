@@ -135,9 +135,12 @@ def _transaction_over(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, _previous) -> None:
+def _rolled_back(session: Session, previous) -> None:
+    """A savepoint rolled back may have taken the revision's move with it: the next change moves it
+    again (at worst it moves twice, never not at all)."""
     session.info.pop("casr_moved", None)
-    session.info.pop("casr_changes", None)
+    if not previous.nested:
+        session.info.pop("casr_changes", None)
 
 
 def move_revision(session: Session) -> None:

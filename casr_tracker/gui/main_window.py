@@ -61,7 +61,7 @@ from .qt import (
     Signal,
 )
 from .style import status_label
-from .undo import StatusCommand, push
+from .undo import StatusCommand, push, restore_stack
 from .watch import ChangeWatcher
 
 RECENT_DAYS = 30
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         """Another analyst changed the database: refresh every view (an edit in progress is kept)."""
         if not self.is_loaded:
             return
-        self.on_changed(Changes(kinds=set(Tracker.EVERYTHING)))
+        self.on_changed(Changes.everything())
         self.statusBar().showMessage("Updated with changes made outside this window.", 6000)
 
     def on_conflict(self, command, message: str) -> None:
@@ -324,6 +324,8 @@ class MainWindow(QMainWindow):
             self.refresh_dashboard()
         if not self.is_loaded:
             self.watcher.start()
+            if self.undo_stack.count() == 0:  # one's last changes can still be undone after a restart
+                restore_stack(self.undo_stack, self.tracker)
         self.is_loaded = True
         self.statusBar().showMessage("Ready.", 3000)
         self.loaded.emit()
@@ -704,7 +706,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(error) if isinstance(error, CasrError) else f"The import failed: {error}")
 
         self.statusBar().showMessage(f"Importing {Path(path).name}…")
-        self.statement_job = self.tracker.write_in_background(work, Changes(kinds={"statement"}), done, failed)
+        self.statement_job = self.tracker.write_in_background(work, done, failed)
 
     def report_action(self, action: str) -> None:
         """Ask for the report options, then print, preview or export (built off the GUI thread)."""

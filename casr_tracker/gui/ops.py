@@ -1,36 +1,26 @@
-"""The window's handle on the tracker: reads, writes that announce what changed, background jobs."""
+"""The window's handle on the tracker: reads, writes that announce what the core says changed, and
+background jobs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from .. import db, services
+from .. import db
+from ..changes import Changes
 from .qt import QObject, QRunnable, QThreadPool, Signal
 
 
-@dataclass
-class Changes:
-    """What a write touched, so each view can decide whether to refresh (Anki's OpChanges)."""
-
-    pledge_ids: set[int] = field(default_factory=set)
-    kinds: set[str] = field(default_factory=set)  # status, assessment, evidence, note, document, statement
-
-
 class Tracker(QObject):
-    """Runs core calls in their own transaction and tells the views what changed."""
+    """Runs core calls in their own transaction and tells the views what the core says changed."""
 
-    changed = Signal(object)  # Changes
+    changed = Signal(object)  # changes.Changes
     failed = Signal(str)  # one sentence for the user
     conflict = Signal(object, str)  # the command refused as stale, and why
-
-    #: everything, for a reload after other analysts' changes
-    EVERYTHING = frozenset({"status", "assessment", "evidence", "note", "document", "statement", "suggestion"})
 
     def __init__(self, engine: Engine | None, user: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -38,44 +28,43 @@ class Tracker(QObject):
         self.user = user
         #: the data revision this window has seen (its own writes included)
         self.known_revision = -1
+        #: what the last write changed (its events are what an undo of it reverses)
+        self.last_changes = Changes()
 
     def read(self, fn: Callable[[Session], Any]) -> Any:
         with db.session_scope(self.engine, write=False) as session:
             return fn(session)
 
-    def write(self, fn: Callable[[Session], Any], changes: Changes) -> Any:
-        """Run `fn` in one transaction; announce `changes` when it committed. Errors propagate."""
-        with db.session_scope(self.engine) as session:
-            result = fn(session)
-            revision = services.data_revision(session)
-        self.known_revision = revision
-        self.changed.emit(changes)
-        return result
+    def write(self, fn: Callable[[Session], Any]) -> Any:
+        """Run `fn` in one transaction; announce what it changed once it committed. Errors propagate."""
+        written = db.write(self.engine, fn)
+        self._announce(written)
+        return written.result
+
+    def _announce(self, written: db.Written) -> None:
+        self.known_revision = written.revision  # the watcher does not take it for someone else's
+        self.last_changes = written.changes
+        if written.changes:
+            self.changed.emit(written.changes)
 
     def write_in_background(
         self,
         fn: Callable[..., Any],
-        changes: Changes,
         on_done: Callable[[Any], None],
         on_failed: Callable[[Exception], None],
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Job:
-        """`write`, off the GUI thread: `fn(session)` (or `fn(session, progress)`) runs in one
-        transaction on the thread pool; back on the GUI thread the revision it left is this window's
-        own (the watcher does not take it for another analyst's) and `changes` are announced."""
+        """`write`, off the GUI thread (Anki's CollectionOp): `fn(session)` (or `fn(session,
+        progress)`) runs in one transaction on the thread pool; back on the GUI thread what it
+        changed is announced, then `on_done(result)` runs."""
         engine = self.engine
 
         def work(*progress):
-            with db.session_scope(engine) as session:
-                result = fn(session, *progress)
-                revision = services.data_revision(session)
-            return result, revision
+            return db.write(engine, lambda session: fn(session, *progress))
 
-        def done(value) -> None:
-            result, revision = value
-            self.known_revision = revision
-            self.changed.emit(changes)
-            on_done(result)
+        def done(written: db.Written) -> None:
+            self._announce(written)
+            on_done(written.result)
 
         return run_in_background(work, done, on_failed, on_progress)
 

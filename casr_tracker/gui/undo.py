@@ -1,25 +1,33 @@
-"""Undoable edits. An undo never deletes history: it records a new change that restores the old value."""
+"""The window's Undo and Redo: each QUndoCommand makes its change once through a core verb, and its
+undo and redo are the core's (`casr_tracker.undo`): undo reverses the events the change recorded,
+redo reverses that undo. Every step is new events; nothing is deleted. After a restart the stack is
+rebuilt from the log (`LoggedChange`), so Ctrl+Z still undoes one's last changes."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
-from .. import corrections, decisions, services
+from sqlmodel import Session
+
+from .. import corrections, decisions, services, undo
 from ..errors import CasrError, StaleEdit
-from ..models import Document, Event, Evidence, Note, Party, Pledge, Status
-from ..scorecard import latest_scores
-from .ops import Changes, Tracker
+from ..models import Document, Event, Evidence, Note, Party, Pledge
+from .ops import Tracker
 from .qt import QUndoCommand
 
 
 class TrackerCommand(QUndoCommand):
-    """Base: `apply()` does the edit the first time (errors reach the caller before anything is
-    pushed); redo() after an undo does it again; failures later become the tracker's messages."""
+    """Base: `apply()` makes the change the first time (errors reach the caller before anything is
+    pushed); undo() and redo() afterwards reverse the events now in effect; failures then become the
+    tracker's messages."""
 
     def __init__(self, tracker: Tracker, text: str):
         super().__init__(text)
         self.tracker = tracker
         self._first = True
+        #: the events the change (or its last undo or redo) recorded: what the next step reverses
+        self.event_ids: list[int] = []
         #: the version the user saw when making the edit; checked on the first apply only
         self.expect_version: int | None = None
 
@@ -30,17 +38,24 @@ class TrackerCommand(QUndoCommand):
     def apply(self) -> None:
         raise NotImplementedError
 
-    def revert(self) -> None:
-        raise NotImplementedError
+    def write(self, fn: Callable[[Session], Any]) -> Any:
+        """A core write; the events it recorded are what the next undo or redo reverses."""
+        result = self.tracker.write(fn)
+        self.event_ids = list(self.tracker.last_changes.event_ids)
+        return result
+
+    def reverse(self, session: Session) -> None:
+        """Undo (or redo) in the core: reverse the events of the last step."""
+        undo.undo(session=session, event_ids=self.event_ids, who=self.tracker.user)
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._guard(self.apply)
+        self._guard(lambda: self.write(self.reverse))
 
     def undo(self) -> None:
-        self._guard(self.revert)
+        self._guard(lambda: self.write(self.reverse))
 
     def _guard(self, action) -> None:
         try:
@@ -50,36 +65,45 @@ class TrackerCommand(QUndoCommand):
             self.setObsolete(True)
 
 
+class LoggedChange(TrackerCommand):
+    """One of your changes read back from the event log when the window opens (already made)."""
+
+    def __init__(self, tracker: Tracker, event: Event, text: str):
+        super().__init__(tracker, text)
+        self.event_ids = [event.id]
+
+
+def restore_stack(stack, tracker: Tracker, limit: int = 20) -> int:
+    """Put `tracker.user`'s latest changes still in effect on an empty undo stack; returns how many."""
+
+    def read(session):
+        return [(event, undo.describe(session, event)) for event in undo.undoable_changes(session, tracker.user, limit)]
+
+    found = tracker.read(read)
+    for event, text in found:
+        stack.push(LoggedChange(tracker, event, text[:1].upper() + text[1:]))
+    return len(found)
+
+
 class StatusCommand(TrackerCommand):
     def __init__(self, tracker: Tracker, pledge_id: int, ref: str, status: str, comment: str = "", effective=None):
         super().__init__(tracker, f"Set {ref} to {status.replace('_', ' ')}")
-        self.pledge_id, self.status, self.comment = pledge_id, status, comment
-        self.effective: dt.date | None = effective
-        self.previous: str | None = None
+        self.pledge_id, self.status, self.comment, self.effective = pledge_id, status, comment, effective
 
-    def _set(self, status: str, comment: str) -> None:
+    def apply(self) -> None:
         def write(session):
-            pledge = session.get(Pledge, self.pledge_id)
-            if self.previous is None:
-                self.previous = pledge.status
             services.set_status(
                 session=session,
-                pledge=pledge,
-                status=status,
+                pledge=session.get(Pledge, self.pledge_id),
+                status=self.status,
                 who=self.tracker.user,
-                comment=comment,
+                comment=self.comment,
                 effective=self.effective,
                 expect_version=self.expect_version,
             )
-            self.expect_version = None
 
-        self.tracker.write(write, Changes({self.pledge_id}, {"status"}))
-
-    def apply(self) -> None:
-        self._set(self.status, self.comment)
-
-    def revert(self) -> None:
-        self._set(self.previous or "not_assessed", f"Undo: back from {Status(self.status).label}")
+        self.write(write)
+        self.expect_version = None
 
 
 class AssessCommand(TrackerCommand):
@@ -87,32 +111,21 @@ class AssessCommand(TrackerCommand):
         super().__init__(tracker, f"Score {label}")
         self.pledge_id, self.party_id = pledge_id, party_id
         self.score, self.justification = score, justification
-        self.before: tuple[int | None, str] | None = None
 
-    def _assess(self, score, justification: str) -> None:
+    def apply(self) -> None:
         def write(session):
-            if self.before is None:
-                latest = latest_scores(session, [self.pledge_id]).get((self.pledge_id, self.party_id))
-                self.before = (latest.score, latest.justification) if latest else (None, "")
             services.assess(
                 session=session,
                 pledge=session.get(Pledge, self.pledge_id),
                 party=session.get(Party, self.party_id),
-                score=score,
+                score=self.score,
                 who=self.tracker.user,
-                justification=justification,
+                justification=self.justification,
                 expect_version=self.expect_version,
             )
-            self.expect_version = None
 
-        self.tracker.write(write, Changes({self.pledge_id}, {"assessment"}))
-
-    def apply(self) -> None:
-        self._assess(self.score, self.justification)
-
-    def revert(self) -> None:
-        score, justification = self.before or (None, "")
-        self._assess(score, justification)
+        self.write(write)
+        self.expect_version = None
 
 
 class EvidenceCommand(TrackerCommand):
@@ -121,35 +134,16 @@ class EvidenceCommand(TrackerCommand):
     def __init__(self, tracker: Tracker, pledge_id: int, ref: str, **fields):
         super().__init__(tracker, f"Attach evidence to {ref}")
         self.pledge_id, self.fields = pledge_id, fields
-        self.evidence_id: int | None = None
 
     def apply(self) -> None:
         def write(session):
-            if self.evidence_id is None:
-                document_id = self.fields.pop("document_id", None)
-                document = services.find_document(session, document_id) if document_id else None
-                evidence = services.attach_evidence(
-                    session=session,
-                    pledge=session.get(Pledge, self.pledge_id),
-                    document=document,
-                    who=self.tracker.user,
-                    **self.fields,
-                )
-                self.evidence_id = evidence.id
-            else:
-                services.restore_evidence(
-                    session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
-                )
+            fields = dict(self.fields)
+            document_id = fields.pop("document_id", None)
+            document = services.find_document(session, document_id) if document_id else None
+            pledge = session.get(Pledge, self.pledge_id)
+            services.attach_evidence(session=session, pledge=pledge, document=document, who=self.tracker.user, **fields)
 
-        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
-
-    def revert(self) -> None:
-        def write(session):
-            services.withdraw_evidence(
-                session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
-            )
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
+        self.write(write)
 
 
 class WithdrawEvidenceCommand(TrackerCommand):
@@ -157,41 +151,27 @@ class WithdrawEvidenceCommand(TrackerCommand):
         super().__init__(tracker, "Withdraw evidence")
         self.pledge_id, self.evidence_id = pledge_id, evidence_id
 
-    def _do(self, withdraw: bool) -> None:
-        def write(session):
-            evidence = session.get(Evidence, self.evidence_id)
-            if withdraw:
-                services.withdraw_evidence(session=session, evidence=evidence, who=self.tracker.user)
-            else:
-                services.restore_evidence(session=session, evidence=evidence, who=self.tracker.user)
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
-
     def apply(self) -> None:
-        self._do(True)
-
-    def revert(self) -> None:
-        self._do(False)
+        self.write(
+            lambda s: services.withdraw_evidence(
+                session=s, evidence=s.get(Evidence, self.evidence_id), who=self.tracker.user
+            )
+        )
 
 
 class NoteCommand(TrackerCommand):
-    """Write a new note or change one; undo restores the old text (or removes the new note)."""
+    """Write a new note or change one (a deleted one is brought back first)."""
 
     def __init__(self, tracker: Tracker, pledge_id: int, note_id: int | None, old_text: str, new_text: str):
         super().__init__(tracker, "Edit note")
         self.pledge_id, self.note_id = pledge_id, note_id
         self.old_text, self.new_text = old_text, new_text
-        self.created = note_id is None
 
     def apply(self) -> None:
         def write(session):
             if self.note_id is None:
-                note = services.add_note(
-                    session=session,
-                    pledge=session.get(Pledge, self.pledge_id),
-                    text=self.new_text,
-                    who=self.tracker.user,
-                )
+                pledge = session.get(Pledge, self.pledge_id)
+                note = services.add_note(session=session, pledge=pledge, text=self.new_text, who=self.tracker.user)
                 self.note_id = note.id
                 return
             note = session.get(Note, self.note_id)
@@ -205,19 +185,9 @@ class NoteCommand(TrackerCommand):
                     expect_version=self.expect_version,
                     who=self.tracker.user,
                 )
-            self.expect_version = None
 
-        self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
-
-    def revert(self) -> None:
-        def write(session):
-            note = session.get(Note, self.note_id)
-            if self.created:
-                services.delete_note(session=session, note=note, who=self.tracker.user)
-            else:
-                services.edit_note(session=session, note=note, text=self.old_text, who=self.tracker.user)
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"note"}))
+        self.write(write)
+        self.expect_version = None
 
 
 class EvidenceEditCommand(TrackerCommand):
@@ -226,22 +196,13 @@ class EvidenceEditCommand(TrackerCommand):
     def __init__(self, tracker: Tracker, pledge_id: int, evidence_id: int, changed: dict):
         super().__init__(tracker, f"Edit evidence {evidence_id}")
         self.pledge_id, self.evidence_id, self.changed = pledge_id, evidence_id, changed
-        self.before: dict | None = None
-
-    def _edit(self, values: dict) -> None:
-        def write(session):
-            evidence = session.get(Evidence, self.evidence_id)
-            if self.before is None:
-                self.before = {k: getattr(evidence, k) for k in self.changed}
-            corrections.edit_evidence(session=session, evidence=evidence, who=self.tracker.user, **values)
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"evidence"}))
 
     def apply(self) -> None:
-        self._edit(self.changed)
+        def write(session):
+            evidence = session.get(Evidence, self.evidence_id)
+            corrections.edit_evidence(session=session, evidence=evidence, who=self.tracker.user, **self.changed)
 
-    def revert(self) -> None:
-        self._edit(self.before or {})
+        self.write(write)
 
 
 class DocumentEditCommand(TrackerCommand):
@@ -250,22 +211,13 @@ class DocumentEditCommand(TrackerCommand):
     def __init__(self, tracker: Tracker, document_id: int, changed: dict):
         super().__init__(tracker, f"Edit document {document_id}")
         self.document_id, self.changed = document_id, changed
-        self.before: dict | None = None
-
-    def _edit(self, values: dict) -> None:
-        def write(session):
-            document = session.get(Document, self.document_id)
-            if self.before is None:
-                self.before = {k: getattr(document, k) or "" for k in self.changed}
-            corrections.edit_document(session=session, document=document, who=self.tracker.user, **values)
-
-        self.tracker.write(write, Changes(set(), {"document"}))
 
     def apply(self) -> None:
-        self._edit(self.changed)
+        def write(session):
+            document = session.get(Document, self.document_id)
+            corrections.edit_document(session=session, document=document, who=self.tracker.user, **self.changed)
 
-    def revert(self) -> None:
-        self._edit(self.before or {})
+        self.write(write)
 
 
 class RetractCommand(TrackerCommand):
@@ -274,39 +226,11 @@ class RetractCommand(TrackerCommand):
     def __init__(self, tracker: Tracker, pledge_id: int, entry_id: int, reason: str):
         super().__init__(tracker, f"Retract entry {entry_id}")
         self.pledge_id, self.entry_id, self.reason = pledge_id, entry_id, reason
-        self.retraction_id: int | None = None
 
     def apply(self) -> None:
-        def write(session):
-            retraction = corrections.retract(
-                session=session, entry_id=self.entry_id, reason=self.reason, who=self.tracker.user
-            )
-            self.retraction_id = retraction.id
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"status", "assessment"}))
-
-    def revert(self) -> None:
-        def write(session):
-            corrections.unretract(
-                session=session, retraction=session.get(Event, self.retraction_id), who=self.tracker.user
-            )
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"status", "assessment"}))
-
-
-def push(stack, command: TrackerCommand) -> bool:
-    """Apply a command; push it on the undo stack only when it worked. An edit made from stale data
-    is offered back to the window (`Tracker.conflict`), which may reload and push it again."""
-    try:
-        command.apply()
-    except StaleEdit as error:
-        command.tracker.conflict.emit(command, str(error))
-        return False
-    except CasrError as error:
-        command.tracker.failed.emit(str(error))
-        return False
-    stack.push(command)
-    return True
+        self.write(
+            lambda s: corrections.retract(session=s, entry_id=self.entry_id, reason=self.reason, who=self.tracker.user)
+        )
 
 
 class SuggestionCommand(TrackerCommand):
@@ -329,43 +253,52 @@ class SuggestionCommand(TrackerCommand):
         self.document_id, self.pledge_id, self.start, self.end = document_id, pledge_id, start, end
         self.accept, self.stance, self.date = accept, stance, date
         self.evidence_id: int | None = None
+        self.decided = True
 
-    def _write(self, action) -> None:
-        def write(session):
-            document = session.get(Document, self.document_id)
-            pledge = session.get(Pledge, self.pledge_id)
-            action(session, document, pledge)
-
-        self.tracker.write(write, Changes({self.pledge_id}, {"evidence", "suggestion"}))
+    def _span(self, session) -> dict:
+        return {
+            "session": session,
+            "document": session.get(Document, self.document_id),
+            "pledge": session.get(Pledge, self.pledge_id),
+            "start": self.start,
+            "end": self.end,
+            "who": self.tracker.user,
+        }
 
     def apply(self) -> None:
-        def do(session, document, pledge):
-            span = {"start": self.start, "end": self.end, "who": self.tracker.user}
-            if not self.accept:
-                decisions.reject_suggestion(session=session, document=document, pledge=pledge, **span)
-            elif self.evidence_id is None:
-                evidence = decisions.accept_suggestion(
-                    session=session, document=document, pledge=pledge, stance=self.stance, date=self.date, **span
-                )
-                self.evidence_id = evidence.id
+        def write(session):
+            if self.accept:
+                span = self._span(session)
+                self.evidence_id = decisions.accept_suggestion(stance=self.stance, date=self.date, **span).id
             else:
-                services.restore_evidence(
-                    session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
-                )
-                decisions.record_decision(
-                    session, document, pledge, self.start, self.end, "accepted", self.tracker.user, self.evidence_id
-                )
+                decisions.reject_suggestion(**self._span(session))
 
-        self._write(do)
+        self.write(write)
 
-    def revert(self) -> None:
-        def undo(session, document, pledge):
-            if self.evidence_id is not None:
-                services.withdraw_evidence(
-                    session=session, evidence=session.get(Evidence, self.evidence_id), who=self.tracker.user
-                )
-            decisions.reopen_suggestion(
-                session=session, document=document, pledge=pledge, start=self.start, end=self.end, who=self.tracker.user
+    def reverse(self, session: Session) -> None:
+        """The evidence's events are reversed by the core; the decision is reopened or made again."""
+        super().reverse(session)
+        span = self._span(session)
+        if self.decided:
+            decisions.reopen_suggestion(**span)
+        else:
+            verdict = "accepted" if self.accept else "rejected"
+            decisions.record_decision(
+                session, span["document"], span["pledge"], self.start, self.end, verdict, span["who"], self.evidence_id
             )
+        self.decided = not self.decided
 
-        self._write(undo)
+
+def push(stack, command: TrackerCommand) -> bool:
+    """Apply a command; push it on the undo stack only when it worked. An edit made from stale data
+    is offered back to the window (`Tracker.conflict`), which may reload and push it again."""
+    try:
+        command.apply()
+    except StaleEdit as error:
+        command.tracker.conflict.emit(command, str(error))
+        return False
+    except CasrError as error:
+        command.tracker.failed.emit(str(error))
+        return False
+    stack.push(command)
+    return True

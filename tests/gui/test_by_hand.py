@@ -189,7 +189,9 @@ def test_undo_and_redo_by_keyboard(win, qtbot, qtlog):
     press(qtbot, win, "Ctrl+Z")
     press(qtbot, win, "Ctrl+Y")
     assert d.status_badge.text() == "In progress"
-    assert len(rows_in_db(win, StatusChange)) == 5  # nothing deleted: every step is a new entry
+    # nothing deleted: the entry stays, and each undo and redo is a new event (retracted, taken back)
+    assert len(rows_in_db(win, StatusChange)) == 1
+    assert [e.kind for e in rows_in_db(win, Event)][-5:] == ["status"] + ["retraction", "unretraction"] * 2
     assert not [r for r in qtlog.records if "Ambiguous" in r.message]
 
 
@@ -748,3 +750,25 @@ def test_accepting_a_suggestion_from_an_undated_document_asks_the_day_it_speaks_
     qtbot.keyClick(panel.tree, Qt.Key.Key_A)
     dialogs.done()
     assert [e.date for e in rows_in_db(win, Evidence)] == [dt.date(2020, 11, 25)]
+
+
+def test_undo_survives_a_restart(open_win, qtbot):
+    """Ctrl+Z after reopening the window undoes one's last change (the stack is rebuilt from the log)."""
+    win = open_win()
+    click_ref(qtbot, win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
+    click(qtbot, d.status_button)
+    win.close()
+
+    again = open_win()
+    undo_action = next(a for a in again.menu_actions() if a.text().startswith("&Undo"))
+    assert undo_action.isEnabled() and undo_action.text() == "&Undo Set status of TRD-3"
+    click_ref(qtbot, again, "TRD-3")
+    assert again.detail.status_badge.text() == "In progress"
+    press(qtbot, again, "Ctrl+Z")
+    assert again.detail.status_badge.text() == "Not assessed"
+    press(qtbot, again, "Ctrl+Shift+Z")
+    assert again.detail.status_badge.text() == "In progress"
+    kinds = [e.kind for e in rows_in_db(again, Event)][-3:]
+    assert kinds == ["status", "retraction", "unretraction"]

@@ -11,7 +11,7 @@ from casr_tracker import cli, db, services
 from casr_tracker.gui.dialogs import LinkDialog, PledgeChooser
 from casr_tracker.gui.models import ROW_ROLE
 from casr_tracker.gui.qt import QImage, QItemSelectionModel, QMimeData, QPoint, Qt, QTextCursor, QUrl
-from casr_tracker.models import Assessment, Evidence, Note, StatusChange
+from casr_tracker.models import Assessment, Event, Evidence, Note, StatusChange
 from casr_tracker.queries import pledge_rows
 from casr_tracker.scorecard import latest_scores
 
@@ -111,13 +111,21 @@ def test_status_edit_history_and_undo(win, qtbot):
     assert "Not assessed → In progress: customs working group met" in d.history_list.item(0).text()
     win.undo_stack.undo()
     pledge_id = d.detail.pledge.id
-    changes = read(win, lambda s: s.exec(select_changes(pledge_id)).all())
-    assert [(c.old, c.new) for c in changes] == [("not_assessed", "in_progress"), ("in_progress", "not_assessed")]
-    assert changes[1].effective_date == dt.date(2021, 3, 1) and changes[1].comment.startswith("Undo")
+    # the undo retracts the entry (as `casr-tracker undo` does): it stays in the history, struck through
+    assert len(read(win, lambda s: s.exec(select_changes(pledge_id)).all())) == 1
+    assert [e.kind for e in read(win, lambda s: s.exec(select(Event)).all())][-2:] == ["status", "retraction"]
+    entry = next(
+        d.history_list.item(i) for i in range(d.history_list.count()) if "customs" in d.history_list.item(i).text()
+    )
+    assert entry.font().strikeOut() and "undone by tester" in entry.toolTip()
     assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").status == "not_assessed"
     win.undo_stack.redo()
-    assert len(read(win, lambda s: s.exec(select_changes(pledge_id)).all())) == 3
+    assert [e.kind for e in read(win, lambda s: s.exec(select(Event)).all())][-1] == "unretraction"
     assert d.detail.pledge.status == "in_progress"
+    entry = next(
+        d.history_list.item(i) for i in range(d.history_list.count()) if "customs" in d.history_list.item(i).text()
+    )
+    assert not entry.font().strikeOut()
 
 
 def select_changes(pledge_id):
@@ -157,7 +165,8 @@ def test_bulk_status_change_is_one_undo_step(win):
     assert [r.status for r in win.table_model.rows()[:3]] == ["not_started"] * 3
     win.undo_stack.undo()
     assert [r.status for r in win.table_model.rows()[:3]] == ["not_assessed"] * 3
-    assert len(read(win, lambda s: s.exec(select(StatusChange)).all())) == 6
+    assert len(read(win, lambda s: s.exec(select(StatusChange)).all())) == 3  # kept, and retracted
+    assert [e.kind for e in read(win, lambda s: s.exec(select(Event)).all())][-3:] == ["retraction"] * 3
 
 
 def test_assessment_grid_scores_and_undo(win, qtbot):
@@ -176,8 +185,8 @@ def test_assessment_grid_scores_and_undo(win, qtbot):
     assert d.score_summary.text().startswith("Average +0.50 → 75 %")
     win.undo_stack.undo()  # one step for the whole grid
     scores = read(win, lambda s: latest_scores(s, [d.detail.pledge.id]))
-    assert scores[(d.detail.pledge.id, kz)].score is None and scores[(d.detail.pledge.id, ru)].score is None
-    assert len(read(win, lambda s: s.exec(select(Assessment)).all())) == 4  # nothing deleted
+    assert (d.detail.pledge.id, kz) not in scores and (d.detail.pledge.id, ru) not in scores  # retracted
+    assert len(read(win, lambda s: s.exec(select(Assessment)).all())) == 2  # nothing deleted
 
 
 def test_attach_selected_passage_as_evidence(win, qtbot):

@@ -308,7 +308,6 @@ class DocumentsPanel(QWidget):
 
         self.import_job = self.tracker.write_in_background(
             lambda session, progress: import_paths(session, paths, progress),
-            Changes(kinds={"document"}),
             done,
             failed,
             dialog.setValue,

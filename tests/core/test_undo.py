@@ -1,0 +1,48 @@
+"""Undo in the core, without Qt: the rules the command line's `undo` and the window's Undo/Redo share."""
+
+from __future__ import annotations
+
+from casr_tracker import db, services, undo
+from casr_tracker.models import Pledge
+
+
+def _status(engine, ref="TRD-3") -> str:
+    with db.session_scope(engine, write=False) as s:
+        return services.find_pledge(s, ref).status
+
+
+def _set(s, ref, status):
+    services.set_status(session=s, pledge=services.find_pledge(s, ref), status=status, who="ann")
+
+
+def test_undo_then_redo_then_undo_again(engine):
+    change = db.write(engine, lambda s: _set(s, "TRD-3", "in_progress")).changes.event_ids
+    undone = db.write(engine, lambda s: undo.undo(session=s, event_ids=change, who="ann")).changes.event_ids
+    assert _status(engine) == "not_assessed"
+    redone = db.write(engine, lambda s: undo.undo(session=s, event_ids=undone, who="ann")).changes.event_ids
+    assert _status(engine) == "in_progress"
+    # the redo is a change in effect again: the command line's undo reaches it
+    with db.session_scope(engine, write=False) as s:
+        assert undo.last_change(s, "ann").id == redone[0]
+    sentence = db.write(engine, lambda s: undo.undo_last(session=s, who="ann")).result[1]
+    assert _status(engine) == "not_assessed" and "TRD-3" in sentence
+
+
+def test_successive_undos_reach_earlier_changes_and_others_are_left_alone(engine):
+    db.write(engine, lambda s: _set(s, "TRD-3", "in_progress"))
+    db.write(engine, lambda s: _set(s, "SNT-4", "fulfilled"))
+    db.write(
+        engine,
+        lambda s: services.set_status(
+            session=s, pledge=services.find_pledge(s, "SNT-5"), status="not_started", who="bo"
+        ),
+    )
+    db.write(engine, lambda s: undo.undo_last(session=s, who="ann"))
+    assert _status(engine, "SNT-4") == "not_assessed" and _status(engine, "TRD-3") == "in_progress"
+    db.write(engine, lambda s: undo.undo_last(session=s, who="ann"))
+    assert _status(engine, "TRD-3") == "not_assessed"
+    assert _status(engine, "SNT-5") == "not_started"  # bo's change is bo's to undo
+    with db.session_scope(engine, write=False) as s:
+        assert undo.last_change(s, "ann") is None
+        assert [e.pledge_id for e in undo.undoable_changes(s, "bo")] == [services.find_pledge(s, "SNT-5").id]
+        assert s.get(Pledge, services.find_pledge(s, "SNT-5").id).status == "not_started"
