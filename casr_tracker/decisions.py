@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from .errors import InputError
 from .models import Document, Evidence, Pledge, Stance, SuggestionDecision
-from .services import _save, attach_evidence
+from .services import attach_evidence
+from .services.rows import _save
 
 
 def record_decision(

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from casr_tracker import db, services
+from casr_tracker.models import Note
 from casr_tracker.seeding import open_tracker
 
 from ..conftest import POSTGRES, fresh_postgres_database
@@ -71,11 +72,11 @@ def test_a_stale_note_edit_is_refused(engine):
         note = services.add_note(session=s, pledge=services.find_pledge(s, "MGR-1"), text="first", who="alice")
         note_id, version = note.id, note.version
     with db.session_scope(engine) as s:
-        services.edit_note(session=s, note=s.get(services.Note, note_id), text="alice's edit", expect_version=version)
+        services.edit_note(session=s, note=s.get(Note, note_id), text="alice's edit", expect_version=version)
     with pytest.raises(services.StaleEdit, match="edited by alice"), db.session_scope(engine) as s:
-        services.edit_note(session=s, note=s.get(services.Note, note_id), text="bob's edit", expect_version=version)
+        services.edit_note(session=s, note=s.get(Note, note_id), text="bob's edit", expect_version=version)
     with db.session_scope(engine) as s:
-        assert s.get(services.Note, note_id).text == "alice's edit"
+        assert s.get(Note, note_id).text == "alice's edit"
 
 
 def test_copy_round_trip_sqlite_postgresql_sqlite(tmp_path, run):

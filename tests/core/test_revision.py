@@ -180,8 +180,10 @@ READS = {
 
 def _public_session_functions():
     for module in (services, corrections, decisions, pipeline, undo):
-        for name, fn in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+        names = getattr(module, "__all__", [n for n in vars(module) if not n.startswith("_")])
+        for name in names:
+            fn = getattr(module, name)
+            if not inspect.isfunction(fn) or not fn.__module__.startswith(module.__name__):
                 continue
             if "session" in inspect.signature(fn).parameters:
                 yield f"{module.__name__.rsplit('.', 1)[-1]}.{name}"

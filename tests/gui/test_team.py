@@ -12,7 +12,7 @@ from sqlmodel import select
 from casr_tracker import db, services
 from casr_tracker.gui.app import open_window
 from casr_tracker.gui.qt import QSettings
-from casr_tracker.models import StatusChange
+from casr_tracker.models import Note, StatusChange
 
 from ..conftest import POSTGRES, fresh_postgres_database
 
@@ -30,12 +30,12 @@ def other_analyst(url: str, *args: str) -> None:
 
 
 def status_in_table(window, ref: str) -> str:
-    return next(r.status for r in window.table_model.rows() if r.ref == ref)
+    return next(r.status for r in window.pledges.table_model.rows() if r.ref == ref)
 
 
 def test_changes_by_another_process_appear_within_seconds(win, qtbot, db_url):
     win.watcher.timer.setInterval(300)
-    win.select_ref("TRD-3")
+    win.pledges.select_ref("TRD-3")
     other_analyst(db_url, "status", "TRD-3", "fulfilled", "--comment", "from bob")
     qtbot.waitUntil(lambda: status_in_table(win, "TRD-3") == "fulfilled", timeout=5000)
     assert win.detail.status_badge.text() == "Fulfilled"
@@ -46,7 +46,7 @@ def test_changes_by_another_process_appear_within_seconds(win, qtbot, db_url):
 def test_own_changes_do_not_count_as_outside_changes(win, qtbot):
     heard = []
     win.watcher.outside_change.connect(heard.append)
-    win.set_status_of([win.table_model.rows()[0].id], "in_progress")
+    win.set_status_of([win.pledges.table_model.rows()[0].id], "in_progress")
     win.watcher.check()
     assert heard == []
 
@@ -75,7 +75,7 @@ def test_postgresql_notify_refreshes_without_polling(qtbot, tmp_path):
 
 def test_a_stale_edit_is_offered_back_and_reapplied(win, qtbot, db_url):
     win.watcher.stop()  # the window does not hear about bob's change before ana acts
-    win.select_ref("TRD-3")
+    win.pledges.select_ref("TRD-3")
     other_analyst(db_url, "status", "TRD-3", "stalled", "--comment", "bob's view")
     asked = []
     win.ask_reapply = lambda message: asked.append(message) or True
@@ -92,7 +92,7 @@ def test_a_stale_edit_is_offered_back_and_reapplied(win, qtbot, db_url):
 
 def test_a_stale_edit_can_be_dropped(win, db_url):
     win.watcher.stop()
-    win.select_ref("ENV-2")
+    win.pledges.select_ref("ENV-2")
     other_analyst(db_url, "status", "ENV-2", "stalled")
     win.ask_reapply = lambda message: False
     d = win.detail
@@ -106,7 +106,7 @@ def test_a_stale_edit_can_be_dropped(win, db_url):
 def test_the_analysts_name_is_recorded_and_remembered(open_win):
     window = open_win()
     assert window.set_user("  Ana   Petrova ")
-    window.set_status_of([window.table_model.rows()[0].id], "not_started")
+    window.set_status_of([window.pledges.table_model.rows()[0].id], "not_started")
     who = window.tracker.read(lambda s: s.exec(select(StatusChange)).one().who)
     assert who == "Ana Petrova" and window.user_label.text() == "You: Ana Petrova"
     assert not window.set_user("   ") and "cannot be empty" in window.last_message
@@ -115,17 +115,17 @@ def test_the_analysts_name_is_recorded_and_remembered(open_win):
 
 
 def test_notes_edited_elsewhere_are_not_overwritten(win, qtbot, db_url):
-    win.select_ref("CLT-3")
+    win.pledges.select_ref("CLT-3")
     win.detail.note_edit.setPlainText("ana's first text")
     win.detail.save_note()
     note_id = win.detail.note_id
     with db.session_scope(win.tracker.engine) as s:  # bob edits the same note from his desk
-        services.edit_note(session=s, note=s.get(services.Note, note_id), text="bob's text")
+        services.edit_note(session=s, note=s.get(Note, note_id), text="bob's text")
     win.ask_reapply = lambda message: False
     win.watcher.stop()
     win.detail.note_edit.setPlainText("ana's second text")
     win.detail.save_note()
-    assert win.tracker.read(lambda s: s.get(services.Note, note_id).text) == "bob's text"
+    assert win.tracker.read(lambda s: s.get(Note, note_id).text) == "bob's text"
 
 
 def test_a_database_the_window_cannot_open_is_a_message(qtbot, tmp_path):
