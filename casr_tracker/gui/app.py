@@ -68,9 +68,9 @@ def open_window(
         ref = select or window.settings.value("last_ref")
         if select:
             window.tabs.setCurrentIndex(0)  # the pledge asked for is shown, whatever tab was open last
-        first = window.table_model.row_at(0)
-        if not (ref and window.select_ref(str(ref))) and first is not None:
-            window.select_pledge(first.id)
+        first = window.pledges.table_model.row_at(0)
+        if not (ref and window.pledges.select_ref(str(ref))) and first is not None:
+            window.pledges.select_pledge(first.id)
 
     def failed(error) -> None:
         window.open_error = str(error) if isinstance(error, CasrError) else f"The tracker could not be opened: {error}"
@@ -149,7 +149,7 @@ def run(args) -> int:
         wait_until_loaded(window)
         if window.open_error:
             raise CasrError(window.open_error)
-        if args.select and not window.select_ref(args.select):
+        if args.select and not window.pledges.select_ref(args.select):
             raise CasrError(f"There is no pledge {args.select!r} to select.")
         screenshot(window, args.screenshot)
         print(args.screenshot)

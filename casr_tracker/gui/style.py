@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import Status
 from ..reports.palette import SCORE_COLORS, STATUS_COLORS
-from .qt import QColor, Qt
+from .qt import QColor, QLabel, Qt
 
 
 def status_label(status: str) -> str:
@@ -45,3 +45,16 @@ def score_color(average: float | None) -> QColor | None:
 def plain_tip(text: str) -> str:
     """A tooltip that shows `text` as written: Qt would take a tag in it for rich text."""
     return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+def plain_label(text: str = "", *, bold: bool = False, wrap: bool = True) -> QLabel:
+    """A label that shows user text as text, never as markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label

@@ -49,13 +49,13 @@ def shown(win) -> int:
 
 def row_of(win, ref: str) -> int:
     pledge_id = win.tracker.read(lambda s: services.find_pledge(s, ref).id)
-    row = win.table_model.row_of(pledge_id)
+    row = win.pledges.table_model.row_of(pledge_id)
     assert row is not None, f"{ref} is not in the table"
     return row
 
 
 def click_ref(qtbot, win, ref: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    click_row(qtbot, win.table, row_of(win, ref), modifier)
+    click_row(qtbot, win.pledges.table, row_of(win, ref), modifier)
     if modifier == Qt.KeyboardModifier.NoModifier:
         assert win.detail.title.text().startswith(f"{ref} ·")
 
@@ -95,28 +95,32 @@ def rows_in_db(win, table) -> list:
 def test_clear_filters_shows_every_pledge_from_button_shortcut_and_empty_state(win, qtbot):
     every = shown(win)
     assert every == 41
-    win.status_filter.setCurrentIndex(win.status_filter.findData("fulfilled"))
-    assert win.table_stack.currentIndex() == 1 and win.status_count.text() == "0 pledges shown"
-    click(qtbot, win.empty_clear)
-    assert shown(win) == every and win.table_stack.currentIndex() == 0
-    assert win.status_filter.currentIndex() == 0 and "Filters cleared" in win.statusBar().currentMessage()
+    win.pledges.status_filter.setCurrentIndex(win.pledges.status_filter.findData("fulfilled"))
+    assert win.pledges.table_stack.currentIndex() == 1 and win.status_count.text() == "0 pledges shown"
+    click(qtbot, win.pledges.empty_clear)
+    assert shown(win) == every and win.pledges.table_stack.currentIndex() == 0
+    assert win.pledges.status_filter.currentIndex() == 0 and "Filters cleared" in win.statusBar().currentMessage()
 
-    top = win.tree_model.index(0, 0)
+    top = win.pledges.tree_model.index(0, 0)
     migration = next(
-        win.tree_model.index(r, 0, top)
-        for r in range(win.tree_model.rowCount(top))
-        if win.tree_model.index(r, 0, top).data().startswith("Migration")
+        win.pledges.tree_model.index(r, 0, top)
+        for r in range(win.pledges.tree_model.rowCount(top))
+        if win.pledges.tree_model.index(r, 0, top).data().startswith("Migration")
     )
-    click_index(qtbot, win.tree, migration)
+    click_index(qtbot, win.pledges.tree, migration)
     assert shown(win) == 2
-    click(qtbot, win.clear_button)
+    click(qtbot, win.pledges.clear_button)
     assert shown(win) == every
 
-    win.party_filter.setCurrentIndex(win.party_filter.findData("UZ"))
-    win.search.setText("tuition")
+    win.pledges.party_filter.setCurrentIndex(win.pledges.party_filter.findData("UZ"))
+    win.pledges.search.setText("tuition")
     qtbot.waitUntil(lambda: shown(win) < every, timeout=3000)
     press(qtbot, win, "Ctrl+Shift+L")
-    assert shown(win) == every and win.search.text() == "" and win.party_filter.currentText() == "Any party"
+    assert (
+        shown(win) == every
+        and win.pledges.search.text() == ""
+        and win.pledges.party_filter.currentText() == "Any party"
+    )
 
 
 def test_the_statement_context_marks_only_the_pledge(win, qtbot):
@@ -130,7 +134,7 @@ def test_the_statement_context_marks_only_the_pledge(win, qtbot):
 
     click_ref(qtbot, win, "TRD-1")
     click_ref(qtbot, win, "TRD-4", Qt.KeyboardModifier.ShiftModifier)  # four rows selected, TRD-4 shown
-    assert len(win.selected_ids()) == 4 and d.title.text().startswith("TRD-4 ·")
+    assert len(win.pledges.selected_ids()) == 4 and d.title.text().startswith("TRD-4 ·")
     assert marked_ranges(d.context) == [pledge_span(win)]
     heading = d.context.toPlainText().find("Trade and economy")
     if heading >= 0:
@@ -261,7 +265,11 @@ def test_a_passage_dragged_from_mid_punctuation_is_attached_as_whole_words(win, 
     assert (evidence[0].start, evidence[0].end) == (start, start + len(sentence))
     assert win.tabs.currentIndex() == 1 and docs.selection_info.text() == "Attached to TRD-3."  # reading goes on
     press(qtbot, win, "Ctrl+1")
-    assert win.detail.title.text().startswith("TRD-3 ·") and win.detail.evidence_list.count() == 1 and sentence in win.detail.evidence_list.item(0).text()
+    assert (
+        win.detail.title.text().startswith("TRD-3 ·")
+        and win.detail.evidence.evidence_list.count() == 1
+        and sentence in win.detail.evidence.evidence_list.item(0).text()
+    )
 
 
 def test_a_withdrawn_score_shows_no_justification(win, qtbot):
@@ -293,7 +301,7 @@ def _cancel(dialog):
 
 
 def _status_of_first_three(win):
-    return [row.status for row in win.table_model.rows()[:3]]
+    return [row.status for row in win.pledges.table_model.rows()[:3]]
 
 
 def _record_a_status(win, qtbot):
@@ -361,7 +369,7 @@ def check_redo(win, qtbot, dialogs, tmp_path):
 def check_find(win, qtbot, dialogs, tmp_path):
     win.tabs.setCurrentIndex(2)
     yield
-    assert win.tabs.currentIndex() == 0 and win.search.hasFocus()
+    assert win.tabs.currentIndex() == 0 and win.pledges.search.hasFocus()
 
 
 def check_preferences(win, qtbot, dialogs, tmp_path):
@@ -375,8 +383,8 @@ def check_preferences(win, qtbot, dialogs, tmp_path):
 
 
 def check_bulk_status(win, qtbot, dialogs, tmp_path):
-    click_row(qtbot, win.table, 0)
-    click_row(qtbot, win.table, 2, Qt.KeyboardModifier.ShiftModifier)
+    click_row(qtbot, win.pledges.table, 0)
+    click_row(qtbot, win.pledges.table, 2, Qt.KeyboardModifier.ShiftModifier)
 
     def choose(dialog):
         dialog.status.setCurrentIndex(dialog.status.findData("not_started"))
@@ -403,7 +411,7 @@ def check_tab(index):
 
 
 def check_clear_filters(win, qtbot, dialogs, tmp_path):
-    win.strength_filter.setCurrentIndex(win.strength_filter.findData("soft"))
+    win.pledges.strength_filter.setCurrentIndex(win.pledges.strength_filter.findData("soft"))
     assert shown(win) < 41
     yield
     assert shown(win) == 41
@@ -516,8 +524,8 @@ def test_the_readme_lists_every_shortcut_and_no_other(win):
 
 
 def test_a_bulk_status_after_today_is_refused_in_the_dialog_and_leaves_no_undo_step(win, qtbot):
-    click_row(qtbot, win.table, 0)
-    click_row(qtbot, win.table, 1, Qt.KeyboardModifier.ShiftModifier)
+    click_row(qtbot, win.pledges.table, 0)
+    click_row(qtbot, win.pledges.table, 1, Qt.KeyboardModifier.ShiftModifier)
     seen = []
 
     def future(dialog):
@@ -539,7 +547,7 @@ def test_a_bulk_status_after_today_is_refused_in_the_dialog_and_leaves_no_undo_s
 
 
 def test_a_bulk_status_refused_by_the_tracker_leaves_no_empty_undo_step(win, qtbot):
-    ids = [row.id for row in win.table_model.rows()[:3]]
+    ids = [row.id for row in win.pledges.table_model.rows()[:3]]
     win.set_status_of(ids, "fulfilled", "", dt.date.today() + dt.timedelta(days=3))  # as if typed elsewhere
     assert win.undo_stack.count() == 0 and not win.undo_stack.canUndo()
     assert "after today" in win.last_message
@@ -597,10 +605,10 @@ def test_a_statement_imported_from_the_command_line_shows_in_an_open_window(win,
 
     from ..conftest import DATA
 
-    assert win.tree_model.rowCount() == 1
+    assert win.pledges.tree_model.rowCount() == 1
     assert cli.main(["--db", db_url, "import-statement", str(DATA / "second_statement.txt")]) == 0
-    qtbot.waitUntil(lambda: win.tree_model.rowCount() == 2, timeout=10000)  # the watcher polls every 2 s
-    assert win.everywhere.isVisible()
+    qtbot.waitUntil(lambda: win.pledges.tree_model.rowCount() == 2, timeout=10000)  # the watcher polls every 2 s
+    assert win.pledges.everywhere.isVisible()
 
 
 def test_the_detail_starts_at_the_top_for_each_pledge(win, qtbot):
@@ -622,12 +630,12 @@ def test_withdrawing_evidence_and_undoing_it_are_both_in_the_history(win, qtbot)
     press(qtbot, win, "F5")
     click_ref(qtbot, win, "SCR-2")
     d = win.detail
-    click_row(qtbot, d.evidence_list, 0)
-    click(qtbot, d.withdraw_button)
-    assert d.evidence_empty.isVisible()
-    win.table.setFocus()
+    click_row(qtbot, d.evidence.evidence_list, 0)
+    click(qtbot, d.evidence.withdraw_button)
+    assert d.evidence.evidence_empty.isVisible()
+    win.pledges.table.setFocus()
     press(qtbot, win, "Ctrl+Z")
-    assert d.evidence_list.count() == 1
+    assert d.evidence.evidence_list.count() == 1
     lines = [d.history_list.item(i).text() for i in range(d.history_list.count())]
     assert any("evidence restored" in line for line in lines) and any("evidence withdrawn" in line for line in lines)
     evidence = rows_in_db(win, Evidence)
@@ -651,10 +659,12 @@ def test_a_status_entered_by_mistake_is_retracted_from_the_history_and_the_retra
     click(qtbot, d.retract_button)
     dialogs.done()
     assert d.status_badge.text() == "Not assessed"
-    struck = [d.history_list.item(i) for i in range(d.history_list.count()) if d.history_list.item(i).font().strikeOut()]
+    struck = [
+        d.history_list.item(i) for i in range(d.history_list.count()) if d.history_list.item(i).font().strikeOut()
+    ]
     assert len(struck) == 1 and "Not assessed → Fulfilled" in struck[0].text()
     assert "entered for the wrong pledge" in struck[0].toolTip()
-    win.table.setFocus()
+    win.pledges.table.setFocus()
     press(qtbot, win, "Ctrl+Z")
     assert d.status_badge.text() == "Fulfilled"
     assert not any(d.history_list.item(i).font().strikeOut() for i in range(d.history_list.count()))
@@ -689,13 +699,40 @@ def test_an_undated_document_is_dated_in_the_window_and_the_edit_undone(win, qtb
     assert kinds.count("document_edited") == 2  # both the edit and its undo are in the record
 
 
+def test_a_document_edit_leaves_the_pledge_list_alone_and_a_status_reloads_it(win, qtbot):
+    """The window refreshes the views a change concerns: the pledge list shows nothing of a document."""
+    docs = open_document_titled(qtbot, win, "Kazakh media")
+    title = docs.document.title
+    reloads = []
+    win.pledges.table_model.modelReset.connect(lambda: reloads.append("reset"))
+
+    def retitle(dialog):
+        dialog.title.clear()
+        qtbot.keyClicks(dialog.title, "Kazakh media, retitled")
+        click(qtbot, ok_button(dialog))
+
+    dialogs = Dialogs(qtbot).expect("DocumentDialog", retitle)
+    click(qtbot, docs.edit_button)
+    dialogs.done()
+    assert docs.header.text() == "Kazakh media, retitled"
+    docs.reader.setFocus()
+    press(qtbot, win, "Ctrl+Z")
+    assert docs.header.text() == title
+    assert reloads == []  # neither the edit nor its undo reloaded the pledges
+
+    press(qtbot, win, "Ctrl+1")
+    _record_a_status(win, qtbot)
+    assert reloads == ["reset"]
+    assert next(r.status for r in win.pledges.table_model.rows() if r.ref == "TRD-3") == "stalled"
+
+
 def test_evidence_is_redated_and_its_stance_changed_in_the_detail_panel(win, qtbot):
     with db.session_scope(win.tracker.engine) as s:
         services.attach_evidence(session=s, pledge=services.find_pledge(s, "SNT-8"), url="https://example.org/who")
     press(qtbot, win, "F5")
     click_ref(qtbot, win, "SNT-8")
     d = win.detail
-    assert d.edit_evidence_button.isEnabled()
+    assert d.evidence.edit_evidence_button.isEnabled()
 
     def redate(dialog):
         dialog.date.clear()
@@ -704,13 +741,13 @@ def test_evidence_is_redated_and_its_stance_changed_in_the_detail_panel(win, qtb
         click(qtbot, ok_button(dialog))
 
     dialogs = Dialogs(qtbot).expect("EvidenceDialog", redate)
-    click(qtbot, d.edit_evidence_button)
+    click(qtbot, d.evidence.edit_evidence_button)
     dialogs.done()
-    assert d.evidence_list.item(0).text().startswith("[context] 2020-11-25")
+    assert d.evidence.evidence_list.item(0).text().startswith("[context] 2020-11-25")
     assert any("evidence edited" in d.history_list.item(i).text() for i in range(d.history_list.count()))
-    win.table.setFocus()
+    win.pledges.table.setFocus()
     press(qtbot, win, "Ctrl+Z")
-    assert d.evidence_list.item(0).text().startswith(f"[supports] {dt.date.today()}")
+    assert d.evidence.evidence_list.item(0).text().startswith(f"[supports] {dt.date.today()}")
 
 
 def test_a_passage_of_an_undated_document_is_attached_with_the_day_it_speaks_for(win, qtbot):

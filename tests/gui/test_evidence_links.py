@@ -24,23 +24,23 @@ def test_a_link_title_goes_from_the_dialog_to_the_evidence_and_its_list(win, qtb
         return fill
 
     dialogs = Dialogs(qtbot).expect("LinkDialog", typed("https://example.org/customs", "Customs talks resume"))
-    click(qtbot, win.detail.add_link_button)
+    click(qtbot, win.detail.evidence.add_link_button)
     dialogs.done()
-    qtbot.waitUntil(lambda: win.detail.evidence_list.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: win.detail.evidence.evidence_list.count() == 1, timeout=5000)
     evidence = win.tracker.read(lambda s: s.exec(select(Evidence)).one())
     assert (evidence.url, evidence.title, str(evidence.date)) == (
         "https://example.org/customs",
         "Customs talks resume",
         "2022-05-04",
     )
-    assert "Customs talks resume" in win.detail.evidence_list.item(0).text()
+    assert "Customs talks resume" in win.detail.evidence.evidence_list.item(0).text()
 
     dialogs = Dialogs(qtbot).expect("LinkDialog", typed("https://example.org/untitled", "  "))
-    click(qtbot, win.detail.add_link_button)
+    click(qtbot, win.detail.evidence.add_link_button)
     dialogs.done()
-    qtbot.waitUntil(lambda: win.detail.evidence_list.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: win.detail.evidence.evidence_list.count() == 2, timeout=5000)
     untitled = win.tracker.read(lambda s: s.exec(select(Evidence).order_by(Evidence.id)).all())[-1]
-    assert untitled.title is None and "https://example.org/untitled" in win.detail.evidence_list.item(1).text()
+    assert untitled.title is None and "https://example.org/untitled" in win.detail.evidence.evidence_list.item(1).text()
 
 
 def test_a_partial_date_is_refused_inside_the_link_dialog(win, qtbot):
@@ -56,7 +56,7 @@ def test_a_partial_date_is_refused_inside_the_link_dialog(win, qtbot):
         dialog.reject()
 
     dialogs = Dialogs(qtbot).expect("LinkDialog", fill)
-    click(qtbot, win.detail.add_link_button)
+    click(qtbot, win.detail.evidence.add_link_button)
     dialogs.done()
     assert seen[0][0] and "names no day" in seen[0][1]
     assert win.tracker.read(lambda s: s.exec(select(Evidence)).all()) == []

@@ -51,7 +51,7 @@ def test_keyboard_review_accept_reject_and_undo(win, qtbot):
     assert (evidence.start, evidence.end, evidence.quote) == (passage.start, passage.end, passage.text)
     assert str(evidence.date) == "2020-10-30"
     assert all(p.passage.start != passage.start or all(c.ref != "SNT-4" for c in p.candidates) for p in panel.proposals)
-    assert next(r for r in win.table_model.rows() if r.ref == "SNT-4").evidence_count == 1
+    assert next(r for r in win.pledges.table_model.rows() if r.ref == "SNT-4").evidence_count == 1
     first = panel.current_proposal()
     QTest.keyClick(panel.tree, Qt.Key.Key_R)  # reject its top candidate
     rejected = first.candidates[0]
@@ -80,7 +80,7 @@ def test_next_and_previous_passage_keys(win, qtbot):
 def test_accept_another_pledge_than_suggested(win, qtbot):
     panel = open_document(win, qtbot, 4)
     proposal = panel.current_proposal()
-    other = next(r for r in win.table_model.rows() if r.ref not in [c.ref for c in proposal.candidates])
+    other = next(r for r in win.pledges.table_model.rows() if r.ref not in [c.ref for c in proposal.candidates])
 
     def day(dialog):  # the op-ed is undated: the day the passage speaks for is asked
         dialog.setTextValue("2021-06-01")

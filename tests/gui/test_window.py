@@ -19,11 +19,11 @@ from ..conftest import SEEDS
 
 
 def refs(window) -> list[str]:
-    return [r.ref for r in window.table_model.rows()]
+    return [r.ref for r in window.pledges.table_model.rows()]
 
 
 def pick(window, ref: str) -> None:
-    assert window.select_ref(ref)
+    assert window.pledges.select_ref(ref)
     assert window.detail.detail.pledge.ref == ref
 
 
@@ -33,55 +33,55 @@ def read(window, fn):
 
 def test_models_pass_the_model_tester(win, qtmodeltester):
     win.tabs.setCurrentIndex(1)
-    qtmodeltester.check(win.table_model)
-    qtmodeltester.check(win.tree_model)
+    qtmodeltester.check(win.pledges.table_model)
+    qtmodeltester.check(win.pledges.tree_model)
     qtmodeltester.check(win.documents.model)
 
 
 def test_newcomer_sees_nine_spheres_and_every_pledge(win):
-    top = win.tree_model.index(0, 0)
-    names = [win.tree_model.index(r, 0, top).data() for r in range(win.tree_model.rowCount(top))]
+    top = win.pledges.tree_model.index(0, 0)
+    names = [win.pledges.tree_model.index(r, 0, top).data() for r in range(win.pledges.tree_model.rowCount(top))]
     spheres = [n for n in names if not n.startswith(("Preamble", "Review"))]
     assert len(spheres) == 9 and spheres[2].startswith("Trade and economy (5)")
     expected = read(win, lambda s: [r.ref for r in pledge_rows(s)])
     assert refs(win) == expected and len(expected) > 30
-    assert win.table.isVisible() and win.status_count.text() == f"{len(expected)} pledges shown"
+    assert win.pledges.table.isVisible() and win.status_count.text() == f"{len(expected)} pledges shown"
 
 
 def test_sphere_navigation_and_quick_filters(win, qtbot):
-    top = win.tree_model.index(0, 0)
+    top = win.pledges.tree_model.index(0, 0)
     migration = next(
-        win.tree_model.index(r, 0, top)
-        for r in range(win.tree_model.rowCount(top))
-        if win.tree_model.index(r, 0, top).data().startswith("Migration")
+        win.pledges.tree_model.index(r, 0, top)
+        for r in range(win.pledges.tree_model.rowCount(top))
+        if win.pledges.tree_model.index(r, 0, top).data().startswith("Migration")
     )
-    win.tree.setCurrentIndex(migration)
+    win.pledges.tree.setCurrentIndex(migration)
     assert refs(win) == ["MGR-1", "MGR-2"]
-    win.clear_filters()
-    win.party_filter.setCurrentIndex(win.party_filter.findData("RU"))
+    win.pledges.clear_filters()
+    win.pledges.party_filter.setCurrentIndex(win.pledges.party_filter.findData("RU"))
     assert "MGR-2" not in refs(win) and "SNT-5" in refs(win)
-    win.party_filter.setCurrentIndex(win.party_filter.findData("UZ"))
+    win.pledges.party_filter.setCurrentIndex(win.pledges.party_filter.findData("UZ"))
     assert "SNT-5" not in refs(win)
-    win.clear_filters()
-    win.strength_filter.setCurrentIndex(win.strength_filter.findData("soft"))
-    assert all(r.strength == "soft" for r in win.table_model.rows())
-    win.clear_filters()
-    win.status_filter.setCurrentIndex(win.status_filter.findData("fulfilled"))
-    assert refs(win) == [] and win.table_stack.currentIndex() == 1  # the empty state
-    win.clear_filters()
-    win.recent.setChecked(True)
+    win.pledges.clear_filters()
+    win.pledges.strength_filter.setCurrentIndex(win.pledges.strength_filter.findData("soft"))
+    assert all(r.strength == "soft" for r in win.pledges.table_model.rows())
+    win.pledges.clear_filters()
+    win.pledges.status_filter.setCurrentIndex(win.pledges.status_filter.findData("fulfilled"))
+    assert refs(win) == [] and win.pledges.table_stack.currentIndex() == 1  # the empty state
+    win.pledges.clear_filters()
+    win.pledges.recent.setChecked(True)
     assert refs(win) == []
 
 
 def test_search_covers_text_notes_and_evidence(win, qtbot):
     with db.session_scope(win.tracker.engine) as s:
         services.add_note(session=s, pledge=services.find_pledge(s, "CLT-5"), text="Festival in Kazan")
-    win.search.setText("kazan")
+    win.pledges.search.setText("kazan")
     qtbot.waitUntil(lambda: refs(win) == ["CLT-5"], timeout=3000)
-    win.search.setText("tuition-free")
+    win.pledges.search.setText("tuition-free")
     qtbot.waitUntil(lambda: refs(win) == ["SNT-4"], timeout=3000)
-    win.search.setText("no such words at all")
-    qtbot.waitUntil(lambda: win.table_stack.currentIndex() == 1, timeout=3000)
+    win.pledges.search.setText("no such words at all")
+    qtbot.waitUntil(lambda: win.pledges.table_stack.currentIndex() == 1, timeout=3000)
 
 
 def test_selection_shows_the_pledge_in_its_statement(win):
@@ -105,7 +105,7 @@ def test_status_edit_history_and_undo(win, qtbot):
     d.status_date.setText("2021-03-01")
     d.status_comment.setText("customs working group met")
     qtbot.mouseClick(d.status_button, Qt.MouseButton.LeftButton)
-    row = next(r for r in win.table_model.rows() if r.ref == "TRD-3")
+    row = next(r for r in win.pledges.table_model.rows() if r.ref == "TRD-3")
     assert row.status == "in_progress" and row.last_change == "2021-03-01"
     assert d.status_badge.text() == "In progress"
     assert "Not assessed → In progress: customs working group met" in d.history_list.item(0).text()
@@ -118,7 +118,7 @@ def test_status_edit_history_and_undo(win, qtbot):
         d.history_list.item(i) for i in range(d.history_list.count()) if "customs" in d.history_list.item(i).text()
     )
     assert entry.font().strikeOut() and "undone by tester" in entry.toolTip()
-    assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").status == "not_assessed"
+    assert next(r for r in win.pledges.table_model.rows() if r.ref == "TRD-3").status == "not_assessed"
     win.undo_stack.redo()
     assert [e.kind for e in read(win, lambda s: s.exec(select(Event)).all())][-1] == "unretraction"
     assert d.detail.pledge.status == "in_progress"
@@ -160,11 +160,11 @@ def test_a_status_after_today_is_refused_inline_and_by_the_service(win, qtbot):
 
 
 def test_bulk_status_change_is_one_undo_step(win):
-    ids = [r.id for r in win.table_model.rows()[:3]]
+    ids = [r.id for r in win.pledges.table_model.rows()[:3]]
     win.set_status_of(ids, "not_started", "baseline")
-    assert [r.status for r in win.table_model.rows()[:3]] == ["not_started"] * 3
+    assert [r.status for r in win.pledges.table_model.rows()[:3]] == ["not_started"] * 3
     win.undo_stack.undo()
-    assert [r.status for r in win.table_model.rows()[:3]] == ["not_assessed"] * 3
+    assert [r.status for r in win.pledges.table_model.rows()[:3]] == ["not_assessed"] * 3
     assert len(read(win, lambda s: s.exec(select(StatusChange)).all())) == 3  # kept, and retracted
     assert [e.kind for e in read(win, lambda s: s.exec(select(Event)).all())][-3:] == ["retraction"] * 3
 
@@ -204,13 +204,13 @@ def test_attach_selected_passage_as_evidence(win, qtbot):
     evidence = read(win, lambda s: s.exec(select(Evidence)).one())
     assert (evidence.start, evidence.end) == (start, start + len("expanding trade volumes"))
     assert evidence.quote == "expanding trade volumes" and evidence.date == dt.date(2023, 11, 20)
-    assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").evidence_count == 1
-    assert win.detail.detail.pledge.ref == "TRD-3" and win.detail.evidence_list.count() == 1
-    win.detail.open_evidence(win.detail.evidence_list.item(0))  # opens the document at the excerpt
+    assert next(r for r in win.pledges.table_model.rows() if r.ref == "TRD-3").evidence_count == 1
+    assert win.detail.detail.pledge.ref == "TRD-3" and win.detail.evidence.evidence_list.count() == 1
+    win.detail.evidence.open_evidence(win.detail.evidence.evidence_list.item(0))  # opens the document at the excerpt
     assert win.tabs.currentIndex() == 1 and docs.reader.textCursor().selectedText() == "expanding trade volumes"
     win.undo_stack.undo()
     assert read(win, lambda s: s.exec(select(Evidence)).one()).withdrawn_at is not None
-    assert next(r for r in win.table_model.rows() if r.ref == "TRD-3").evidence_count == 0
+    assert next(r for r in win.pledges.table_model.rows() if r.ref == "TRD-3").evidence_count == 0
 
 
 def test_pledge_chooser_narrows_as_you_type(qtbot, session):
@@ -252,7 +252,7 @@ def test_notes_survive_closing_and_reopening(open_win, qtbot):
     again = open_win()
     assert again.detail.detail.pledge.ref == "ENV-3"  # the last selection is remembered
     assert again.detail.note_edit.toPlainText() == "Aral Sea experts met in Nukus, May 2021"
-    assert next(r for r in again.table_model.rows() if r.ref == "ENV-3").notes_count == 1
+    assert next(r for r in again.pledges.table_model.rows() if r.ref == "ENV-3").notes_count == 1
 
 
 def test_window_state_is_remembered(open_win):
@@ -283,10 +283,10 @@ def test_dropping_a_file_imports_it(win, qtbot, tmp_path):
 
 
 def test_dashboard_click_filters_the_table(win):
-    sphere_id = next(r.sphere_id for r in win.table_model.rows() if r.ref == "TRD-1")
+    sphere_id = next(r.sphere_id for r in win.pledges.table_model.rows() if r.ref == "TRD-1")
     win.dashboard.filter_requested.emit({"sphere_id": sphere_id, "party": "KZ"})
     assert refs(win) == ["TRD-1", "TRD-2", "TRD-3", "TRD-4", "TRD-5"]
-    assert win.party_filter.currentData() == "KZ" and win.tabs.currentIndex() == 0
+    assert win.pledges.party_filter.currentData() == "KZ" and win.tabs.currentIndex() == 0
     win.dashboard.filter_requested.emit({"ref": "SNT-5"})
     assert win.detail.detail.pledge.ref == "SNT-5"
 
@@ -366,9 +366,9 @@ def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.is_loaded, timeout=20000)
-    assert window.table_stack.currentIndex() == 1 and "Import statement" in window.empty.text()
+    assert window.pledges.table_stack.currentIndex() == 1 and "Import statement" in window.pledges.empty.text()
     window.import_statement(str(STATEMENT))
-    qtbot.waitUntil(lambda: window.table_model.total == 41, timeout=20000)
+    qtbot.waitUntil(lambda: window.pledges.table_model.total == 41, timeout=20000)
     assert "Imported statement 1" in window.last_import
     window.import_statement(str(DATA / "nowhere.txt"))
     qtbot.waitUntil(lambda: "does not exist" in window.last_message, timeout=10000)
@@ -378,8 +378,8 @@ def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
 def test_sorting_is_done_by_the_database(win):
     from casr_tracker.gui.qt import Qt as _Qt
 
-    header = win.table.horizontalHeader()
-    win.set_status_of([next(r.id for r in win.table_model.rows() if r.ref == "MGR-1")], "abandoned")
+    header = win.pledges.table.horizontalHeader()
+    win.set_status_of([next(r.id for r in win.pledges.table_model.rows() if r.ref == "MGR-1")], "abandoned")
     header.setSortIndicator(5, _Qt.SortOrder.DescendingOrder)  # Status, last in the lifecycle first
     assert refs(win)[0] == "MGR-1"
     header.setSortIndicator(0, _Qt.SortOrder.AscendingOrder)
@@ -389,26 +389,26 @@ def test_sorting_is_done_by_the_database(win):
 
 
 def test_the_table_reads_only_the_rows_it_paints(win, qtbot, monkeypatch):
-    monkeypatch.setattr(type(win.table_model), "BLOCK", 5)
+    monkeypatch.setattr(type(win.pledges.table_model), "BLOCK", 5)
     win.resize(1200, 700)
-    win.search.setText("the")
+    win.pledges.search.setText("the")
     expected = read(win, lambda s: [r.ref for r in pledge_rows(s, search="the")])
-    qtbot.waitUntil(lambda: win.table_model.total == len(expected), timeout=3000)
-    assert win.table_model.total > 20
+    qtbot.waitUntil(lambda: win.pledges.table_model.total == len(expected), timeout=3000)
+    assert win.pledges.table_model.total > 20
     win.grab()
-    painted = win.table_model.rows_read
+    painted = win.pledges.table_model.rows_read
     assert 0 < painted < len(expected)
     last = expected[-1]
-    assert win.select_ref(last)  # a row not read yet is found, read and selected
+    assert win.pledges.select_ref(last)  # a row not read yet is found, read and selected
     assert win.detail.detail.pledge.ref == last
-    assert win.table_model.rows_read < len(expected)
+    assert win.pledges.table_model.rows_read < len(expected)
     assert refs(win) == expected  # and every row reads in list order
-    win.search.clear()
-    win.reload_pledges()
-    win.table.selectAll()
+    win.pledges.search.clear()
+    win.pledges.reload_pledges()
+    win.pledges.table.selectAll()
     everything = read(win, lambda s: [r.id for r in pledge_rows(s)])
-    assert win.selected_ids() == everything  # known without reading the rows
-    assert win.table_model.rows_read <= 2 * type(win.table_model).BLOCK < len(everything)
+    assert win.pledges.selected_ids() == everything  # known without reading the rows
+    assert win.pledges.table_model.rows_read <= 2 * type(win.pledges.table_model).BLOCK < len(everything)
 
 
 def test_all_statements_lists_and_searches_every_statement(win, qtbot):
@@ -416,26 +416,26 @@ def test_all_statements_lists_and_searches_every_statement(win, qtbot):
 
     from ..conftest import DATA
 
-    assert not win.everywhere.isVisible()  # one statement: nothing to choose
+    assert not win.pledges.everywhere.isVisible()  # one statement: nothing to choose
     second = (DATA / "second_statement.txt").read_text(encoding="utf-8")
     with db.session_scope(win.tracker.engine) as s:
         pipeline.import_statement(s, second, title="Second statement")
     win.load_all()
-    assert win.everywhere.isVisible()
-    win.search.setText("water")
-    qtbot.waitUntil(lambda: not win.search_timer.isActive(), timeout=3000)
+    assert win.pledges.everywhere.isVisible()
+    win.pledges.search.setText("water")
+    qtbot.waitUntil(lambda: not win.pledges.search_timer.isActive(), timeout=3000)
     here = refs(win)
-    win.everywhere.setChecked(True)
-    rows = win.table_model.rows()
+    win.pledges.everywhere.setChecked(True)
+    rows = win.pledges.table_model.rows()
     expected = read(win, lambda s: [(r.statement, r.ref) for r in pledge_rows(s, search="water")])
     assert [(r.statement, r.ref) for r in rows] == expected
     assert len({r.statement for r in rows}) == 2 and len(rows) > len(here)
     assert win.status_count.text() == f"{len(rows)} pledges shown from all statements"
-    shown = win.table_model.index(len(rows) - 1, 0).data()
+    shown = win.pledges.table_model.index(len(rows) - 1, 0).data()
     assert shown == f"{rows[-1].statement}/{rows[-1].ref}"  # refs repeat across statements
-    assert win.select_pledge(rows[-1].id)
+    assert win.pledges.select_pledge(rows[-1].id)
     assert win.detail.detail.statement.title == "Second statement"
-    win.everywhere.setChecked(False)
+    win.pledges.everywhere.setChecked(False)
     assert refs(win) == here
 
 
@@ -455,7 +455,7 @@ def test_the_score_grid_shows_only_the_parties_of_the_pledge_shown(win):
 
 def test_rows_that_cannot_be_read_stay_blank_and_the_status_bar_says_why(win, tmp_path):
     path = win.tracker.engine.url.database
-    win.reload_pledges()
+    win.pledges.reload_pledges()
     win.tracker.engine.dispose()
     moved = tmp_path / "moved.sqlite3"
     import os
@@ -463,24 +463,24 @@ def test_rows_that_cannot_be_read_stay_blank_and_the_status_bar_says_why(win, tm
     os.replace(path, moved)
     os.makedirs(path)  # the tracker's path is now a folder: nothing can be read
     try:
-        assert win.table_model.row_at(0) is None
+        assert win.pledges.table_model.row_at(0) is None
         assert "could not be read" in win.statusBar().currentMessage()
     finally:
         os.rmdir(path)
         os.replace(moved, path)
-    assert win.table_model.row_at(0) is not None  # and read when the database answers again
+    assert win.pledges.table_model.row_at(0) is not None  # and read when the database answers again
 
 
 def test_a_reload_keeps_the_selection_in_id_and_search_lists(win, qtbot):
     for text in ("", "the"):
-        win.search.setText(text)
-        win.reload_pledges()
-        ids = win.table_model.pledge_ids_at([0, 1, 2, 5, 6])
-        win.table.clearSelection()
+        win.pledges.search.setText(text)
+        win.pledges.reload_pledges()
+        ids = win.pledges.table_model.pledge_ids_at([0, 1, 2, 5, 6])
+        win.pledges.table.clearSelection()
         for position in (0, 1, 2, 5, 6):
-            win.table.selectionModel().select(
-                win.table_model.index(position, 0),
+            win.pledges.table.selectionModel().select(
+                win.pledges.table_model.index(position, 0),
                 QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
             )
-        win.reload_pledges()
-        assert win.selected_ids() == ids
+        win.pledges.reload_pledges()
+        assert win.pledges.selected_ids() == ids

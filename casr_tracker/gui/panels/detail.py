@@ -8,12 +8,11 @@ from ...models import Note, Status
 from ...queries import PledgeDetail, pledge_detail
 from ...scorecard import Cell
 from ..actions import make_button
-from ..dialogs import EvidenceDialog, LinkDialog, error_label, status_combo
+from ..dialogs import error_label, status_combo
 from ..ops import Changes, Tracker
 from ..qt import (
     QColor,
     QComboBox,
-    QDesktopServices,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -33,39 +32,17 @@ from ..qt import (
     QTextCharFormat,
     QTextCursor,
     QTimer,
-    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from ..style import status_color, status_label, text_on
-from ..undo import (
-    AssessCommand,
-    EvidenceCommand,
-    EvidenceEditCommand,
-    NoteCommand,
-    RetractCommand,
-    StatusCommand,
-    WithdrawEvidenceCommand,
-    push,
-)
+from ..style import plain_label, status_color, status_label, text_on
+from ..undo import AssessCommand, NoteCommand, RetractCommand, StatusCommand, push
+from .evidence import EvidenceBox
 from .text import utf16_span
 
 SCORES = [("Not scored", None), ("−1  no compliance", -1), ("0  partial compliance", 0), ("+1  full compliance", 1)]
 AUTOSAVE_MS = 800
-
-
-def plain_label(text: str = "", *, bold: bool = False, wrap: bool = True) -> QLabel:
-    """A label that shows user text as text, never as markup."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if bold:
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-    return label
 
 
 class DetailPanel(QWidget):
@@ -106,7 +83,9 @@ class DetailPanel(QWidget):
         self._build_context()
         self._build_status()
         self._build_scores()
-        self._build_evidence()
+        self.evidence = EvidenceBox(self.tracker, self.undo_stack)
+        self.evidence.open_excerpt.connect(self.open_excerpt)
+        self.body.addWidget(self.evidence)
         self._build_notes()
         self._build_history()
         self.body.addStretch(1)
@@ -181,38 +160,6 @@ class DetailPanel(QWidget):
         layout.addLayout(row)
         self.body.addWidget(self.scores_box)
 
-    def _build_evidence(self) -> None:
-        box = QGroupBox("Evidence")
-        layout = QVBoxLayout(box)
-        self.evidence_list = QListWidget()
-        self.evidence_list.setWordWrap(True)
-        self.evidence_list.setMinimumHeight(90)
-        self.evidence_list.itemActivated.connect(self.open_evidence)
-        self.evidence_empty = plain_label(
-            "No evidence yet. Select a passage in a document (Documents tab) and press Ctrl+E, or add a link."
-        )
-        buttons = QHBoxLayout()
-        self.add_link_button = make_button("Add link…", self.add_link, "Attach a web page or file as evidence")
-        self.open_evidence_button = make_button(
-            "Open", lambda: self.open_evidence(self.evidence_list.currentItem()), "Open the selected evidence"
-        )
-        self.withdraw_button = make_button("Withdraw", self.withdraw_evidence, "Withdraw the selected evidence")
-        self.edit_evidence_button = make_button(
-            "Edit…", self.edit_evidence, "Correct the day the selected evidence speaks for, or its stance"
-        )
-        for button in (
-            self.add_link_button,
-            self.open_evidence_button,
-            self.edit_evidence_button,
-            self.withdraw_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addWidget(self.evidence_empty)
-        layout.addWidget(self.evidence_list)
-        layout.addLayout(buttons)
-        self.body.addWidget(box)
-
     def _build_notes(self) -> None:
         box = QGroupBox("Notes (saved as you type)")
         layout = QVBoxLayout(box)
@@ -264,6 +211,7 @@ class DetailPanel(QWidget):
             self.save_note()
         if pledge_id is None:
             self.detail = None
+            self.evidence.show_evidence(None)
             self.stack.setCurrentIndex(0)
             return
         keep_note = self.detail is not None and self.detail.pledge.id == pledge_id
@@ -297,7 +245,7 @@ class DetailPanel(QWidget):
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(p.status)))
         self.status_error.hide()
         self._fill_scores()
-        self._fill_evidence()
+        self.evidence.show_evidence(d)
         self._fill_notes(keep_note)
         self.history_list.clear()
         for entry in reversed(d.history):
@@ -376,24 +324,6 @@ class DetailPanel(QWidget):
             )
         else:
             self.score_summary.setText("No party scored yet.")
-
-    def _fill_evidence(self) -> None:
-        self.evidence_list.clear()
-        live = [e for e in self.detail.evidence if not e.withdrawn]
-        for item in live:
-            link = f"{item.title} — {item.url}" if item.title else item.url
-            source = f"{item.document_title}: “{item.quote}”" if item.document_id else link
-            entry = QListWidgetItem(f"[{item.stance}] {item.date or ''} — {source}")
-            entry.setData(Qt.ItemDataRole.UserRole, item)
-            entry.setToolTip("Double-click or press Enter to open")
-            self.evidence_list.addItem(entry)
-        self.evidence_empty.setVisible(not live)
-        self.evidence_list.setVisible(bool(live))
-        self.open_evidence_button.setEnabled(bool(live))
-        self.withdraw_button.setEnabled(bool(live))
-        self.edit_evidence_button.setEnabled(bool(live))
-        if live:
-            self.evidence_list.setCurrentRow(0)
 
     def _fill_notes(self, keep_note: bool) -> None:
         self.notes_list.clear()
@@ -474,40 +404,6 @@ class DetailPanel(QWidget):
                 break
             version += 1
         self.undo_stack.endMacro()
-
-    def add_link(self) -> None:
-        if not self.detail:
-            return
-        dialog = LinkDialog(self)
-        if dialog.exec():
-            pledge = self.detail.pledge
-            push(self.undo_stack, EvidenceCommand(self.tracker, pledge.id, pledge.ref, **dialog.values))
-
-    def open_evidence(self, entry: QListWidgetItem | None) -> None:
-        if entry is None:
-            return
-        item = entry.data(Qt.ItemDataRole.UserRole)
-        if item.document_id:
-            self.open_excerpt.emit(item.document_id, item.start, item.end)
-        elif item.url:
-            QDesktopServices.openUrl(QUrl(item.url))
-
-    def edit_evidence(self) -> None:
-        entry = self.evidence_list.currentItem()
-        if entry is None or not self.detail:
-            return
-        item = entry.data(Qt.ItemDataRole.UserRole)
-        dialog = EvidenceDialog(item.date, item.stance, self)
-        if dialog.exec():
-            push(self.undo_stack, EvidenceEditCommand(self.tracker, self.detail.pledge.id, item.id, dialog.values))
-
-    def withdraw_evidence(self) -> None:
-        entry = self.evidence_list.currentItem()
-        if entry is None or not self.detail:
-            return
-        item = entry.data(Qt.ItemDataRole.UserRole)
-        if push(self.undo_stack, WithdrawEvidenceCommand(self.tracker, self.detail.pledge.id, item.id)):
-            self.add_link_button.setFocus()  # not the notes box the hidden list would hand it to: Ctrl+Z undoes
 
     def _history_selected(self) -> None:
         item = self.history_list.currentItem()

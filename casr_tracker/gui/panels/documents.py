@@ -35,8 +35,8 @@ from ..qt import (
     QWidget,
     Signal,
 )
+from ..style import plain_label
 from ..undo import DocumentEditCommand, EvidenceCommand, push
-from .detail import plain_label
 from .suggestions import SuggestionsPanel
 from .text import python_index, utf16_span
 

@@ -29,12 +29,11 @@ from ..qt import (
     QWidget,
     Signal,
 )
-from ..style import plain_tip
+from ..style import plain_label, plain_tip
 from ..undo import SuggestionCommand, push
 
 if TYPE_CHECKING:
     from ... import matching
-from .detail import plain_label
 
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 11
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 12
