@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         #: asked when an edit was made from stale data; returns True to reload and apply it again
         self.ask_reapply = self._ask_reapply
         self.pledges.current_changed.connect(self._pledge_changed)
-        self.pledges.statement_changed.connect(lambda _id: self.refresh_dashboard())
+        self.pledges.statement_changed.connect(lambda _id: self._dashboard_changed())
         self.pledges.scope_chosen.connect(lambda: self.tabs.setCurrentIndex(0))
         self.pledges.counted.connect(self.status_count.setText)
         self.pledges.message.connect(self.statusBar().showMessage)
@@ -193,10 +193,14 @@ class MainWindow(QMainWindow):
         self.pledges.on_changed(changes)
         self.detail.refresh(changes)
         if changes.concerns(*DASHBOARD_KINDS) or not changes.kinds:
-            if self.tabs.currentIndex() == 2:
-                self.refresh_dashboard()
-            else:
-                self._dashboard_dirty = True
+            self._dashboard_changed()
+
+    def _dashboard_changed(self) -> None:
+        """Refresh the dashboard if it is shown; else when it is next shown (QtCharts loads then)."""
+        if self.tabs.currentIndex() == 2:
+            self.refresh_dashboard()
+        else:
+            self._dashboard_dirty = True
 
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.is_loaded:
