@@ -99,4 +99,3 @@ def parse_id(text: object) -> int | None:
     id holds), so the caller can say there is no such row."""
     typed = str(text).strip().lstrip("#")
     return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 19 else None
-
