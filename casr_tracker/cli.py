@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from . import __version__, cli_corrections, cli_data, db, queries, services
 from .errors import CasrError, InputError
 from .importer import pipeline
-from .importer.documents import read_text
+from .importer.documents import detect_metadata, read_text
 from .models import Status
 from .seeding import open_tracker
 from .users import default_user
@@ -173,6 +173,9 @@ def cmd_import_document(args) -> int:
                 f"Imported document {document.id}: {document.title} "
                 f"({document.date or 'no date found'}; {document.author or 'no author found'})"
             )
+            note = "" if document.date else detect_metadata(document.text).date_note
+            if note:
+                print(note.replace("Edit details (document edit --date)", f"'document edit {document.id} --date'"))
         else:
             print(f"Already imported as document {document.id}: {document.title}")
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from dateutil import parser as dateparser
 
 from ..errors import BadFile
+from .bylines import find_byline
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -76,6 +77,8 @@ class DocumentMeta:
     title: str = ""
     date: dt.date | None = None
     author: str = ""
+    #: why a byline date was left out (it could be two days), for the analyst to settle
+    date_note: str = ""
 
 
 _MONTHS = (
@@ -101,22 +104,9 @@ def _head(text: str) -> list[str]:
 
 
 def find_byline_date(text: str) -> dt.date | None:
-    """The publication date from the byline: a date standing alone or beside the author's name in
-    the first lines. 'Last update' stamps and dates inside sentences are not bylines."""
-    for line in _head(text):
-        if len(line) > 120 or _NOT_BYLINE.match(line):
-            continue
-        match = _DATE_IN_LINE.search(line)
-        if not match:
-            continue
-        rest = (line[: match.start()] + line[match.end() :]).strip(" ,|·-—")
-        if rest and not (_BYLINE.match(line) or re.match(r"^(?:published|posted|date)\b", rest, re.I)):
-            continue
-        try:
-            return dateparser.parse(match.group(), dayfirst=False).date()
-        except (ValueError, OverflowError):
-            continue
-    return None
+    """The publication date the byline prints (bylines.find_byline); None when there is none or it
+    is ambiguous."""
+    return find_byline(text).date
 
 
 def find_author(text: str) -> str:
@@ -151,7 +141,8 @@ def find_title(text: str) -> str:
 
 def detect_metadata(text: str) -> DocumentMeta:
     """Title, byline date and author as far as the text tells them; nothing is guessed."""
-    return DocumentMeta(find_title(text), find_byline_date(text), find_author(text))
+    byline = find_byline(text)
+    return DocumentMeta(find_title(text), byline.date, find_author(text), byline.note)
 
 
 # --- other formats: HTML, PDF, Markdown ----------------------------------------------------------
