@@ -62,6 +62,8 @@ _PROSE_BEFORE = re.compile(
 )
 _HEAD_LINES = 20
 _MAX_LINE = 200
+#: a date starting this close to the beginning of a line is its dateline, however long the line
+_DATELINE_REACH = 40
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,14 @@ def page_convention(text: str) -> str | None:
 
 
 def _is_prose(line: str, found: FoundDate) -> bool:
-    """A date inside a sentence of the article, not a byline."""
+    """A date inside a sentence of the article, not a byline. A date that opens a line (in its first
+    few words: "date 2024-04-12 …", "Minsk, April 12, 2024, The Europe Today: …") is a dateline."""
     before = line[: found.start]
     if _PROSE_BEFORE.search(before):
+        return True
+    if found.start <= _DATELINE_REACH:
+        return False
+    if len(line) > _MAX_LINE:
         return True
     words = len(re.findall(r"[A-Za-z]{2,}", line))
     return words >= 14 and line.rstrip().endswith((".", "!", "?", "»", "”", '"'))
@@ -156,8 +163,6 @@ def find_byline(text: str, head_lines: int = _HEAD_LINES) -> Byline:
     convention: str | None = None
     lines = [line.strip() for line in text.splitlines() if line.strip()][:head_lines]
     for line in lines:
-        if len(line) > _MAX_LINE:
-            continue
         published_part = _UPDATED.split(line, maxsplit=1)[0]  # "Published X | Updated Y": X
         for found in dates_in(published_part):
             if _is_prose(published_part, found):
