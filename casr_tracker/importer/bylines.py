@@ -36,6 +36,10 @@ MONTHS = {
     )
     for name in names
 }
+#: Russian month names (genitive and nominative), as pages of the region print them in bylines
+_RUSSIAN = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")
+MONTHS.update({f"{stem}{end}": n for n, stem in enumerate(_RUSSIAN, start=1) for end in ("я", "ь", "а", "й", "")})
+MONTHS.pop("ма")
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
@@ -58,8 +62,12 @@ FORMS: tuple[tuple[str, re.Pattern], ...] = tuple(
 _UPDATED = re.compile(r"\b(?:last\s+)?(?:updated?|modified|edited|changed)\b", re.I)
 #: words that put a date inside a sentence of the article ("met on 15 October 2020")
 _PROSE_BEFORE = re.compile(
-    r"\b(?:on|since|from|until|till|before|after|of|in|to|between|and|by the end of|dated|signed)\s*$", re.I
+    r"\b(?:on|since|from|until|till|before|after|of|in|to|between|and|by the end of|dated|signed|the|an?)\s*$", re.I
 )
+#: what may stand before a dateline's date: nothing, a label, a place name, punctuation
+_DATELINE_LEAD = re.compile(r"^(?:(?:date|published|posted|on)\b|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\b)?[\s,|:·—–/(-]*$")
+#: body text: the byline is above it (a date further down is a related story's or a sentence's)
+_PROSE_LINES_READ = 2
 _HEAD_LINES = 20
 _MAX_LINE = 200
 #: a date starting this close to the beginning of a line is its dateline, however long the line
@@ -150,11 +158,16 @@ def _is_prose(line: str, found: FoundDate) -> bool:
     before = line[: found.start]
     if _PROSE_BEFORE.search(before):
         return True
-    if found.start <= _DATELINE_REACH:
+    if found.start <= _DATELINE_REACH and _DATELINE_LEAD.match(before):
         return False
     if len(line) > _MAX_LINE:
         return True
-    words = len(re.findall(r"[A-Za-z]{2,}", line))
+    return _is_sentence(line)
+
+
+def _is_sentence(line: str) -> bool:
+    """A line of the article's body: fourteen words or more, ending as a sentence ends."""
+    words = len(re.findall(r"[^\W\d_]{2,}", line))
     return words >= 14 and line.rstrip().endswith((".", "!", "?", "»", "”", '"'))
 
 
@@ -162,7 +175,11 @@ def find_byline(text: str, head_lines: int = _HEAD_LINES) -> Byline:
     """The publication date the page's first lines print (see the module's docstring)."""
     convention: str | None = None
     lines = [line.strip() for line in text.splitlines() if line.strip()][:head_lines]
+    prose_lines = 0
     for line in lines:
+        if prose_lines >= _PROSE_LINES_READ:
+            break
+        prose_lines += _is_sentence(line)
         published_part = _UPDATED.split(line, maxsplit=1)[0]  # "Published X | Updated Y": X
         for found in dates_in(published_part):
             if _is_prose(published_part, found):

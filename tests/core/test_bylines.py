@@ -4,6 +4,8 @@ dates a page leaves ambiguous flagged, never guessed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +62,22 @@ def test_an_ambiguous_slash_date_is_flagged_not_guessed():
 
 def test_an_impossible_date_is_not_invented():
     assert find_byline("Headline of the piece\n31.02.2024\nBody text.").date is None
+
+
+DEVSET = Path(__file__).resolve().parent.parent / "data" / "devset"
+
+
+def _devset_pages():
+    for sources in sorted(DEVSET.glob("sources-*.json")):
+        for page in json.loads(sources.read_text(encoding="utf-8")):
+            yield pytest.param(page, id=page["file"][:40])
+
+
+@pytest.mark.parametrize("page", list(_devset_pages()))
+def test_every_full_byline_date_of_the_development_set_is_read_and_none_invented(page):
+    """61 real pages (tests/data/devset/SOURCES.md), labelled before this reader was written: a page
+    that prints a full publication date gets it; one that prints none gets none."""
+    text = (DEVSET / "documents" / page["file"]).read_text(encoding="utf-8")
+    full = page["date_as_printed"] and page["published"]  # "February 13." is not a full date
+    expected = dt.date.fromisoformat(page["published"]) if full else None
+    assert find_byline(text).date == expected, page["date_as_printed"]
