@@ -1,5 +1,6 @@
-"""Which pledges does a passage speak to? BM25 (bm25s) over pledge texts, with stemming and the
-statement's own vocabulary, giving each passage a ranked Proposal with a strength.
+"""Which pledges does a passage speak to? BM25 (bm25s) over pledge texts, with stemming, spelling
+folded, policy domains (topics.py) and what the analyst has already accepted as each pledge's
+evidence, giving each passage a ranked Proposal with a strength and a kind (progress or restatement).
 
 Stages, as plain functions: `passages` (split a document with offsets) → `PledgeIndex.rank`
 (candidates per passage) → `strength_of` (how sure) → `suggest` (drop decided pairs, keep those
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from .importer import rules
 from .models import Document, Evidence, Pledge, Sphere, SuggestionDecision
+from .topics import domain_tokens
 
 #: the statement's vocabulary: spellings and paraphrases folded onto one word before indexing, so that
 #: "labor" finds "labour", "migrant laborers" finds "labour migrants", "WHO" is not a stop word
@@ -60,7 +62,6 @@ VOCABULARY: tuple[tuple[str, str], ...] = (
     (r"\bCentral Asia\s*\+\s*Russia\b|\bCentral Asia-Russia\b", "formatcar"),
     (r"\bsummits?\b|\bministerial meetings?\b", "meetings"),
     (r"\btrade (?:turnover|volumes?)\b|\bturnover\b|\bcommerce\b", "trade"),
-    (r"\bambassadors?\b|\bdiplomats?\b|\bembass(?:y|ies)\b|\bforeign minist\w+", "diplomatic foreignministries"),
     (
         r"\bplatforms? for dialogue\b|\bdialogue at (?:various|all|different) levels\b|\bmulti-?(?:level|tier)\b",
         "multitier consultations",
@@ -72,9 +73,13 @@ VOCABULARY: tuple[tuple[str, str], ...] = (
 _VOCABULARY = tuple((re.compile(rx, re.I), canonical) for rx, canonical in VOCABULARY)
 _STEMMER = Stemmer.Stemmer("english")
 
-#: strengths from the BM25 score divided by the square root of the passage's distinct query words
-#: (a long passage collects points from many weak word matches); calibrated on tests/data
-STRONG, MEDIUM, LOW = 2.0, 1.35, 0.5
+#: strengths: the BM25 score of the words a passage shares with the pledge (domain tokens left out),
+#: divided by the square root of the passage's distinct words ("density": a long passage collects
+#: points from many weak word matches), calibrated on the development set
+#: (tests/data/devset, docs/evidence-matching.md). Strong: the first candidate, dense, and clearly ahead
+#: of the second (its score at least STRONG_MARGIN times the second's). Medium: dense enough and close
+#: to the best (MEDIUM_RATIO of it). Low: anything else above LOW.
+STRONG, STRONG_MARGIN, MEDIUM, MEDIUM_RATIO, LOW = 2.0, 1.6, 1.2, 0.85, 0.5
 #: a candidate must score at least this share of the passage's best to be listed
 RELATIVE_FLOOR = 0.35
 #: passages after the end of the article (appended stories, headline sidebars) count this much
@@ -175,12 +180,26 @@ class Proposal:
         }
 
 
-def strength_of(score: float, words: int) -> str:
-    """none / low / medium / strong from a BM25 score and the number of distinct words of the query."""
-    density = score / math.sqrt(max(words, 1))
-    if density >= STRONG:
+def calibrated_strength(density: float, *, first: bool, margin: float, ratio: float) -> str:
+    """none / low / medium / strong of one candidate (see STRONG … LOW)."""
+    if first and density >= STRONG and margin >= STRONG_MARGIN:
         return "strong"
-    if density >= MEDIUM:
+    if density >= MEDIUM and ratio >= MEDIUM_RATIO:
+        return "medium"
+    return "low" if density >= LOW else "none"
+
+
+#: the strengths before issue 14, from density alone (kept for plain BM25 in the benchmark)
+OLD_STRONG, OLD_MEDIUM = 2.0, 1.35
+
+
+def strength_of(score: float, words: int) -> str:
+    """none / low / medium / strong from a BM25 score and the number of distinct words of the query,
+    by density alone (the strengths before issue 14)."""
+    density = score / math.sqrt(max(words, 1))
+    if density >= OLD_STRONG:
+        return "strong"
+    if density >= OLD_MEDIUM:
         return "medium"
     if density >= LOW:
         return "low"
@@ -196,7 +215,7 @@ class PledgeIndex:
         self.refs = [p[1] for p in pledges]
         self.retriever = bm25s.BM25()
         if pledges:
-            self.retriever.index(tokenize([p[2] for p in pledges]), show_progress=False)
+            self.retriever.index(tokenize([f"{p[2]} {domain_tokens(p[2])}" for p in pledges]), show_progress=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -205,41 +224,69 @@ class PledgeIndex:
         """The BM25 score of every pledge for `text`, and how many distinct words the text was made of
         (words no pledge uses are ignored in the scores but count as words)."""
         words = tokenize([text], ids=False)[0]
-        known = [w for w in words if w in self.retriever.vocab_dict]
+        topics = tokenize([domain_tokens(text)], ids=False)[0] if text else []
+        known = [w for w in words + topics if w in self.retriever.vocab_dict]
         if not self.ids or not known:
             return np.zeros(len(self.ids)), len(set(words))
         return self.retriever.get_scores(known), len(set(words))
 
+    def lexical(self, text: str) -> np.ndarray:
+        """The BM25 scores of the passage's own words alone (no domain tokens): what strength reads."""
+        known = [w for w in tokenize([text], ids=False)[0] if w in self.retriever.vocab_dict]
+        return self.retriever.get_scores(known) if self.ids and known else np.zeros(len(self.ids))
+
     def rank(self, text: str, top: int = 3, weight: float = 1.0) -> list[Candidate]:
-        """The `top` pledges for a text, best first; weaker than RELATIVE_FLOOR of the best are left out."""
+        """The `top` pledges for a text, best first; weaker than RELATIVE_FLOOR of the best are left out.
+        Domains help find a candidate; how sure it is (its strength) reads the shared words alone."""
         scores, words = self.scores(text)
         scores = scores * weight
+        lexical = self.lexical(text) * weight
         if not len(scores) or scores.max() <= 0:
             return []
-        order = np.argsort(-scores)[:top]
+        order = np.argsort(-scores)[: max(top, 2)]
         best = float(scores[order[0]])
+        margin = best / max(float(scores[order[1]]), 1e-9) if len(order) > 1 else math.inf
         out = []
-        for i in order:
+        for position, i in enumerate(order[:top]):
             score = float(scores[i])
             if score <= 0 or score < RELATIVE_FLOOR * best:
                 break
-            out.append(Candidate(self.ids[i], self.refs[i], score, strength_of(score, words)))
+            density = float(lexical[i]) / math.sqrt(max(words, 1))
+            strength = calibrated_strength(density, first=position == 0, margin=margin, ratio=score / best)
+            out.append(Candidate(self.ids[i], self.refs[i], score, strength))
         return out
 
 
 _CACHE: dict[tuple, PledgeIndex] = {}
 
 
-def build_index(session: Session, statement_id: int | None = None) -> PledgeIndex:
-    """An index of the live pledges (of one statement, or all). The last one built is kept while
-    the pledges' texts stay as they are (same count, newest id and total length: a status change does
-    not count), since building an index of 100,000 pledges takes seconds."""
+def accepted_passages(session: Session) -> list[tuple[int, str]]:
+    """(pledge id, passage) of every excerpt accepted as evidence and not withdrawn: what the analyst
+    has already said each pledge looks like in the documents."""
+    query = (
+        select(Evidence.pledge_id, Evidence.quote)
+        .where(col(Evidence.document_id).is_not(None), col(Evidence.withdrawn_at).is_(None))
+        .order_by(Evidence.id)
+    )
+    return [(pledge_id, quote) for pledge_id, quote in session.exec(query) if quote]
+
+
+def build_index(
+    session: Session, statement_id: int | None = None, accepted: list[tuple[int, str]] | None = None
+) -> PledgeIndex:
+    """An index of the live pledges (of one statement, or all), each indexed with its sphere's name and
+    the passages accepted as its evidence (`accepted`, by default those in the tracker), so the next
+    article about the same project finds it. The last index built is kept while the pledges' texts
+    and their accepted evidence stay as they are (a status change does not count), since building an
+    index of 100,000 pledges takes seconds."""
     live = select(func.count(Pledge.id), func.max(Pledge.id), func.sum(func.length(Pledge.text))).where(
         Pledge.retired == False  # noqa: E712
     )
     if statement_id is not None:
         live = live.where(Pledge.statement_id == statement_id)
-    key = (str(session.get_bind().url), statement_id, *session.exec(live).one())
+    if accepted is None:
+        accepted = accepted_passages(session)
+    key = (str(session.get_bind().url), statement_id, *session.exec(live).one(), hash(tuple(accepted)))
     if key in _CACHE:
         return _CACHE[key]
     query = (
@@ -250,7 +297,12 @@ def build_index(session: Session, statement_id: int | None = None) -> PledgeInde
     )
     if statement_id is not None:
         query = query.where(Pledge.statement_id == statement_id)
-    index = PledgeIndex([(pid, ref, f"{text} {sphere}") for pid, ref, text, sphere in session.exec(query)])
+    evidence: dict[int, list[str]] = {}
+    for pledge_id, passage in accepted:
+        evidence.setdefault(pledge_id, []).append(passage)
+    index = PledgeIndex(
+        [(pid, ref, " ".join([text, sphere, *evidence.get(pid, ())])) for pid, ref, text, sphere in session.exec(query)]
+    )
     _CACHE.clear()
     _CACHE[key] = index
     return index

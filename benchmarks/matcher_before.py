@@ -1,0 +1,312 @@
+"""Frozen copy of casr_tracker/matching.py as it was before issue 14 (commit 54a0569), kept so that
+benchmarks/evidence_matching.py can print today's figures beside the new ones.
+
+Which pledges does a passage speak to? BM25 (bm25s) over pledge texts, with stemming and the
+statement's own vocabulary, giving each passage a ranked Proposal with a strength.
+
+Stages, as plain functions: `passages` (split a document with offsets) → `PledgeIndex.rank`
+(candidates per passage) → `strength_of` (how sure) → `suggest` (drop decided pairs, keep those
+worth a look). Accepting or rejecting a suggestion is in services.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+import Stemmer
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from casr_tracker.importer import rules
+from casr_tracker.models import Document, Evidence, Pledge, Sphere, SuggestionDecision
+
+#: the statement's vocabulary: spellings and paraphrases folded onto one word before indexing, so that
+#: "labor" finds "labour", "migrant laborers" finds "labour migrants", "WHO" is not a stop word
+VOCABULARY: tuple[tuple[str, str], ...] = (
+    (r"\b(\w{3,})is(e|ed|es|ing|ation|ations)\b", r"\1iz\2"),  # British -ise → -ize
+    (r"\b(\w{3,})our(s|ed|ing|able|ably|er|ers)?\b", r"\1or\2"),  # labour → labor, favourable → favorable
+    (r"\b(\w{3,})tre(s)?\b", r"\1ter\2"),  # centre → center
+    (r"\bmigrant (?:laborers|workers)\b|\blabor migrants?\b|\bguest workers?\b", "migrants labor"),
+    (r"\bmigration\b", "migrants migration"),
+    (r"\bWHO\b|\bWorld Health Organi[sz]ation\b", "whoorg"),
+    (r"\bcoronavirus\b|\bCOVID(?:-19)?\b|\bpandemic\b", "covid"),
+    (r"\bscholarships?\b|\btuition[- ]free\b|\bstate-funded places\b|\bquotas? for students\b", "scholarship"),
+    (r"\bstudents?\b|\buniversit(?:y|ies)\b|\bhigher education\b", "education students"),
+    (r"\bSCO\b|\bShanghai Cooperation Organi[sz]ation\b", "sco"),
+    (r"\bCSTO\b|\bCollective Security Treaty Organi[sz]ation\b", "csto security"),
+    (r"\bCIS\b|\bCommonwealth of Independent States\b", "cis"),
+    (r"\bEA?EU\b|\bEurasian Economic Union\b", "eaeu economy"),
+    (r"\bAfghan\b", "afghanistan"),
+    (r"\bnarcotics?\b|\bdrugs\b", "drug"),
+    (r"\bICTs?\b|\bcyber\w*\b|\binformation security\b", "cyber information security"),
+    (r"\bdisinformation\b|\bfake news\b", "fakenews"),
+    (r"\bhydrocarbons?\b|\boil and gas\b|\belectricity\b|\bpower\b", "energy"),
+    (r"\btransportation\b|\blogistics?\b|\bcorridors?\b|\btransit\b", "transport"),
+    (r"\brail(?:way)?s?\b", "railway transport"),
+    (r"\becolog\w*\b|\benvironmental\b", "environment"),
+    (r"\bglaciers?\b|\bAral\b", "environment water"),
+    (r"\bvaccines?\b|\bSputnik V\b", "vaccines"),
+    (r"\bheritage\b|\bcultural\b", "culture heritage"),
+    (r"\bWorld War (?:II|2|Two)\b|\bWWII\b|\bGreat Patriotic War\b|\bwar memorials?\b", "memorials war"),
+    (r"\bneo-?Nazism\b|\bNazism\b", "neonazism"),
+    # the parties are named everywhere: they say who, not what, so they do not count as topic words
+    (
+        r"\b(?:the )?(?:Republic of |Russian Federation\b|Kyrgyz Republic\b)?"
+        r"(?:Kazakh|Kyrgyz|Russia|Tajik|Turkmen|Uzbek)\w*\b|\bCentral Asian?\b",
+        " ",
+    ),
+    (r"\bstereotypes?\b|\bmutual understanding\b", "intercultural dialogue"),
+    (r"\bCentral Asia\s*\+\s*Russia\b|\bCentral Asia-Russia\b", "formatcar"),
+    (r"\bsummits?\b|\bministerial meetings?\b", "meetings"),
+    (r"\btrade (?:turnover|volumes?)\b|\bturnover\b|\bcommerce\b", "trade"),
+    (r"\bambassadors?\b|\bdiplomats?\b|\bembass(?:y|ies)\b|\bforeign minist\w+", "diplomatic foreignministries"),
+    (
+        r"\bplatforms? for dialogue\b|\bdialogue at (?:various|all|different) levels\b|\bmulti-?(?:level|tier)\b",
+        "multitier consultations",
+    ),
+    (r"\binterstate (?:relations|ties)\b|\bstate-to-state relations\b", "strengthen cooperation relations"),
+    (r"\bjoint ventures?\b", "jointventures"),
+    (r"\bterrorism\b|\bterrorists?\b|\bextremis\w*\b|\bISIS\b|\bIslamic State\b", "terrorism"),
+)
+_VOCABULARY = tuple((re.compile(rx, re.I), canonical) for rx, canonical in VOCABULARY)
+_STEMMER = Stemmer.Stemmer("english")
+
+#: strengths from the BM25 score divided by the square root of the passage's distinct query words
+#: (a long passage collects points from many weak word matches); calibrated on tests/data
+STRONG, MEDIUM, LOW = 2.0, 1.35, 0.5
+#: a candidate must score at least this share of the passage's best to be listed
+RELATIVE_FLOOR = 0.35
+#: passages after the end of the article (appended stories, headline sidebars) count this much
+TAIL_WEIGHT = 0.3
+MIN_WORDS = 5
+
+
+def normalise(text: str) -> str:
+    """Fold the statement's vocabulary onto canonical words (see VOCABULARY)."""
+    for pattern, canonical in _VOCABULARY:
+        text = pattern.sub(f" {canonical} ", text)
+    return text
+
+
+def tokenize(texts: list[str], ids: bool = True):
+    """bm25s tokens of the normalised texts: English stop words out, Snowball-stemmed."""
+    return bm25s.tokenize(
+        [normalise(t) for t in texts], stopwords="en", stemmer=_STEMMER, return_ids=ids, show_progress=False
+    )
+
+
+# --- passages ----------------------------------------------------------------------------------
+
+_TAIL_MARKERS = re.compile(
+    r"^(?:continue reading|read more|related(?: articles| posts| stories)?|more (?:from|stories|news)\b.*|"
+    r"you (?:may|might) also like|recommended(?: for you)?|latest (?:news|articles)|recent (?:posts|articles)|"
+    r"share this(?: article)?|comments?|leave a (?:reply|comment))\s*:?$",
+    re.I,
+)
+_TIMESTAMP_HEADLINE = re.compile(r"\b\d+\s+(?:minutes?|hours?|days?)\s+ago$", re.I)
+_SOURCE_LINE = re.compile(r"^source\s*:", re.I)
+
+
+def main_text_end(text: str) -> int:
+    """Where the article ends: the first 'Continue reading'/'Related'/'Source:' style line or a
+    '4 hours ago' headline after the body has begun (a third of the text, or 1,500 characters)."""
+    body_from = min(len(text) // 3, 1500)
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group().strip()
+        if match.start() < body_from or not line:
+            continue
+        if _TAIL_MARKERS.match(line) or _TIMESTAMP_HEADLINE.search(line) or _SOURCE_LINE.match(line):
+            return match.start()
+    return len(text)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence of a document with its offsets; `in_tail` when it lies after the article's end."""
+
+    start: int
+    end: int
+    text: str
+    in_tail: bool = False
+
+
+def passages(text: str) -> list[Passage]:
+    """The sentences of a document worth matching (five words or more), with exact offsets."""
+    end_of_article = main_text_end(text)
+    out = []
+    for paragraph in rules.blocks(text):
+        for sentence in rules.sentences(paragraph):
+            if len(sentence.text.split()) >= MIN_WORDS:
+                out.append(Passage(sentence.start, sentence.end, sentence.text, sentence.start >= end_of_article))
+    return out
+
+
+# --- ranking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pledge a passage may speak to, with its score and how sure the match is."""
+
+    pledge_id: int
+    ref: str
+    score: float
+    strength: str
+
+
+@dataclass
+class Proposal:
+    """A passage and its candidates, best first (beets' Proposal: candidates + recommendation)."""
+
+    passage: Passage
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def recommendation(self) -> str:
+        return self.candidates[0].strength if self.candidates else "none"
+
+    def to_json(self) -> dict:
+        return {
+            "start": self.passage.start,
+            "end": self.passage.end,
+            "text": self.passage.text,
+            "candidates": [{"ref": c.ref, "score": round(c.score, 3), "strength": c.strength} for c in self.candidates],
+        }
+
+
+def strength_of(score: float, words: int) -> str:
+    """none / low / medium / strong from a BM25 score and the number of distinct words of the query."""
+    density = score / math.sqrt(max(words, 1))
+    if density >= STRONG:
+        return "strong"
+    if density >= MEDIUM:
+        return "medium"
+    if density >= LOW:
+        return "low"
+    return "none"
+
+
+class PledgeIndex:
+    """BM25 over the pledges of the tracker (each pledge's text with its sphere's name)."""
+
+    def __init__(self, pledges: list[tuple[int, str, str]]):
+        """`pledges`: (id, ref, text to index)."""
+        self.ids = [p[0] for p in pledges]
+        self.refs = [p[1] for p in pledges]
+        self.retriever = bm25s.BM25()
+        if pledges:
+            self.retriever.index(tokenize([p[2] for p in pledges]), show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, text: str) -> tuple[np.ndarray, int]:
+        """The BM25 score of every pledge for `text`, and how many distinct words the text was made of
+        (words no pledge uses are ignored in the scores but count as words)."""
+        words = tokenize([text], ids=False)[0]
+        known = [w for w in words if w in self.retriever.vocab_dict]
+        if not self.ids or not known:
+            return np.zeros(len(self.ids)), len(set(words))
+        return self.retriever.get_scores(known), len(set(words))
+
+    def rank(self, text: str, top: int = 3, weight: float = 1.0) -> list[Candidate]:
+        """The `top` pledges for a text, best first; weaker than RELATIVE_FLOOR of the best are left out."""
+        scores, words = self.scores(text)
+        scores = scores * weight
+        if not len(scores) or scores.max() <= 0:
+            return []
+        order = np.argsort(-scores)[:top]
+        best = float(scores[order[0]])
+        out = []
+        for i in order:
+            score = float(scores[i])
+            if score <= 0 or score < RELATIVE_FLOOR * best:
+                break
+            out.append(Candidate(self.ids[i], self.refs[i], score, strength_of(score, words)))
+        return out
+
+
+_CACHE: dict[tuple, PledgeIndex] = {}
+
+
+def build_index(session: Session, statement_id: int | None = None) -> PledgeIndex:
+    """An index of the live pledges (of one statement, or all). The last one built is kept while
+    the pledges' texts stay as they are (same count, newest id and total length: a status change does
+    not count), since building an index of 100,000 pledges takes seconds."""
+    live = select(func.count(Pledge.id), func.max(Pledge.id), func.sum(func.length(Pledge.text))).where(
+        Pledge.retired == False  # noqa: E712
+    )
+    if statement_id is not None:
+        live = live.where(Pledge.statement_id == statement_id)
+    key = (str(session.get_bind().url), statement_id, *session.exec(live).one())
+    if key in _CACHE:
+        return _CACHE[key]
+    query = (
+        select(Pledge.id, Pledge.ref, Pledge.text, Sphere.name)
+        .join(Sphere, Sphere.id == Pledge.sphere_id)
+        .where(Pledge.retired == False)  # noqa: E712
+        .order_by(Pledge.statement_id, Pledge.seq)
+    )
+    if statement_id is not None:
+        query = query.where(Pledge.statement_id == statement_id)
+    index = PledgeIndex([(pid, ref, f"{text} {sphere}") for pid, ref, text, sphere in session.exec(query)])
+    _CACHE.clear()
+    _CACHE[key] = index
+    return index
+
+
+def decided_pairs(session: Session, document_id: int) -> set[tuple[int, int, int]]:
+    """(start, end, pledge id) of this document's passages already accepted or rejected, and of its
+    excerpts already attached as evidence: these are not suggested again."""
+    latest: dict[tuple[int, int, int], str] = {}
+    for d in session.exec(
+        select(SuggestionDecision).where(SuggestionDecision.document_id == document_id).order_by(SuggestionDecision.id)
+    ):
+        latest[(d.start, d.end, d.pledge_id)] = d.decision
+    done = {key for key, decision in latest.items() if decision != "reopened"}
+    done |= {
+        (e.start, e.end, e.pledge_id)
+        for e in session.exec(
+            select(Evidence).where(Evidence.document_id == document_id, col(Evidence.withdrawn_at).is_(None))
+        )
+    }
+    return done
+
+
+def _overlaps(passage: Passage, pledge_id: int, done: set[tuple[int, int, int]]) -> bool:
+    return any(pid == pledge_id and s < passage.end and passage.start < e for s, e, pid in done)
+
+
+STRENGTHS = ("none", "low", "medium", "strong")
+
+
+def suggest(
+    session: Session,
+    document: Document,
+    *,
+    top: int = 3,
+    index: PledgeIndex | None = None,
+    min_strength: str = "low",
+) -> list[Proposal]:
+    """Proposals for every passage with at least one candidate of `min_strength` or more, in
+    document order; pairs already decided are left out."""
+    floor = STRENGTHS.index(min_strength)
+    index = index or build_index(session)
+    done = decided_pairs(session, document.id)
+    out = []
+    for passage in passages(document.text):
+        weight = TAIL_WEIGHT if passage.in_tail else 1.0
+        candidates = [
+            c
+            for c in index.rank(passage.text, top=top, weight=weight)
+            if STRENGTHS.index(c.strength) >= max(floor, 1) and not _overlaps(passage, c.pledge_id, done)
+        ]
+        if passage.in_tail:
+            candidates = [Candidate(c.pledge_id, c.ref, c.score, "low") for c in candidates]
+        if candidates:
+            out.append(Proposal(passage, candidates))
+    return out
