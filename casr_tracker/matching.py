@@ -284,11 +284,18 @@ def build_index(
     )
     if statement_id is not None:
         live = live.where(Pledge.statement_id == statement_id)
-    if accepted is None:
-        accepted = accepted_passages(session)
-    key = (str(session.get_bind().url), statement_id, *session.exec(live).one(), hash(tuple(accepted)))
+    if accepted is None:  # the tracker's accepted excerpts, known by their count and ids
+        live_excerpts = select(func.count(Evidence.id), func.max(Evidence.id), func.sum(Evidence.id)).where(
+            col(Evidence.document_id).is_not(None), col(Evidence.withdrawn_at).is_(None)
+        )
+        evidence_key = tuple(session.exec(live_excerpts).one())
+    else:
+        evidence_key = (hash(tuple(accepted)),)
+    key = (str(session.get_bind().url), statement_id, *session.exec(live).one(), *evidence_key)
     if key in _CACHE:
         return _CACHE[key]
+    if accepted is None:
+        accepted = accepted_passages(session)
     query = (
         select(Pledge.id, Pledge.ref, Pledge.text, Sphere.name)
         .join(Sphere, Sphere.id == Pledge.sphere_id)
