@@ -265,7 +265,7 @@ def cmd_suggest(args) -> int:
             return 0
         print(f"Document {document.id}: {document.title} — {counted(len(proposals), 'passage')} with suggestions")
         for p in proposals:
-            print(f"\n[{p.passage.start}:{p.passage.end}] {textwrap.shorten(p.passage.text, 110)}")
+            print(f"\n[{p.passage.start}:{p.passage.end}] ({p.kind}) {textwrap.shorten(p.passage.text, 100)}")
             for c in p.candidates:
                 print(f"    {c.ref:<7} {c.strength:<7} {c.score:6.2f}")
     return 0

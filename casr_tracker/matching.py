@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from .importer import rules
 from .models import Document, Evidence, Pledge, Sphere, SuggestionDecision
+from .progress import kind_of
 from .topics import domain_tokens
 
 #: the statement's vocabulary: spellings and paraphrases folded onto one word before indexing, so that
@@ -166,6 +167,8 @@ class Proposal:
 
     passage: Passage
     candidates: list[Candidate] = field(default_factory=list)
+    #: "progress" (the passage reports something done) or "restatement" (it repeats an intention)
+    kind: str = ""
 
     @property
     def recommendation(self) -> str:
@@ -176,6 +179,7 @@ class Proposal:
             "start": self.passage.start,
             "end": self.passage.end,
             "text": self.passage.text,
+            "kind": self.kind,
             "candidates": [{"ref": c.ref, "score": round(c.score, 3), "strength": c.strength} for c in self.candidates],
         }
 
@@ -364,5 +368,5 @@ def suggest(
         if passage.in_tail:
             candidates = [Candidate(c.pledge_id, c.ref, c.score, "low") for c in candidates]
         if candidates:
-            out.append(Proposal(passage, candidates))
+            out.append(Proposal(passage, candidates, kind_of(passage.text)))
     return out

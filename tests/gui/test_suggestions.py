@@ -100,3 +100,23 @@ def test_the_scrape_tail_is_not_offered(win, qtbot):
     assert panel.proposals
     assert all(p.passage.start < text.index("Continue Reading") for p in panel.proposals if p.recommendation != "low")
     assert not [p for p in panel.proposals if p.passage.start > text.index("Did India invade Kashmir")]
+
+
+def test_each_passage_says_progress_or_restatement_and_the_stance_follows(win, qtbot):
+    from casr_tracker.progress import STANCE_OF
+
+    panel = open_document(win, qtbot, 1)
+    panel.weak.setChecked(True)
+    kinds = {p.kind for p in panel.proposals}
+    assert kinds == {"progress", "restatement"}  # the paraphrase restates; some passages report
+    panel.tree.setFocus()
+    restated = next(i for i, p in enumerate(panel.proposals) if p.kind == "restatement")
+    panel.tree.setCurrentIndex(panel.model.index(restated, 0))
+    assert "· restatement]" in panel.model.item(restated).text()
+    assert panel.stance.currentData() == STANCE_OF["restatement"] == "context"
+    QTest.keyClick(panel.tree, Qt.Key.Key_A)
+    assert win.tracker.read(lambda s: s.exec(select(Evidence)).one()).stance == "context"
+    reported = next(i for i, p in enumerate(panel.proposals) if p.kind == "progress")
+    panel.tree.setCurrentIndex(panel.model.index(reported, 0))
+    assert "· progress]" in panel.model.item(reported).text()
+    assert panel.stance.currentData() == "supports"

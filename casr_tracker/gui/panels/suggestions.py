@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ... import db, services
 from ...errors import CasrError
 from ...models import Document
+from ...progress import STANCE_OF
 from ...queries import pledge_rows, pledges_to_choose
 from ...wording import counted
 from ..actions import make_button
@@ -162,7 +163,7 @@ class SuggestionsPanel(QWidget):
         texts = {r.id: r.text for r in self.tracker.read(lambda s: pledge_rows(s))} if proposals else {}
         for proposal in proposals:
             passage = proposal.passage
-            top = QStandardItem(f"[{proposal.recommendation}] {textwrap.shorten(passage.text, 160)}")
+            top = QStandardItem(f"[{proposal.recommendation} · {proposal.kind}] {textwrap.shorten(passage.text, 150)}")
             top.setToolTip(plain_tip(passage.text))
             top.setData(proposal, PASSAGE_ROLE)
             for candidate in proposal.candidates:
@@ -211,6 +212,8 @@ class SuggestionsPanel(QWidget):
     def _current_changed(self, current: QModelIndex, _previous) -> None:
         proposal = self.current_proposal()
         if proposal is not None:
+            # the stance recorded on accepting follows what the passage is (the analyst may change it)
+            self.stance.setCurrentIndex(max(0, self.stance.findData(STANCE_OF.get(proposal.kind, "supports"))))
             self.passage_focused.emit(proposal.passage.start, proposal.passage.end)
 
     def current_proposal(self) -> matching.Proposal | None:
