@@ -137,14 +137,44 @@ class Passage:
     in_tail: bool = False
 
 
+#: a sentence longer than this (a run-on, a list) is cut at its semicolons
+LONGEST = 600
+_SEGMENTER = None
+
+
+def _sentences(paragraph: rules.Span) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of a paragraph, by pysbd's segmenter (abbreviations such as "Oct."
+    and "U.S." do not end a sentence); runs-on past LONGEST are cut after their semicolons."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        import pysbd
+
+        _SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    out = []
+    joined = paragraph.text.replace("\n", " ")  # a wrapped line does not end a sentence; offsets stay
+    for piece in _SEGMENTER.segment(joined):
+        start, end = paragraph.start + piece.start, paragraph.start + piece.end
+        text = joined[piece.start : piece.end]
+        end -= len(text) - len(text.rstrip())
+        cuts = [start]
+        if end - start > LONGEST:
+            cuts += [start + m.end() for m in re.finditer(r";\s+", text.rstrip())]
+        for a, b in zip(cuts, [*cuts[1:], end], strict=True):
+            out.append((a, b))
+    return out
+
+
 def passages(text: str) -> list[Passage]:
-    """The sentences of a document worth matching (five words or more), with exact offsets."""
+    """The sentences of a document worth matching (five words or more), with exact offsets, paragraph
+    by paragraph (a line wrapped mid-sentence, as in PDFs, joins the next: rules.blocks)."""
     end_of_article = main_text_end(text)
     out = []
     for paragraph in rules.blocks(text):
-        for sentence in rules.sentences(paragraph):
-            if len(sentence.text.split()) >= MIN_WORDS:
-                out.append(Passage(sentence.start, sentence.end, sentence.text, sentence.start >= end_of_article))
+        for start, end in _sentences(paragraph):
+            sentence = text[start:end].strip()
+            start += len(text[start:end]) - len(text[start:end].lstrip())
+            if len(sentence.split()) >= MIN_WORDS:
+                out.append(Passage(start, start + len(sentence), sentence, start >= end_of_article))
     return out
 
 

@@ -109,7 +109,8 @@ def test_json_shape(session, index, documents):
     starts = [p["start"] for p in data]
     assert starts == sorted(starts)
     for item in data:
-        assert set(item) == {"start", "end", "text", "candidates"} and item["candidates"]
+        assert set(item) == {"start", "end", "text", "kind", "candidates"} and item["candidates"]
+        assert item["kind"] in ("progress", "restatement")
         assert all(
             set(c) == {"ref", "score", "strength"} and c["strength"] in ("low", "medium", "strong")
             for c in item["candidates"]
