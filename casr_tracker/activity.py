@@ -190,22 +190,28 @@ class RecentChange:
 def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
     """The latest status changes, assessments, evidence and notes, newest first."""
     out: list[RecentChange] = []
-    for change, ref in session.exec(
+    statuses = session.exec(
         select(StatusChange, Pledge.ref)
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
         .order_by(col(StatusChange.id).desc())
         .limit(limit)
-    ):
+    ).all()
+    retracted = events.retracted_rows(session, EventKind.status, pledge_ids={c.pledge_id for c, _ in statuses})
+    for change, ref in statuses:
         summary = f"{_status_label(change.old)} → {_status_label(change.new)}"
+        summary += " (since retracted)" if change.id in retracted else ""
         out.append(RecentChange(change.pledge_id, ref, "status", change.recorded_at, change.who, summary))
-    for assessment, ref, party in session.exec(
+    scores = session.exec(
         select(Assessment, Pledge.ref, Party.name)
         .join(Pledge, Pledge.id == Assessment.pledge_id)
         .join(Party, Party.id == Assessment.party_id)
         .order_by(col(Assessment.id).desc())
         .limit(limit)
-    ):
+    ).all()
+    withdrawn = events.retracted_rows(session, EventKind.score, pledge_ids={a.pledge_id for a, _, _ in scores})
+    for assessment, ref, party in scores:
         summary = f"{party} {_score_label(assessment.score)}"
+        summary += " (since retracted)" if assessment.id in withdrawn else ""
         out.append(
             RecentChange(assessment.pledge_id, ref, "assessment", assessment.recorded_at, assessment.who, summary)
         )

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from sqlalchemy import and_, exists
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from .models import Event, EventKind
@@ -109,6 +111,22 @@ def retracted_rows(
         return set()
     rows = session.exec(select(Event.subject_id).where(col(Event.id).in_(list(entries)), Event.kind == kind.value))
     return {row for row in rows if row is not None}
+
+
+def not_retracted(kind: EventKind, row_id):
+    """A SQL condition: the row of `kind` (a StatusChange's or an Assessment's id column) has no
+    retraction in effect (one not taken back)."""
+    entry, retraction, taken_back = aliased(Event), aliased(Event), aliased(Event)
+    in_effect = ~exists(
+        select(taken_back.id).where(
+            taken_back.kind == EventKind.unretraction.value, taken_back.subject_id == retraction.id
+        )
+    )
+    return ~exists(
+        select(entry.id)
+        .join(retraction, and_(retraction.subject_id == entry.id, retraction.kind == EventKind.retraction.value))
+        .where(entry.kind == kind.value, entry.subject_id == row_id, in_effect)
+    )
 
 
 def entry_event_ids(session: Session, kind: EventKind, subject_ids: Iterable[int]) -> dict[int, int]:

@@ -10,8 +10,10 @@ from sqlalchemy import case, func, literal_column, or_, table
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
+from ..events import not_retracted
 from ..models import (
     Assessment,
+    EventKind,
     Evidence,
     Note,
     Party,
@@ -190,7 +192,9 @@ def _order_by(key: str, descending: bool):
         .where(Evidence.pledge_id == Pledge.id, col(Evidence.withdrawn_at).is_(None))
         .scalar_subquery()
     )
-    last_change = select(func.max(StatusChange.effective_date)).where(StatusChange.pledge_id == Pledge.id)
+    last_change = select(func.max(StatusChange.effective_date)).where(
+        StatusChange.pledge_id == Pledge.id, not_retracted(EventKind.status, StatusChange.id)
+    )
     status_rank = case({s.value: n for n, s in enumerate(Status)}, value=Pledge.status, else_=99)
     keys = {
         "ref": [Pledge.statement_id, Pledge.seq],
@@ -339,7 +343,7 @@ def _assemble(session: Session, found_rows: list) -> list[PledgeRow]:
     last = dict(
         session.exec(
             select(StatusChange.pledge_id, func.max(StatusChange.effective_date))
-            .where(col(StatusChange.pledge_id).in_(ids))
+            .where(col(StatusChange.pledge_id).in_(ids), not_retracted(EventKind.status, StatusChange.id))
             .group_by(StatusChange.pledge_id)
         ).all()
     )

@@ -46,3 +46,38 @@ def test_successive_undos_reach_earlier_changes_and_others_are_left_alone(engine
         assert undo.last_change(s, "ann") is None
         assert [e.pledge_id for e in undo.undoable_changes(s, "bo")] == [services.find_pledge(s, "SNT-5").id]
         assert s.get(Pledge, services.find_pledge(s, "SNT-5").id).status == "not_started"
+
+
+def test_a_retracted_entry_is_not_the_last_change_and_recent_changes_say_so(engine):
+    import datetime as dt
+
+    from casr_tracker import corrections
+    from casr_tracker.activity import recent_changes
+    from casr_tracker.queries import pledge_rows
+
+    db.write(
+        engine,
+        lambda s: services.set_status(
+            session=s,
+            pledge=services.find_pledge(s, "TRD-1"),
+            status="in_progress",
+            who="ann",
+            effective=dt.date(2021, 3, 1),
+        ),
+    )
+    wrong = db.write(
+        engine,
+        lambda s: services.set_status(
+            session=s,
+            pledge=services.find_pledge(s, "TRD-1"),
+            status="fulfilled",
+            who="ann",
+            effective=dt.date(2022, 5, 1),
+        ),
+    ).changes.event_ids[0]
+    db.write(engine, lambda s: corrections.retract(session=s, entry_id=wrong, reason="wrong pledge", who="ann"))
+    with db.session_scope(engine, write=False) as s:
+        row = next(r for r in pledge_rows(s) if r.ref == "TRD-1")
+        assert (row.status, row.last_change) == ("in_progress", "2021-03-01")
+        summaries = [c.summary for c in recent_changes(s) if c.ref == "TRD-1"]
+        assert summaries == ["In progress → Fulfilled (since retracted)", "Not assessed → In progress"]
