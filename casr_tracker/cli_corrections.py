@@ -19,14 +19,15 @@ def _session(args):
 
 
 #: where a note's own id is found (the entry id of `history` names the event, not the note)
-NOTE_IDS = "casr-tracker history REF --json (a note's id is its detail.id)"
+NOTE_IDS = "casr-tracker history REF --json"  # a note's id is the entry's detail.id there
 
 
 def _row(session, model, key: str, noun: str, listed_by: str):
     number = parse_id(key)
     row = session.get(model, number) if number is not None else None
     if row is None:
-        raise NotFound(f"There is no {noun} {key}; '{listed_by}' lists them with their ids.")
+        where = " (a note's id is its entry's detail.id)" if noun == "note" else ""
+        raise NotFound(f"There is no {noun} {key}; '{listed_by}' lists them with their ids{where}.")
     return row
 
 
@@ -92,7 +93,7 @@ def cmd_evidence_restore(args) -> int:
 
 
 def cmd_document_edit(args) -> int:
-    date = services.parse_date(args.date)
+    date = "" if args.date is not None and not args.date.strip() else services.parse_date(args.date)  # "": none
     with _session(args) as session:
         document = _row(session, Document, args.document, "document", "casr-tracker documents --json")
         corrections.edit_document(
@@ -144,7 +145,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser], sub, evidence_
     p = command("edit", cmd_document_edit, "Change a document's title, date, author or URL.", doc_actions)
     p.add_argument("document", metavar="DOCUMENT_ID")
     p.add_argument("--title", metavar="T")
-    p.add_argument("--date", metavar="D")
+    p.add_argument("--date", metavar="D", help='the publication date ("" takes a wrong date away)')
     p.add_argument("--author", metavar="A")
     p.add_argument("--url", metavar="U")
 

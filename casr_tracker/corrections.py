@@ -37,7 +37,7 @@ def retract(*, session: Session, entry_id: int | str, reason: str, who: str = ""
         )
     reason = " ".join(reason.split())
     if not reason:
-        raise InputError("Say why the entry is retracted (--reason): the history keeps the reason.")
+        raise InputError("Say why the entry is retracted: the history keeps the reason.")
     if entry.id in events.retractions(session, pledge_ids=[entry.pledge_id]):
         raise InputError(f"Entry {entry.id} is already retracted.")
     pledge = session.get(Pledge, entry.pledge_id)

@@ -116,6 +116,9 @@ def test_a_document_is_dated_after_import_and_the_report_cites_it(run, tmp_path)
     assert f"document {undated['id']}" in run("undo").out  # then the document's details
     assert {d["id"]: d for d in run("documents", "--json").json()}[undated["id"]]["date"] is None
     assert run("check").code == 0
+    dated = next(d for d in documents if d["date"] is not None)
+    assert run("document", "edit", str(dated["id"]), "--date", "").code == 0  # a wrong date taken away
+    assert {d["id"]: d for d in run("documents", "--json").json()}[dated["id"]]["date"] is None
 
 
 def test_undo_goes_back_one_change_at_a_time_and_only_your_own(run):
