@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from . import corrections, events, services
 from .errors import InputError
-from .models import Document, Event, EventKind, Evidence, Note, Pledge
+from .models import Document, Event, EventKind, Evidence, Note, Party, Pledge
 
 #: every kind of event can be reversed (a retraction taken back is retracted again)
 UNDOABLE = {kind.value for kind in EventKind}
@@ -91,16 +91,38 @@ def undo_last(*, session: Session, who: str) -> tuple[Event, str]:
 
 
 def describe(session: Session, event: Event) -> str:
-    """A few words for a change, as an Undo menu entry says it ("Undo set status of SNT-4")."""
+    """What a change did, in the words the window's Undo menu uses for it ("Set TRD-1 to in progress",
+    "Score Kazakhstan on TRD-1", "Edit evidence on SNT-8"); a redo is described as the change it redid."""
+    links = _undo_links(session)
+    depth = 0
+    while event.id in links and depth < 50:  # a redo reverses an undo of the original change
+        event, depth = session.get(Event, links[event.id]), depth + 1
+    data = events.data_of(event)
     pledge = session.get(Pledge, event.pledge_id) if event.pledge_id else None
-    where = f" of {pledge.ref}" if pledge else f" {event.subject_id}" if event.kind.startswith("document") else ""
-    words = {
-        "status": "set status",
-        "score": "score",
-        "retraction": "retraction",
-        "unretraction": "retraction taken back",
-    }.get(event.kind, event.kind.replace("_", " "))
-    return f"{words}{where}"
+    ref = pledge.ref if pledge else ""
+    kind = event.kind
+    if kind == EventKind.status.value:
+        return f"Set {ref} to {str(data.get('new', '')).replace('_', ' ')}"
+    if kind == EventKind.score.value:
+        party = session.get(Party, data["party_id"]) if data.get("party_id") else None
+        return f"Score {party.name if party else 'a party'} on {ref}"
+    if kind == EventKind.retraction.value:
+        return f"Retract entry {event.subject_id} on {ref}"
+    if kind == EventKind.unretraction.value:
+        return f"Take back the retraction on {ref}"
+    if kind == EventKind.document_edited.value:
+        document = session.get(Document, event.subject_id)
+        return f"Edit details of {document.title if document else 'a document'}"
+    noun, _, verb = kind.partition("_")
+    verbs = {
+        "added": "Add",
+        "edited": "Edit",
+        "deleted": "Delete",
+        "restored": "Restore",
+        "attached": "Attach",
+        "withdrawn": "Withdraw",
+    }
+    return f"{verbs.get(verb, verb.capitalize())} {noun} on {ref}"
 
 
 def _reverse(session: Session, event: Event, who: str) -> str:

@@ -81,7 +81,7 @@ def restore_stack(stack, tracker: Tracker, limit: int = 20) -> int:
 
     found = tracker.read(read)
     for event, text in found:
-        stack.push(LoggedChange(tracker, event, text[:1].upper() + text[1:]))
+        stack.push(LoggedChange(tracker, event, text))
     return len(found)
 
 

@@ -81,3 +81,13 @@ def test_a_retracted_entry_is_not_the_last_change_and_recent_changes_say_so(engi
         assert (row.status, row.last_change) == ("in_progress", "2021-03-01")
         summaries = [c.summary for c in recent_changes(s) if c.ref == "TRD-1"]
         assert summaries == ["In progress → Fulfilled (since retracted)", "Not assessed → In progress"]
+
+
+def test_a_change_is_described_as_the_window_names_it(engine):
+    db.write(engine, lambda s: _set(s, "TRD-3", "in_progress"))
+    with db.session_scope(engine, write=False) as s:
+        assert undo.describe(s, undo.last_change(s, "ann")) == "Set TRD-3 to in progress"
+    undone = db.write(engine, lambda s: undo.undo_last(session=s, who="ann")).changes.event_ids
+    db.write(engine, lambda s: undo.undo(session=s, event_ids=undone, who="ann"))  # redo
+    with db.session_scope(engine, write=False) as s:
+        assert undo.describe(s, undo.last_change(s, "ann")) == "Set TRD-3 to in progress"

@@ -800,7 +800,7 @@ def test_undo_survives_a_restart(open_win, qtbot):
 
     again = open_win()
     undo_action = next(a for a in again.menu_actions() if a.text().startswith("&Undo"))
-    assert undo_action.isEnabled() and undo_action.text() == "&Undo Set status of TRD-3"
+    assert undo_action.isEnabled() and undo_action.text() == "&Undo Set TRD-3 to in progress"
     click_ref(qtbot, again, "TRD-3")
     assert again.detail.status_badge.text() == "In progress"
     press(qtbot, again, "Ctrl+Z")
