@@ -224,6 +224,12 @@ def build_report(
     statements = list(session.exec(query))
     if statement_id is not None and not statements:
         raise NotFound(f"There is no statement {statement_id}.")
+    if statement_id is None:  # a statement counts from its date; an undated one from when it was imported
+        statements = [
+            st
+            for st in statements
+            if (st.date <= as_of if st.date else events.aware(st.imported_at) < events.end_of(as_of))
+        ]
     sources = _Sources(session)
     out = []
     for n, statement in enumerate(statements):

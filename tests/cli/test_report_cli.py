@@ -182,3 +182,15 @@ def test_a_titled_link_travels_through_export_import_into_the_report(run, tmp_pa
     assert run("report", "-o", str(tmp_path / "r.html"), db=copy).code == 0
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert '<a href="https://example.org/customs?x=1&amp;y=2">Customs talks resume</a>' in page
+
+
+def test_a_statement_counts_in_reports_from_its_date_or_its_import(run, tmp_path):
+    """An undated statement imported today is not in a report as of 2021; a dated one from its date."""
+    from ..conftest import DATA
+
+    assert run("import-statement", str(DATA / "second_statement.txt")).code == 0
+    old, today = tmp_path / "old.csv", tmp_path / "today.csv"
+    assert run("report", "-o", str(old), "--as-of", "2021-12-31").code == 0
+    assert run("report", "-o", str(today)).code == 0
+    statements = lambda path: {row.split(",")[0] for row in path.read_text(encoding="utf-8").splitlines()[1:]}  # noqa: E731
+    assert len(statements(today)) == len(statements(old)) + 1
