@@ -395,7 +395,8 @@ def suggest(
             for c in index.rank(passage.text, top=top, weight=weight)
             if STRENGTHS.index(c.strength) >= max(floor, 1) and not _overlaps(passage, c.pledge_id, done)
         ]
-        if passage.in_tail:
+        if passage.in_tail or passage.text.rstrip().endswith("?"):
+            # after the article, or a question (an interviewer's): never more than a weak match
             candidates = [Candidate(c.pledge_id, c.ref, c.score, "low") for c in candidates]
         if candidates:
             out.append(Proposal(passage, candidates, kind_of(passage.text)))

@@ -94,6 +94,8 @@ _DATE_IN_LINE = re.compile(
 )
 _NOT_BYLINE = re.compile(r"^\s*(?:last\s+)?(?:update[ds]?|modified|edited)\b", re.I)
 _BYLINE = re.compile(r"^\s*(?:by|author:|written by|posted by)\s+(.+)$", re.I)
+#: a byline after a dateline on the same line: "Tashkent, 12 March 2024 — By Aida Karimova"
+_BYLINE_AFTER = re.compile(r"(?:[—–|·,]|\s-)\s*(?:By|BY|Author:|Written by|Posted by)\s+(.+)$")
 _WRITES = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) (?:writes|reports)\b")
 _TITLE_PREFIXES = re.compile(r"^(?:you are currently viewing|home\s*[»>]|title:)\s*", re.I)
 _HEAD_LINES = 15
@@ -112,7 +114,7 @@ def find_byline_date(text: str) -> dt.date | None:
 def find_author(text: str) -> str:
     """The author from an 'Author:'/'By' byline or an 'X writes' line near the top."""
     for line in _head(text):
-        byline = _BYLINE.match(line)
+        byline = _BYLINE.match(line) or (_BYLINE_AFTER.search(line) if len(line) <= 160 else None)
         if byline:
             name = _DATE_IN_LINE.sub("", byline.group(1)).strip(" ,|·-—")
             if 0 < len(name.split()) <= 5:

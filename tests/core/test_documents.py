@@ -133,3 +133,10 @@ def test_a_file_that_only_pretends_to_be_a_pdf(tmp_path):
     path.write_bytes(b"%PDF-1.4 this is not really a pdf")
     with pytest.raises(BadFile, match="not a readable PDF|no text layer"):
         load_document(path)
+
+
+def test_a_byline_after_the_dateline_gives_the_author():
+    meta = detect_metadata("Gas deal signed in Tashkent today\nTashkent, 12 March 2024 — By Aida Karimova\nThe deal.")
+    assert (meta.date, meta.author) == (dt.date(2024, 3, 12), "Aida Karimova")
+    prose = detect_metadata("Gas deal signed in Tashkent today\nThe deal was signed — by all of the ministers.\n")
+    assert prose.author == ""

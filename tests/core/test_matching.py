@@ -182,3 +182,9 @@ def test_floors_on_the_development_set_of_real_documents():
     assert seeds["new"]["recall_at_1"] >= seeds["before"]["recall_at_1"]
     assert seeds["new"]["recall_at_3"] >= seeds["before"]["recall_at_3"]
     assert seeds["new"]["false_alarms"] == 0 and seeds["new"]["precision_strong"] >= 0.9
+
+
+def test_an_interviewers_question_is_never_more_than_a_weak_match(session, index, documents):
+    interview = documents["doc-2020-11-lavrov-interview-kazakh-media.txt"]
+    questions = [p for p in matching.suggest(session, interview, index=index) if p.passage.text.endswith("?")]
+    assert questions and all(p.recommendation == "low" for p in questions)
