@@ -390,14 +390,15 @@ def suggest(
     out = []
     for passage in passages(document.text):
         weight = TAIL_WEIGHT if passage.in_tail else 1.0
-        candidates = [
-            c
-            for c in index.rank(passage.text, top=top, weight=weight)
-            if STRENGTHS.index(c.strength) >= max(floor, 1) and not _overlaps(passage, c.pledge_id, done)
-        ]
+        candidates = [c for c in index.rank(passage.text, top=top, weight=weight) if c.strength != "none"]
         if passage.in_tail or passage.text.rstrip().endswith("?"):
             # after the article, or a question (an interviewer's): never more than a weak match
             candidates = [Candidate(c.pledge_id, c.ref, c.score, "low") for c in candidates]
+        candidates = [
+            c
+            for c in candidates
+            if STRENGTHS.index(c.strength) >= max(floor, 1) and not _overlaps(passage, c.pledge_id, done)
+        ]
         if candidates:
             out.append(Proposal(passage, candidates, kind_of(passage.text)))
     return out
