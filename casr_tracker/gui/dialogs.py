@@ -1,8 +1,10 @@
-"""Small dialogs: choose a pledge, add a link, change the status of several pledges."""
+"""Small dialogs: choose a pledge, add a link, correct evidence or a document, retract an entry, change the
+status of several pledges."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from .. import services
 from ..errors import CasrError
@@ -50,7 +52,10 @@ def stance_combo() -> QComboBox:
 
 class FormDialog(QDialog):
     """A dialog of labelled fields with OK/Cancel; `collect()` checks them and returns the values, or
-    raises a CasrError whose sentence is shown inline (the dialog stays open, nothing is lost)."""
+    raises a CasrError whose sentence is shown inline (the dialog stays open, nothing is lost).
+
+    With `submit` set, OK also makes the change (`submit(values)`, typically `undo.push_or_raise`): a
+    refusal by the core is shown inline the same way, so no rule of the core is copied here."""
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
@@ -58,6 +63,7 @@ class FormDialog(QDialog):
         self.form = QFormLayout(self)
         self.error = error_label()
         self.values: dict = {}
+        self.submit: Callable[[dict], object] | None = None
 
     def finish_form(self) -> None:
         """Add the error line and the buttons under the fields."""
@@ -72,12 +78,15 @@ class FormDialog(QDialog):
 
     def _accept(self) -> None:
         try:
-            self.values = self.collect()
+            values = self.collect()
+            if self.submit is not None:
+                self.submit(values)
         except CasrError as error:
             self.error.setText(str(error))
             self.error.show()
             self.adjustSize()  # room for the sentence
             return
+        self.values = values
         self.accept()
 
 
@@ -260,3 +269,22 @@ class BulkStatusDialog(FormDialog):
         date = services.parse_date(self.date.text())
         services.check_not_after_today(date, "A status")
         return {"status": self.status.currentData(), "comment": self.comment.text(), "effective": date}
+
+
+class RetractDialog(FormDialog):
+    """Why a status or score entry is retracted (the history keeps the reason)."""
+
+    def __init__(self, entry_id: int, summary: str, parent=None):
+        super().__init__("Retract entry", parent)
+        self.setMinimumWidth(520)
+        question = QLabel(f"Why is entry #{entry_id} ({summary}) retracted?")
+        question.setTextFormat(Qt.TextFormat.PlainText)
+        question.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. entered for the wrong pledge")
+        self.form.addRow(question)
+        self.form.addRow("Reason:", self.reason)
+        self.finish_form()
+
+    def collect(self) -> dict:
+        return {"reason": self.reason.text()}

@@ -29,11 +29,10 @@ from .qt import (
     QSplitter,
     Qt,
     QTabWidget,
-    QUndoStack,
     Signal,
 )
 from .style import status_label
-from .undo import StatusCommand, push, restore_stack
+from .undo import StatusCommand, UndoStack, push, restore_stack
 from .watch import ChangeWatcher
 
 #: the kinds of change the dashboard shows (statuses by sphere, the scorecard, the recent changes)
@@ -48,7 +47,8 @@ class MainWindow(QMainWindow):
     def __init__(self, tracker: Tracker, settings: QSettings, icon: QIcon | None = None):
         super().__init__()
         self.tracker, self.settings = tracker, settings
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoStack(self)
+        self.undo_stack.stepped.connect(lambda text: self.statusBar().showMessage(text, 8000))  # "Undone: …"
         self._reporter = None
         self.last_message = ""
         self.is_loaded = False

@@ -14,7 +14,7 @@ from .. import corrections, decisions, services, undo
 from ..errors import CasrError, StaleEdit
 from ..models import Document, Event, Evidence, Note, Party, Pledge
 from .ops import Tracker
-from .qt import QUndoCommand
+from .qt import QUndoCommand, QUndoStack, Signal
 
 
 class TrackerCommand(QUndoCommand):
@@ -289,16 +289,63 @@ class SuggestionCommand(TrackerCommand):
         self.decided = not self.decided
 
 
-def push(stack, command: TrackerCommand) -> bool:
-    """Apply a command; push it on the undo stack only when it worked. An edit made from stale data
-    is offered back to the window (`Tracker.conflict`), which may reload and push it again."""
+def push_or_raise(stack, command: TrackerCommand) -> bool:
+    """Apply a command; push it on the undo stack only when it worked. A refusal (CasrError) is raised
+    to the caller: a dialog shows it under its fields and stays open. An edit made from stale data is
+    offered back to the window (`Tracker.conflict`), which may reload and push it again."""
     try:
         command.apply()
     except StaleEdit as error:
         command.tracker.conflict.emit(command, str(error))
         return False
+    stack.push(command)
+    return True
+
+
+def push(stack, command: TrackerCommand) -> bool:
+    """`push_or_raise`, with a refusal said as the tracker's message (`Tracker.failed`)."""
+    try:
+        return push_or_raise(stack, command)
     except CasrError as error:
         command.tracker.failed.emit(str(error))
         return False
-    stack.push(command)
-    return True
+
+
+class UndoStack(QUndoStack):
+    """The window's undo stack; `stepped` says what an undo or redo did ("Undone: Set TRD-1 to in
+    progress"), read from `indexChanged` and the command's text. A push (or the end of a macro) moves
+    the index too and is not announced; nor is a step that failed (the stack drops its command, so the
+    count falls; the command said why)."""
+
+    stepped = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._index, self._count, self._making = 0, 0, 0
+        self.indexChanged.connect(self._moved)
+
+    def push(self, command: QUndoCommand) -> None:
+        self._making += 1
+        try:
+            super().push(command)
+        finally:
+            self._making -= 1
+            self._index, self._count = self.index(), self.count()
+
+    def endMacro(self) -> None:
+        self._making += 1
+        try:
+            super().endMacro()
+        finally:
+            self._making -= 1
+            self._index, self._count = self.index(), self.count()
+
+    def _moved(self, index: int) -> None:
+        before, count = self._index, self._count
+        self._index, self._count = index, self.count()
+        if self._making or self.count() != count:
+            return
+        if index == before - 1:
+            self.stepped.emit(f"Undone: {self.command(index).text()}")
+        elif index == before + 1:
+            self.stepped.emit(f"Redone: {self.command(index - 1).text()}")

@@ -1,9 +1,12 @@
 """What a person does to the window, for tests: press keys on the focused widget, click buttons and
-rows with the mouse, drag over text, and answer the dialogs that open (modal ones included)."""
+rows with the mouse, type into a box, turn the mouse wheel, drag over text, and answer the dialogs that
+open (modal ones included)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from PySide6.QtTest import QTest
 
 from casr_tracker.gui.qt import (
     QAbstractButton,
@@ -12,6 +15,7 @@ from casr_tracker.gui.qt import (
     QKeySequence,
     QLineEdit,
     QPoint,
+    QPointF,
     Qt,
     QTextCursor,
     QTimer,
@@ -34,6 +38,25 @@ def click(qtbot, button: QAbstractButton) -> None:
     assert button.isVisible(), f"the button {button.text()!r} is not on screen"
     assert button.isEnabled(), f"the button {button.text()!r} is disabled"
     qtbot.mouseClick(button, LEFT)
+
+
+def type_into(qtbot, edit: QLineEdit, text: str, *, replace: bool = True) -> None:
+    """Click into a one-line box and type `text` (what was there selected and typed over first)."""
+    assert edit.isVisible() and edit.isEnabled(), f"the box {edit.placeholderText()!r} is not there to type in"
+    qtbot.mouseClick(edit, LEFT)
+    if replace:
+        edit.selectAll()
+        qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def turn_wheel(widget, notches: int = -1) -> None:
+    """Turn the mouse wheel over the middle of `widget` without clicking it (negative: towards you, down).
+    It comes through the window system as a real one does: to the widget under the pointer, then to its
+    parents while they ignore it (an event sent straight to a widget would not go on to its parents)."""
+    top = widget.window()
+    QTest.wheelEvent(top.windowHandle(), QPointF(widget.mapTo(top, widget.rect().center())), QPoint(0, 120 * notches))
+    QApplication.processEvents()
 
 
 def click_row(qtbot, view, row: int, modifier=Qt.KeyboardModifier.NoModifier, column: int = 0) -> None:
@@ -144,7 +167,9 @@ class Dialogs:
         self.timer.stop()
         if self.errors:
             raise self.errors[0]
-        assert not self.unexpected, f"unexpected dialogs: {self.unexpected} (of {list(zip(self.seen, self.titles, strict=True))})"
+        assert not self.unexpected, (
+            f"unexpected dialogs: {self.unexpected} (of {list(zip(self.seen, self.titles, strict=True))})"
+        )
         return self.seen
 
     def stop(self) -> None:

@@ -652,10 +652,10 @@ def test_a_status_entered_by_mistake_is_retracted_from_the_history_and_the_retra
     assert d.retract_button.isEnabled()
 
     def because(dialog):
-        dialog.setTextValue("entered for the wrong pledge")
+        qtbot.keyClicks(dialog.reason, "entered for the wrong pledge")
         click(qtbot, ok_button(dialog))
 
-    dialogs = Dialogs(qtbot).expect("QInputDialog", because)
+    dialogs = Dialogs(qtbot).expect("RetractDialog", because)
     click(qtbot, d.retract_button)
     dialogs.done()
     assert d.status_badge.text() == "Not assessed"

@@ -8,16 +8,16 @@ from ...models import Note, Status
 from ...queries import PledgeDetail, pledge_detail
 from ...scorecard import Cell
 from ..actions import make_button
-from ..dialogs import error_label, status_combo
+from ..dialogs import RetractDialog, error_label, status_combo
 from ..ops import Changes, Tracker
 from ..qt import (
+    QBrush,
     QColor,
     QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -36,13 +36,16 @@ from ..qt import (
     QWidget,
     Signal,
 )
-from ..style import plain_label, status_color, status_label, text_on
-from ..undo import AssessCommand, NoteCommand, RetractCommand, StatusCommand, push
+from ..style import plain_label, plain_tip, status_color, status_label, text_on
+from ..undo import AssessCommand, NoteCommand, RetractCommand, StatusCommand, push, push_or_raise
+from ..wheel import WheelGuard, guard_wheel
 from .evidence import EvidenceBox
 from .text import utf16_span
 
 SCORES = [("Not scored", None), ("−1  no compliance", -1), ("0  partial compliance", 0), ("+1  full compliance", 1)]
 AUTOSAVE_MS = 800
+#: how activity.history marks a retracted entry's summary (the window says it on a line of its own)
+RETRACTED_SUFFIX = "  [retracted "
 
 
 class DetailPanel(QWidget):
@@ -89,6 +92,8 @@ class DetailPanel(QWidget):
         self._build_notes()
         self._build_history()
         self.body.addStretch(1)
+        self.wheel_guard = WheelGuard(self)
+        guard_wheel(body, self.wheel_guard)
         # never narrower than its buttons and fields: the splitter stops there instead of clipping them
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 8)
@@ -217,6 +222,7 @@ class DetailPanel(QWidget):
         keep_note = self.detail is not None and self.detail.pledge.id == pledge_id
         if not keep_note:
             self.scroll.verticalScrollBar().setValue(0)  # another pledge: start at its title
+            self._clear_status_input()  # what was typed for the last one must not be recorded on this one
         self.detail = self.tracker.read(lambda s: pledge_detail(s, pledge_id))
         self.stack.setCurrentIndex(1)
         self._loading = True
@@ -224,6 +230,11 @@ class DetailPanel(QWidget):
             self._fill(keep_note)
         finally:
             self._loading = False
+
+    def _clear_status_input(self) -> None:
+        self.status_comment.clear()
+        self.status_date.clear()
+        self.status_error.hide()
 
     def refresh(self, changes: Changes | None = None) -> None:
         if self.detail and (changes is None or not changes.pledge_ids or self.detail.pledge.id in changes.pledge_ids):
@@ -249,18 +260,35 @@ class DetailPanel(QWidget):
         self._fill_notes(keep_note)
         self.history_list.clear()
         for entry in reversed(d.history):
-            who = f" — {entry.who}" if entry.who else ""
-            item = QListWidgetItem(f"#{entry.id}  {entry.date}  {entry.kind}: {entry.summary}{who}")
-            item.setData(Qt.ItemDataRole.UserRole, entry)
-            if entry.retracted:
-                font = item.font()
-                font.setStrikeOut(True)
-                item.setFont(font)
-                item.setToolTip(f"Retracted by {entry.retracted['who']}: {entry.retracted['reason']}")
-            self.history_list.addItem(item)
+            self._add_history_entry(entry)
         self._history_selected()
         if not d.history:
             self.history_list.addItem("Nothing recorded yet.")
+
+    def _add_history_entry(self, entry) -> None:
+        """One line per entry; a retracted one is struck through and followed by a grey line, not struck,
+        saying when, by whom and why it was retracted."""
+        who = f" — {entry.who}" if entry.who else ""
+        summary = entry.summary
+        if entry.retracted:  # activity.history appends "  [retracted …]" to the summary: said on its own line
+            summary = summary.split(RETRACTED_SUFFIX, 1)[0]
+        item = QListWidgetItem(f"#{entry.id}  {entry.date}  {entry.kind}: {summary}{who}")
+        item.setData(Qt.ItemDataRole.UserRole, entry)
+        self.history_list.addItem(item)
+        if not entry.retracted:
+            return
+        by = entry.retracted
+        why = f"Retracted {by['at'][:10]} by {by['who'] or 'someone'}: {by['reason']}"
+        font = item.font()
+        font.setStrikeOut(True)
+        item.setFont(font)
+        item.setToolTip(plain_tip(why))
+        note = QListWidgetItem(f"      ↳ {why}")
+        note.setData(Qt.ItemDataRole.UserRole, entry)
+        note.setFlags(Qt.ItemFlag.ItemIsEnabled)  # read, not selected: the entry above is what Retract names
+        note.setForeground(QBrush(self.palette().placeholderText().color()))
+        note.setToolTip(plain_tip(why))
+        self.history_list.addItem(note)
 
     def _fill_context(self) -> None:
         d = self.detail
@@ -317,6 +345,7 @@ class DetailPanel(QWidget):
             self.scores_grid.addWidget(reason, row, 2)
             self.score_rows[party.id] = (combo, reason)
         self.scores_grid.setColumnStretch(2, 1)
+        guard_wheel(self.scores_box, self.wheel_guard)  # the new combos too
         if cell.count:
             self.score_summary.setText(
                 f"Average {cell.average:+.2f} → {cell.percent:.0f} % "
@@ -417,12 +446,13 @@ class DetailPanel(QWidget):
         entry = item.data(Qt.ItemDataRole.UserRole) if item else None
         if entry is None or not self.detail:
             return
-        reason, ok = QInputDialog.getText(
-            self, "Retract entry", f"Why is entry #{entry.id} ({entry.summary}) retracted?"
+        pledge_id = self.detail.pledge.id
+        dialog = RetractDialog(entry.id, entry.summary, self)
+        # a refusal (no reason given) is said in the dialog, which stays open with what was typed
+        dialog.submit = lambda values: push_or_raise(
+            self.undo_stack, RetractCommand(self.tracker, pledge_id, entry.id, values["reason"])
         )
-        if not ok:
-            return
-        push(self.undo_stack, RetractCommand(self.tracker, self.detail.pledge.id, entry.id, reason))
+        dialog.exec()
 
     def _note_changed(self) -> None:
         if not self._loading:

@@ -36,7 +36,7 @@ from ..qt import (
     Signal,
 )
 from ..style import plain_label
-from ..undo import DocumentEditCommand, EvidenceCommand, push
+from ..undo import DocumentEditCommand, EvidenceCommand, push, push_or_raise
 from .suggestions import SuggestionsPanel
 from .text import python_index, utf16_span
 
@@ -226,8 +226,9 @@ class DocumentsPanel(QWidget):
             return
         d = self.document
         dialog = DocumentDialog(d.title, d.date, d.author, d.url, self)
-        if dialog.exec():
-            push(self.undo_stack, DocumentEditCommand(self.tracker, d.id, dialog.values))
+        # a refusal (a date after today) is said in the dialog, which stays open with what was typed
+        dialog.submit = lambda values: push_or_raise(self.undo_stack, DocumentEditCommand(self.tracker, d.id, values))
+        dialog.exec()
 
     def _passages_changed(self, spans: list) -> None:
         self._passages = list(spans)

@@ -18,7 +18,7 @@ from ..qt import (
     Signal,
 )
 from ..style import plain_label
-from ..undo import EvidenceCommand, EvidenceEditCommand, WithdrawEvidenceCommand, push
+from ..undo import EvidenceCommand, EvidenceEditCommand, WithdrawEvidenceCommand, push, push_or_raise
 
 
 class EvidenceBox(QGroupBox):
@@ -82,10 +82,13 @@ class EvidenceBox(QGroupBox):
     def add_link(self) -> None:
         if not self.detail:
             return
+        pledge = self.detail.pledge
         dialog = LinkDialog(self)
-        if dialog.exec():
-            pledge = self.detail.pledge
-            push(self.undo_stack, EvidenceCommand(self.tracker, pledge.id, pledge.ref, **dialog.values))
+        # a refusal by the tracker is said in the dialog, which stays open with what was typed
+        dialog.submit = lambda values: push_or_raise(
+            self.undo_stack, EvidenceCommand(self.tracker, pledge.id, pledge.ref, **values)
+        )
+        dialog.exec()
 
     def open_evidence(self, entry: QListWidgetItem | None) -> None:
         if entry is None:
@@ -101,9 +104,12 @@ class EvidenceBox(QGroupBox):
         if entry is None or not self.detail:
             return
         item = entry.data(Qt.ItemDataRole.UserRole)
+        pledge_id = self.detail.pledge.id
         dialog = EvidenceDialog(item.date, item.stance, self)
-        if dialog.exec():
-            push(self.undo_stack, EvidenceEditCommand(self.tracker, self.detail.pledge.id, item.id, dialog.values))
+        dialog.submit = lambda values: push_or_raise(
+            self.undo_stack, EvidenceEditCommand(self.tracker, pledge_id, item.id, values)
+        )
+        dialog.exec()
 
     def withdraw_evidence(self) -> None:
         entry = self.evidence_list.currentItem()
