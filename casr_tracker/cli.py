@@ -153,12 +153,17 @@ def cmd_history(args) -> int:
 
 
 def cmd_import_document(args) -> int:
-    engine = _engine(args)
+    from .importer import web
+
     date = services.parse_date(args.date)
+    # a web page is fetched before the transaction (the database is not held while the network answers)
+    loaded = web.load_url(args.path) if web.is_url(args.path) else None
+    engine = _engine(args)
     with db.session_scope(engine) as session:
         document, created = services.import_document(
             session=session,
-            path=args.path,
+            path=None if loaded else args.path,
+            loaded=loaded,
             title=args.title or "",
             date=date,
             author=args.author or "",
@@ -361,8 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref", metavar="REF")
     p.add_argument("--json", action="store_true")
 
-    p = command("import-document", cmd_import_document, "Add a later document (news, interview, op-ed) to the library.")
-    p.add_argument("path", metavar="PATH")
+    p = command(
+        "import-document",
+        cmd_import_document,
+        "Add a later document (news, interview, op-ed) to the library: a file, or a web page by its URL.",
+    )
+    p.add_argument("path", metavar="PATH|URL", help="a .txt, .md, .html or .pdf file, or an http(s):// address")
     p.add_argument("--title")
     p.add_argument("--date", metavar="YYYY-MM-DD")
     p.add_argument("--author")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import Enum
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 #: a moment that stands for "now" while set (tests record changes on chosen days with `frozen_time`)
@@ -190,6 +190,13 @@ class Document(SQLModel, table=True):
     sha256: str = Field(index=True, unique=True, max_length=64)
     source_name: str = ""
     imported_at: dt.datetime = Field(default_factory=utcnow)
+    #: the bytes the text was read from (a web page as fetched, a PDF), so evidence outlives the link
+    original: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    media_type: str | None = Field(default=None, max_length=64)
+    #: when a web page was fetched (its URL is `url`)
+    retrieved_at: dt.datetime | None = None
+    #: the day the page says it was last updated, kept apart from `date`, its publication
+    updated: dt.date | None = None
 
 
 class Evidence(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from pathlib import Path
@@ -22,6 +23,8 @@ FORMAT_VERSION = 1
 def _plain(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
+    if isinstance(value, bytes):  # a document's original bytes
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -50,6 +53,8 @@ def _typed(model, row: dict) -> dict:
             value = dt.datetime.fromisoformat(value)
         elif value is not None and kind is dt.date:
             value = dt.date.fromisoformat(value)
+        elif value is not None and kind is bytes:
+            value = base64.b64decode(value)
         out[column.name] = value
     return out
 

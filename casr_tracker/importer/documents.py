@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dateutil import parser as dateparser
-
 from ..errors import BadFile
 from .bylines import find_byline
 
@@ -157,6 +155,12 @@ class LoadedDocument:
     text: str
     meta: DocumentMeta
     url: str = ""
+    #: the bytes the text was read from, their media type, and (for a web page) when it was fetched
+    original: bytes | None = None
+    media_type: str | None = None
+    retrieved_at: dt.datetime | None = None
+    #: the day a web page says it was last updated (its publication date is meta.date)
+    updated: dt.date | None = None
 
 
 def _clean_lines(text: str) -> str:
@@ -164,42 +168,56 @@ def _clean_lines(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def html_to_document(html: str) -> LoadedDocument:
-    """The main text of a web page (navigation, headers, footers, scripts and forms left out) and its
-    metadata from <title>, Open Graph and article meta tags."""
-    from bs4 import BeautifulSoup
+def _markup_date(html: str, *, original: bool) -> dt.date | None:
+    """The publication (`original`) or last-update date the page's markup states (meta tags, JSON-LD,
+    <time>), by htmldate; nothing is searched for in the text, so no date is invented."""
+    from htmldate import find_date
 
-    soup = BeautifulSoup(html, "html.parser")
+    try:
+        found = find_date(html, original_date=original, extensive_search=False, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    return dt.date.fromisoformat(found) if found else None
 
-    def meta(*names: str) -> str:
-        for name in names:
-            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-            if tag and tag.get("content"):
-                return str(tag["content"]).strip()
-        return ""
 
-    title = meta("og:title", "twitter:title") or (soup.title.get_text(strip=True) if soup.title else "")
-    author = meta("author", "article:author")
-    url = meta("og:url")
-    published = meta("article:published_time", "date", "dc.date", "pubdate")
-    time_tag = soup.find("time", attrs={"datetime": True})
-    if not published and time_tag:
-        published = str(time_tag["datetime"])
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg"]):
-        tag.decompose()
-    main = soup.find("article") or soup.find("main") or soup.body or soup
-    heading = main.find("h1")
-    if heading and not title:
-        title = heading.get_text(" ", strip=True)
-    text = _clean_lines(main.get_text("\n"))
-    date = None
-    if published:
-        try:
-            date = dateparser.parse(published).date()
-        except (ValueError, OverflowError):
-            date = None
-    found = detect_metadata(text)
-    return LoadedDocument(text, DocumentMeta(title or found.title, date or found.date, author or found.author), url)
+#: fewer words than this in a page's main text, and it has none worth importing
+MIN_PAGE_WORDS = 8
+
+
+def html_to_document(html: str, url: str = "") -> LoadedDocument:
+    """The main text of a web page (navigation, headers, footers, sidebars and comments left out) and
+    its title, author and dates, by trafilatura and htmldate; a byline in the text fills what the
+    markup leaves out."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False, include_tables=True
+    )
+    found = extracted.as_dict() if extracted is not None and hasattr(extracted, "as_dict") else extracted or {}
+    lines = [line for line in _clean_lines(found.get("text") or "").splitlines() if line.strip()]
+    text = "\n\n".join(lines) + "\n" if lines else ""  # one paragraph per line, a blank line between
+    if len(text.split()) < MIN_PAGE_WORDS:  # a menu or a "Loading…" is not an article
+        raise BadFile(f"{url or 'The page'} has no text to import (an empty page, or one built by scripts).")
+    title = " ".join((found.get("title") or "").split())
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    published = _markup_date(html, original=True)
+    updated = _markup_date(html, original=False)
+    in_text = detect_metadata(text)
+    meta = DocumentMeta(
+        title or in_text.title,
+        published or in_text.date,
+        " ".join((found.get("author") or "").split()) or in_text.author,
+        "" if published else in_text.date_note,
+    )
+    return LoadedDocument(
+        text,
+        meta,
+        found.get("url") or url,
+        original=html.encode("utf-8"),
+        media_type="text/html",
+        updated=updated if updated and updated != published else None,
+    )
 
 
 def pdf_to_document(data: bytes, name: str) -> LoadedDocument:
@@ -236,16 +254,23 @@ def markdown_to_document(text: str) -> LoadedDocument:
 
 
 def load_document(path: str | Path) -> LoadedDocument:
-    """Any supported file (.txt, .md, .html, .pdf; sniffed when the name says nothing) as a document."""
+    """Any supported file (.txt, .md, .html, .pdf; sniffed when the name says nothing) as a document,
+    with the bytes it was read from."""
     path = Path(path)
     data = read_bytes(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf" or data[:5] == b"%PDF-":
-        return pdf_to_document(data, str(path))
+        loaded = pdf_to_document(data, str(path))
+        loaded.original, loaded.media_type = data, "application/pdf"
+        return loaded
     text = decode(data, str(path))
     head = text[:2000].lower()
     if suffix in (".html", ".htm", ".xhtml") or "<html" in head or "<!doctype html" in head:
-        return html_to_document(text)
-    if suffix in (".md", ".markdown"):
-        return markdown_to_document(text)
-    return LoadedDocument(text, detect_metadata(text))
+        loaded = html_to_document(text)
+    elif suffix in (".md", ".markdown"):
+        loaded = markdown_to_document(text)
+    else:
+        loaded = LoadedDocument(text, detect_metadata(text))
+    loaded.original = data  # the file's own bytes
+    loaded.media_type = loaded.media_type or ("text/markdown" if suffix in (".md", ".markdown") else "text/plain")
+    return loaded

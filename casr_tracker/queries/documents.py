@@ -20,7 +20,12 @@ def document_rows(session: Session) -> list[dict]:
         Document.sha256,
         Document.source_name,
         func.length(Document.text),
+        Document.updated,
+        Document.retrieved_at,
+        Document.media_type,
+        func.length(Document.original),
     ).order_by(Document.id)
+    rows = session.exec(query)
     return [
         {
             "id": id_,
@@ -31,6 +36,10 @@ def document_rows(session: Session) -> list[dict]:
             "sha256": sha,
             "source_name": source,
             "characters": length,
+            "updated": _iso(updated) or None,
+            "retrieved_at": _iso(retrieved) or None,
+            "media_type": media_type,
+            "original_bytes": original or 0,
         }
-        for id_, title, date, author, url, sha, source, length in session.exec(query)
+        for (id_, title, date, author, url, sha, source, length, updated, retrieved, media_type, original) in rows
     ]

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..changes import NOTIFY_CHANNEL, data_revision, move_revision  # noqa: F401 - watched by windows
 from ..errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
-from ..importer.documents import detect_metadata, load_document, sha256_text
+from ..importer.documents import LoadedDocument, detect_metadata, load_document, sha256_text
 from ..models import (
     Document,
 )
@@ -36,18 +36,21 @@ def import_document(
     author: str = "",
     url: str = "",
     source_name: str = "",
+    loaded: LoadedDocument | None = None,
 ) -> tuple[Document, bool]:
-    """Store a later document (from a file or a text); returns (document, created).
+    """Store a later document (from a file, a text, or one already `loaded`, as a web page fetched
+    before the transaction); returns (document, created).
 
     Metadata the caller does not give is detected from the text; a document whose text is already
-    stored is not stored twice.
+    stored is not stored twice. The bytes it was read from are kept with it.
     """
-    if text is None:
+    if loaded is None and text is None:
         if path is None:
-            raise InputError("Give a file or a text to import.")
+            raise InputError("Give a file, a web address or a text to import.")
         loaded = load_document(path)
-        text, found, url = loaded.text, loaded.meta, url or loaded.url
         source_name = source_name or Path(path).name
+    if loaded is not None:
+        text, found, url = loaded.text, loaded.meta, url or loaded.url
     else:
         found = detect_metadata(text)
     sha = sha256_text(text)
@@ -64,6 +67,10 @@ def import_document(
         text=text,
         sha256=sha,
         source_name=source_name,
+        original=loaded.original if loaded else None,
+        media_type=loaded.media_type if loaded else None,
+        retrieved_at=loaded.retrieved_at if loaded else None,
+        updated=loaded.updated if loaded else None,
     )
     _save(session, document)
     return document, True

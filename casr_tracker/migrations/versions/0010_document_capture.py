@@ -1,0 +1,33 @@
+"""document capture: the bytes a document was read from, their media type, when a web page was
+retrieved, and the date a page says it was updated (apart from the publication date)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-24
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("document", sa.Column("original", sa.LargeBinary(), nullable=True))
+    op.add_column("document", sa.Column("media_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+    op.add_column("document", sa.Column("retrieved_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("document", sa.Column("updated", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    for column in ("updated", "retrieved_at", "media_type", "original"):
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE document DROP COLUMN {column}")
+        else:
+            op.drop_column("document", column)

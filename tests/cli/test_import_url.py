@@ -1,0 +1,109 @@
+"""Capture from the web: pages served by a real HTTP server on 127.0.0.1 (saved pages in
+tests/data/pages), imported with `casr-tracker import-document URL`; every failure is one sentence
+and stores nothing."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+
+import pytest
+
+from casr_tracker.errors import BadFile
+from casr_tracker.importer import web
+
+from ..conftest import DATA
+
+PAGES = DATA / "pages"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _send(self, code: int, body: bytes, media_type: str = "text/html; charset=utf-8") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        if self.path == "/news/gas-uzbekistan":
+            self._send(200, (PAGES / "gas-uzbekistan.html").read_bytes())
+        elif self.path == "/old-address":
+            self.send_response(301)
+            self.send_header("Location", "/news/gas-uzbekistan")
+            self.end_headers()
+        elif self.path == "/empty":
+            self._send(200, (PAGES / "empty.html").read_bytes())
+        elif self.path == "/report.pdf":
+            self._send(200, b"%PDF-1.4 not really", "application/pdf")
+        elif self.path == "/slow":
+            time.sleep(1.5)
+            self._send(200, (PAGES / "gas-uzbekistan.html").read_bytes())
+        else:
+            self._send(404, b"<html><body>Not found</body></html>")
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # a client that gave up waiting (the timeout test)
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = QuietServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_page_is_imported_with_its_text_dates_bytes_and_address(run, site, snapshot):
+    result = run("import-document", f"{site}/old-address", "--json")
+    assert result.code == 0, result.err
+    row = result.json()
+    assert row["title"] == "Russia launches gas supply to Uzbekistan via Kazakhstan"
+    assert (row["date"], row["updated"], row["author"]) == ("2023-10-07", "2023-10-09", "Aida Karimova")
+    assert row["url"] == f"{site}/news/gas-uzbekistan"  # where it was fetched, after the redirect
+    assert row["retrieved_at"] and row["media_type"] == "text/html"
+    assert row["original_bytes"] == len((PAGES / "gas-uzbekistan.html").read_bytes())
+    stored = next(d for d in snapshot()["tables"]["document"] if d["id"] == row["id"])
+    text = stored["text"]
+    assert text.startswith("Russia launches gas supply to Uzbekistan via Kazakhstan\n\n")
+    assert "Central Asia – Center gas pipeline" in text and "All rights reserved" not in text
+    assert "Privacy" not in text and "Lavrov meets ministers" not in text  # navigation, footer, sidebar
+    assert "Already imported" in run("import-document", f"{site}/news/gas-uzbekistan").out
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/missing", "the server answered 404"),
+        ("/report.pdf", "is not a web page (it is application/pdf)"),
+        ("/empty", "has no text to import"),
+    ],
+)
+def test_a_page_that_cannot_be_imported_is_one_sentence_and_nothing_is_stored(engine, run, site, snapshot, path, says):
+    before = snapshot()
+    result = run("import-document", f"{site}{path}")
+    assert result.code == 2 and says in result.err and len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err and snapshot() == before
+
+
+def test_a_bad_address_and_a_closed_port_are_one_sentence(engine, run, snapshot):
+    before = snapshot()
+    for address, says in (("http://", "is not a web address"), ("http://127.0.0.1:9/x", "could not be reached")):
+        result = run("import-document", address)
+        assert result.code == 2 and says in result.err and len(result.err.strip().splitlines()) == 1
+    assert snapshot() == before
+
+
+def test_a_timeout_and_a_page_over_the_cap_are_refused(site):
+    with pytest.raises(BadFile, match="did not answer within 0.5 seconds"):
+        web.fetch(f"{site}/slow", timeout=0.5)
+    with pytest.raises(BadFile, match="larger than"):
+        web.fetch(f"{site}/news/gas-uzbekistan", max_bytes=1024 * 1024 // 1024)
