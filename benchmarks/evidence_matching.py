@@ -169,8 +169,16 @@ def run() -> dict:
         with db.session_scope(engine) as session:
             rankers = methods(session)
             sets = {"seeds": seed_set(), "development": development_set()}
-            out = {name: {m: evaluate(rank, data) for m, rank in rankers.items()} for name, data in sets.items()}
+            halves = {
+                f"development, half {h.upper()}": [x for x in sets["development"] if x.document.startswith(f"{h}-")]
+                for h in "ab"
+            }
+            out = {
+                name: {m: evaluate(rank, data) for m, rank in rankers.items()}
+                for name, data in {**sets, **halves}.items()
+            }
             out["development"]["new+accepted"] = accepted_figures(session, sets["development"])
+            out = {k: out[k] for k in ("seeds", "development", *halves)}
         engine.dispose()
     return out
 
