@@ -236,6 +236,12 @@ class MainWindow(QMainWindow):
         self._load_documents()
         self.documents.choose_files()
 
+    def import_from_url(self) -> None:
+        """Ask for a web page's address; it is fetched, stored and opened in the Documents tab."""
+        self.tabs.setCurrentIndex(1)
+        self._load_documents()
+        self.documents.choose_url()
+
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.pledges.focus_search()

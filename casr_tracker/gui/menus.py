@@ -34,6 +34,7 @@ def build_menus(window) -> None:
         "Import a statement's pledges (again: update it)",
     )
     add(file, "&Import documents…", window.import_documents, "Ctrl+O", "Add documents to the library")
+    add(file, "Import from &URL…", window.import_from_url, "Ctrl+Shift+U", "Fetch a web page into the library")
     file.addSeparator()
     add(file, "&Print report…", lambda: window.report_action("print"), QKeySequence.StandardKey.Print)
     add(file, "Print pre&view…", lambda: window.report_action("preview"), "Ctrl+Shift+P")

@@ -4,62 +4,18 @@ and stores nothing."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-import time
-
 import pytest
 
 from casr_tracker.errors import BadFile
 from casr_tracker.importer import web
 
-from ..conftest import DATA
-
-PAGES = DATA / "pages"
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):  # quiet
-        pass
-
-    def _send(self, code: int, body: bytes, media_type: str = "text/html; charset=utf-8") -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        if self.path == "/news/gas-uzbekistan":
-            self._send(200, (PAGES / "gas-uzbekistan.html").read_bytes())
-        elif self.path == "/old-address":
-            self.send_response(301)
-            self.send_header("Location", "/news/gas-uzbekistan")
-            self.end_headers()
-        elif self.path == "/empty":
-            self._send(200, (PAGES / "empty.html").read_bytes())
-        elif self.path == "/report.pdf":
-            self._send(200, b"%PDF-1.4 not really", "application/pdf")
-        elif self.path == "/slow":
-            time.sleep(1.5)
-            self._send(200, (PAGES / "gas-uzbekistan.html").read_bytes())
-        else:
-            self._send(404, b"<html><body>Not found</body></html>")
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):  # a client that gave up waiting (the timeout test)
-        pass
+from ..pages_server import PAGES, serving
 
 
 @pytest.fixture(scope="module")
 def site():
-    server = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving() as address:
+        yield address
 
 
 def test_a_page_is_imported_with_its_text_dates_bytes_and_address(run, site, snapshot):

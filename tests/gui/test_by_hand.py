@@ -324,6 +324,24 @@ def check_import_documents(win, qtbot, dialogs, tmp_path):
     assert win.documents.proxy.rowCount() in (0, 4)
 
 
+def check_import_url(win, qtbot, dialogs, tmp_path):
+    from ..pages_server import serving
+
+    with serving() as site:
+
+        def address(dialog):
+            dialog.setTextValue(f"{site}/news/gas-uzbekistan")
+            click(qtbot, ok_button(dialog))
+
+        dialogs.expect("QInputDialog", address)
+        yield
+        qtbot.waitUntil(lambda: win.documents.model.rowCount() == 5, timeout=15000)
+    assert win.tabs.currentIndex() == 1
+    assert win.documents.header.text() == "Russia launches gas supply to Uzbekistan via Kazakhstan"
+    assert win.statusBar().currentMessage().startswith("Imported Russia launches gas supply")
+    assert "Central Asia – Center gas pipeline" in win.documents.reader.toPlainText()
+
+
 def check_print(win, qtbot, dialogs, tmp_path):
     dialogs.expect("ReportOptionsDialog")  # cancelled: nothing is built
     yield
@@ -439,6 +457,7 @@ def check_about(win, qtbot, dialogs, tmp_path):
 MENU = {
     "Import statement": check_import_statement,
     "Import documents": check_import_documents,
+    "Import from URL": check_import_url,
     "Print report": check_print,
     "Print preview": check_preview,
     "Export report": check_export,
@@ -809,3 +828,22 @@ def test_undo_survives_a_restart(open_win, qtbot):
     assert again.detail.status_badge.text() == "In progress"
     kinds = [e.kind for e in rows_in_db(again, Event)][-3:]
     assert kinds == ["status", "retraction", "unretraction"]
+
+
+def test_a_page_that_cannot_be_fetched_is_said_in_one_sentence_and_nothing_is_stored(win, qtbot):
+    from ..pages_server import serving
+
+    press(qtbot, win, "Ctrl+2")
+    before = win.documents.model.rowCount()
+    with serving() as site:
+
+        def address(dialog):
+            dialog.setTextValue(f"{site}/missing")
+            click(qtbot, ok_button(dialog))
+
+        dialogs = Dialogs(qtbot).expect("QInputDialog", address)
+        press(qtbot, win, "Ctrl+Shift+U")
+        dialogs.done()
+        qtbot.waitUntil(lambda: "404" in win.last_message, timeout=15000)
+    assert win.last_message == f"{site}/missing could not be fetched: the server answered 404 (Not Found)."
+    assert win.documents.model.rowCount() == before

@@ -8,18 +8,20 @@ from pathlib import Path
 from ... import services
 from ...errors import CasrError
 from ...excerpts import whole_words
+from ...importer import web
 from ...models import Document, Pledge
 from ...queries import document_rows, pledges_to_choose
 from ..actions import make_button
 from ..dialogs import DocumentDialog, PledgeChooser
 from ..models import ROW_ROLE, SORT_ROLE, DocumentListModel
-from ..ops import Changes, Tracker
+from ..ops import Changes, Tracker, run_in_background
 from ..qt import (
     QAbstractItemView,
     QColor,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QItemSelectionModel,
     QMessageBox,
     QPlainTextEdit,
@@ -276,6 +278,35 @@ class DocumentsPanel(QWidget):
         paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()), FILE_FILTER)
         if paths:
             self.import_files(paths)
+
+    def choose_url(self) -> None:
+        url, ok = QInputDialog.getText(self, "Import from URL", "Address of the web page (http:// or https://):")
+        if ok and url.strip():
+            self.import_url(url.strip())
+
+    def import_url(self, url: str) -> None:
+        """Fetch a web page off the GUI thread, then store it (the database is not held while the
+        network answers); it opens in the reader, and the status bar says what came of it."""
+        status = self.window().statusBar()
+        status.showMessage(f"Fetching {url}…")
+
+        def stored(result) -> None:
+            document, created = result
+            self.show_document(document.id)
+            said = "Imported" if created else "Already in the library:"
+            status.showMessage(f"{said} {document.title} ({document.date or 'no date found'}).", 10000)
+
+        def failed(error) -> None:
+            status.clearMessage()
+            said = str(error) if isinstance(error, CasrError) else f"The page was not imported: {error}"
+            self.tracker.failed.emit(said)
+
+        def fetched(loaded) -> None:
+            self.import_job = self.tracker.write_in_background(
+                lambda session: services.import_document(session=session, loaded=loaded), stored, failed
+            )
+
+        self.fetch_job = run_in_background(lambda: web.load_url(url), fetched, failed, owner=self)
 
     def import_files(self, paths: list[str]) -> None:
         """Import in the background with a progress dialog; report what came in and what did not."""
