@@ -67,18 +67,19 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
     evidence = _rows(session, Evidence, evidence_ids)
     notes = _rows(session, Note, set().union(*(v for k, v in subjects.items() if k.startswith("note"))))
     parties = {p.id: p.name for p in session.exec(select(Party))}
-    titles = dict(
-        session.exec(
-            select(Document.id, Document.title).where(
-                col(Document.id).in_({e.document_id for e in evidence.values() if e.document_id})
-            )
-        ).all()
-    )
+    documents = {
+        d.id: d
+        for d in session.exec(
+            select(Document).where(col(Document.id).in_({e.document_id for e in evidence.values() if e.document_id}))
+        )
+    }
+    titles = {i: d.title for i, d in documents.items()}
+    pages = {e.id: documents[e.document_id].page_of(e.start) for e in evidence.values() if e.document_id in documents}
     retracted = events.retractions(session, pledge_ids=[pledge.id])
     entries = []
     for event in found:
         data = events.data_of(event)
-        entry = _entry(event, data, changes, scores, evidence, notes, parties, titles, found)
+        entry = _entry(event, data, changes, scores, evidence, notes, parties, titles, found, pages)
         if entry is None:
             continue
         if event.id in retracted:
@@ -101,7 +102,7 @@ def _rows(session: Session, model, ids) -> dict:
     return {row.id: row for row in session.exec(select(model).where(col(model.id).in_(ids)))}
 
 
-def _entry(event, data, changes, scores, evidence, notes, parties, titles, found) -> HistoryEntry | None:
+def _entry(event, data, changes, scores, evidence, notes, parties, titles, found, pages) -> HistoryEntry | None:
     """The history line of one event (None for an event whose row is gone)."""
     kind, recorded = event.kind, _iso(event.recorded_at)
 
@@ -119,7 +120,10 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
         detail = {"party": name, "score": score.score, "justification": score.justification, "id": score.id}
         return line("assessment", score.date, summary, detail)
     if kind == EventKind.evidence_attached.value and (item := evidence.get(event.subject_id)):
-        return line("evidence", item.date, f"{item.stance}: {_source(item, titles)}", _evidence_detail(item))
+        page = pages.get(item.id)
+        return line(
+            "evidence", item.date, f"{item.stance}: {_source(item, titles, page)}", _evidence_detail(item, page)
+        )
     if kind == EventKind.note_added.value and (note := notes.get(event.subject_id)):
         detail = {
             "id": note.id,
@@ -134,14 +138,16 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
     return None
 
 
-def _source(item: Evidence, titles: dict) -> str:
+def _source(item: Evidence, titles: dict, page: int | None = None) -> str:
     if item.document_id:
-        return f"“{shorten(item.quote, 120)}” ({titles.get(item.document_id, f'document {item.document_id}')})"
+        where = titles.get(item.document_id, f"document {item.document_id}") + (f", p. {page}" if page else "")
+        return f"“{shorten(item.quote, 120)}” ({where})"
     return f"{item.title} <{item.url}>" if item.title else item.url
 
 
-def _evidence_detail(item: Evidence) -> dict:
+def _evidence_detail(item: Evidence, page: int | None = None) -> dict:
     return {
+        "page": page,
         "id": item.id,
         "document_id": item.document_id,
         "start": item.start,

@@ -229,7 +229,7 @@ def cmd_evidence_add(args) -> int:
 def _evidence_source(detail: dict) -> str:
     """A quote as quoted; a link by its title (when it has one) and its address."""
     if detail["quote"]:
-        return detail["quote"]
+        return detail["quote"] + (f" (p. {detail['page']})" if detail.get("page") else "")
     return f"{detail['title']} <{detail['url']}>" if detail.get("title") else detail["url"]
 
 

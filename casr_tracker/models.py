@@ -197,6 +197,17 @@ class Document(SQLModel, table=True):
     retrieved_at: dt.datetime | None = None
     #: the day the page says it was last updated, kept apart from `date`, its publication
     updated: dt.date | None = None
+    #: a PDF's page starts: the offsets in `text` where pages 2, 3, … begin, as JSON ("[812, 1790]")
+    page_starts: str | None = None
+
+    def page_of(self, offset: int | None) -> int | None:
+        """The page of a PDF an offset of the text lies on (None for other documents)."""
+        if not self.page_starts or offset is None:
+            return None
+        import bisect
+        import json
+
+        return bisect.bisect_right(json.loads(self.page_starts), offset) + 1
 
 
 class Evidence(SQLModel, table=True):

@@ -161,6 +161,8 @@ class LoadedDocument:
     retrieved_at: dt.datetime | None = None
     #: the day a web page says it was last updated (its publication date is meta.date)
     updated: dt.date | None = None
+    #: where pages 2, 3, … of a PDF start in `text`
+    page_starts: list[int] | None = None
 
 
 def _clean_lines(text: str) -> str:
@@ -235,13 +237,21 @@ def pdf_to_document(data: bytes, name: str) -> LoadedDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         raise BadFile(f"{name} is not a readable PDF ({exc}).") from None
-    text = _clean_lines("\n\n".join(pages))
+    text, starts = "", []
+    for number, page in enumerate(pages):  # page by page, so that each page's place in the text is known
+        cleaned = _clean_lines(page).strip()
+        if number:
+            starts.append(len(text))
+        text += cleaned + "\n\n" if cleaned else ""
+    text = text.rstrip() + "\n"
     if not text.strip():
         raise BadFile(f"{name} has no text layer (a scanned PDF?); nothing to import.")
     found = detect_metadata(text)
     title = str(info.title).strip() if info and info.title else ""
     author = str(info.author).strip() if info and info.author else ""
-    return LoadedDocument(text, DocumentMeta(title or found.title, found.date, author or found.author))
+    loaded = LoadedDocument(text, DocumentMeta(title or found.title, found.date, author or found.author))
+    loaded.page_starts = starts
+    return loaded
 
 
 def markdown_to_document(text: str) -> LoadedDocument:

@@ -70,6 +70,10 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
+#: a line at least this long that ends in the middle of a sentence was wrapped by its layout
+WRAP_WIDTH = 60
+
+
 def blocks(text: str) -> list[Span]:
     """Paragraphs of a later document: lines, except that a line wrapped in the middle of a sentence
     (the next line starts in lower case, or this one ends with a comma or hyphen) continues."""
@@ -78,7 +82,13 @@ def blocks(text: str) -> list[Span]:
         if out:
             last = out[-1]
             gap = text[last.end : line.start]
-            wrapped = line.text[0].islower() or last.text.endswith((",", "-", "–", ";"))
+            # wrapped: the next line goes on in lower case, this one stops at a comma or hyphen, or it is a
+            # full-width line of a PDF or a hard-wrapped text that stops in the middle of a sentence
+            wrapped = (
+                line.text[0].islower()
+                or last.text.endswith((",", "-", "–", ";"))
+                or (len(text[last.start : last.end].splitlines()[-1]) >= WRAP_WIDTH and last.text[-1].isalnum())
+            )
             if "\n\n" not in gap and wrapped and last.text[-1] not in ".!?:":
                 out[-1] = Span(last.start, line.end, text[last.start : line.end])
                 continue

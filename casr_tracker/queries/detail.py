@@ -26,6 +26,7 @@ class EvidenceItem:
     end: int | None
     withdrawn: bool
     title: str = ""  # a link's title, if it has one
+    page: int | None = None  # the page of a PDF the excerpt is on
 
 
 @dataclass
@@ -90,9 +91,10 @@ def pledge_detail(session: Session, pledge_id: int) -> PledgeDetail:
             e.end,
             e.withdrawn_at is not None,
             e.title or "",
+            document.page_of(e.start) if document else None,
         )
-        for e, title in session.exec(
-            select(Evidence, Document.title)
+        for e, title, document in session.exec(
+            select(Evidence, Document.title, Document)
             .join(Document, Document.id == Evidence.document_id, isouter=True)
             .where(Evidence.pledge_id == pledge.id)
             .order_by(Evidence.id)

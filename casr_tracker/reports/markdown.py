@@ -115,7 +115,8 @@ def render_markdown(report: Report) -> str:
                     cited = f': "{md(c.quote)}"' if c.quote else ""
                     if c.source.is_link and not c.quote:
                         cited = f": {_source(c.source)}"
-                    out.append(f"  - Evidence [{c.source.number}] {c.stance}{dated}{cited}")
+                    page = f", p. {c.page}" if c.page else ""
+                    out.append(f"  - Evidence [{c.source.number}{page}] {c.stance}{dated}{cited}")
                 for when, who, text in p.notes:
                     out.append(f"  - Note {when:%Y-%m-%d} {md(who)}: {md(text)}")
     out += ["", "## Sources cited", ""]

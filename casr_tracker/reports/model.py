@@ -65,6 +65,7 @@ class Citation:
     stance: str
     date: dt.date | None
     who: str
+    page: int | None = None  # the page of a PDF the quote is on
 
 
 @dataclass
@@ -194,6 +195,10 @@ class _Sources:
             )
         return self.by_key[key]
 
+    def page_of(self, document_id: int, offset: int | None) -> int | None:
+        document = self.session.get(Document, document_id)  # in the session's identity map after the first
+        return document.page_of(offset) if document else None
+
     def for_link(self, item: Evidence) -> Source:
         """A link by its URL; the first citation that gives a title or a date gives it."""
         key = ("url", item.url)
@@ -276,7 +281,8 @@ def _statement_report(
         citations = []
         for item in evidence.get(pledge.id, []):
             source = sources.for_document(item.document_id, end) if item.document_id else sources.for_link(item)
-            citations.append(Citation(source, item.quote, item.stance, item.date, item.who))
+            page = sources.page_of(item.document_id, item.start) if item.document_id else None
+            citations.append(Citation(source, item.quote, item.stance, item.date, item.who, page))
         by_sphere.setdefault(pledge.sphere_id, []).append(
             PledgeReport(
                 ref=pledge.ref,

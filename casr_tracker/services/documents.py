@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -71,6 +72,7 @@ def import_document(
         media_type=loaded.media_type if loaded else None,
         retrieved_at=loaded.retrieved_at if loaded else None,
         updated=loaded.updated if loaded else None,
+        page_starts=json.dumps(loaded.page_starts) if loaded and loaded.page_starts is not None else None,
     )
     _save(session, document)
     return document, True

@@ -140,3 +140,40 @@ def test_a_byline_after_the_dateline_gives_the_author():
     assert (meta.date, meta.author) == (dt.date(2024, 3, 12), "Aida Karimova")
     prose = detect_metadata("Gas deal signed in Tashkent today\nThe deal was signed — by all of the ministers.\n")
     assert prose.author == ""
+
+
+def test_a_pdf_passage_knows_its_page_and_evidence_cites_it(tmp_path, engine, qapp):
+    """A three-page PDF: each page's place in the text is kept, and an excerpt from page 3 is cited
+    'p. 3' in the evidence list, the history and the report."""
+    from casr_tracker.activity import history
+    from casr_tracker.gui.qt import QPageSize, QPdfWriter, QTextDocument
+    from casr_tracker.reports import build_report
+    from casr_tracker.reports.markdown import render_markdown
+
+    path = tmp_path / "three-pages.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    document = QTextDocument()
+    pages = [
+        "Migration report 2021\nBy Ivan Petrov March 3, 2021\nThe first page is about the format.",
+        "The second page is about trade between the six countries.",
+        "On the third page: Russia opened a training centre for labour migrants in Samarkand.",
+    ]
+    document.setHtml("".join(f"<p style='page-break-after:always'>{p}</p>" for p in pages))
+    document.print_(writer)
+    del writer
+    with db.session_scope(engine) as s:
+        stored, _ = services.import_document(session=s, path=path)
+        assert [stored.page_of(stored.text.index(p.split(":")[0][:20])) for p in pages] == [1, 2, 3]
+        evidence = services.attach_evidence(
+            session=s,
+            pledge=services.find_pledge(s, "MGR-1"),
+            document=stored,
+            quote="Russia opened a training centre for labour migrants in Samarkand",
+            who="ann",
+        )
+        pledge = services.find_pledge(s, "MGR-1")
+        entry = next(e for e in history(s, pledge) if e.kind == "evidence")
+        assert entry.detail["page"] == 3 and ", p. 3)" in entry.summary
+        report = render_markdown(build_report(s))
+    assert f"Evidence [1, p. 3] supports, {evidence.date}" in report

@@ -188,3 +188,13 @@ def test_an_interviewers_question_is_never_more_than_a_weak_match(session, index
     interview = documents["doc-2020-11-lavrov-interview-kazakh-media.txt"]
     questions = [p for p in matching.suggest(session, interview, index=index) if p.passage.text.endswith("?")]
     assert questions and all(p.recommendation == "low" for p in questions)
+
+
+def test_a_hard_wrapped_pdf_line_joins_the_next_even_before_a_capital():
+    text = (
+        "Migration report\n\nRussia and the five Central Asian countries agreed in Samarkand that the\n"
+        "Ministries of Foreign Affairs will meet every year to review the plan.\nShort heading\n"
+    )
+    found = [p.text for p in matching.passages(text)]
+    assert found[0].startswith("Russia and the five") and found[0].endswith("review the plan.")
+    assert "Short heading" not in found[0]

@@ -66,7 +66,8 @@ class EvidenceBox(QGroupBox):
         live = [e for e in detail.evidence if not e.withdrawn] if detail else []
         for item in live:
             link = f"{item.title} — {item.url}" if item.title else item.url
-            source = f"{item.document_title}: “{item.quote}”" if item.document_id else link
+            where = f"{item.document_title}, p. {item.page}" if item.page else item.document_title
+            source = f"{where}: “{item.quote}”" if item.document_id else link
             entry = QListWidgetItem(f"[{item.stance}] {item.date or ''} — {source}")
             entry.setData(Qt.ItemDataRole.UserRole, item)
             entry.setToolTip("Double-click or press Enter to open")

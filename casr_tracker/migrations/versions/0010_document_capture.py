@@ -1,5 +1,6 @@
 """document capture: the bytes a document was read from, their media type, when a web page was
-retrieved, and the date a page says it was updated (apart from the publication date)
+retrieved, the date a page says it was updated (apart from the publication date), and where each
+page of a PDF starts in the text (so evidence cites "p. 3")
 
 Revision ID: 0010
 Revises: 0009
@@ -23,10 +24,11 @@ def upgrade() -> None:
     op.add_column("document", sa.Column("media_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
     op.add_column("document", sa.Column("retrieved_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("document", sa.Column("updated", sa.Date(), nullable=True))
+    op.add_column("document", sa.Column("page_starts", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
 def downgrade() -> None:
-    for column in ("updated", "retrieved_at", "media_type", "original"):
+    for column in ("page_starts", "updated", "retrieved_at", "media_type", "original"):
         if op.get_bind().dialect.name == "sqlite":
             op.execute(f"ALTER TABLE document DROP COLUMN {column}")
         else:
