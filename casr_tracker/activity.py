@@ -132,6 +132,9 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
             "deleted_at": _iso(note.deleted_at) or None,
         }
         return line("note", event.recorded_at.date(), data.get("text", note.text), detail)
+    if kind == EventKind.keywords.value:
+        summary = data.get("keywords") or "(none)"
+        return line("keywords", event.recorded_at.date(), summary, data | {"subject_id": event.subject_id})
     if kind in CORRECTIONS:
         summary = _correction(event, data, evidence, notes, titles, found)
         return line(CORRECTIONS[kind], event.recorded_at.date(), summary, data | {"subject_id": event.subject_id})

@@ -34,7 +34,7 @@ from .models import (
 NOTIFY_CHANNEL = "casr_tracker_changes"
 
 #: the kinds of change a view may care about
-KINDS = ("status", "assessment", "evidence", "note", "document", "statement", "suggestion")
+KINDS = ("status", "assessment", "evidence", "note", "document", "statement", "suggestion", "keywords")
 EVERYTHING = frozenset(KINDS)
 
 
@@ -79,6 +79,7 @@ _KIND_OF_EVENT = {
     "status": {"status"},
     "score": {"assessment"},
     "document_edited": {"document"},
+    "keywords": {"keywords"},
     "retraction": {"status", "assessment"},
     "unretraction": {"status", "assessment"},
 }

@@ -135,6 +135,16 @@ def cmd_note(args) -> int:
     return 0
 
 
+def cmd_keywords(args) -> int:
+    engine = _engine(args)
+    with db.session_scope(engine, write=args.words is not None) as session:
+        pledge = services.find_pledge(session, args.ref)
+        if args.words is not None:
+            services.set_keywords(session=session, pledge=pledge, keywords=args.words, who=args.user)
+        print(f"{pledge.ref}: {pledge.keywords or 'no keywords'}")
+    return 0
+
+
 def cmd_history(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
@@ -361,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("note", cmd_note, "Add a note to a pledge.")
     p.add_argument("ref", metavar="REF")
     p.add_argument("text", metavar="TEXT")
+
+    p = command(
+        "keywords",
+        cmd_keywords,
+        "Show or set a pledge's keywords: your words for what progress on it looks like (the suggestions use them).",
+    )
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("words", metavar="WORDS", nargs="?", help='comma-separated ("" clears them)')
 
     p = command("history", cmd_history, "Show everything recorded about a pledge.")
     p.add_argument("ref", metavar="REF")

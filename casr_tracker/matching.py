@@ -313,7 +313,9 @@ def build_index(
     article about the same project finds it. The last index built is kept while the pledges' texts
     and their accepted evidence stay as they are (a status change does not count), since building an
     index of 100,000 pledges takes seconds."""
-    live = select(func.count(Pledge.id), func.max(Pledge.id), func.sum(func.length(Pledge.text))).where(
+    live = select(
+        func.count(Pledge.id), func.max(Pledge.id), func.sum(func.length(Pledge.text) + func.length(Pledge.keywords))
+    ).where(
         Pledge.retired == False  # noqa: E712
     )
     if statement_id is not None:
@@ -331,7 +333,7 @@ def build_index(
     if accepted is None:
         accepted = accepted_passages(session)
     query = (
-        select(Pledge.id, Pledge.ref, Pledge.text, Sphere.name)
+        select(Pledge.id, Pledge.ref, Pledge.text, Sphere.name, Pledge.keywords)
         .join(Sphere, Sphere.id == Pledge.sphere_id)
         .where(Pledge.retired == False)  # noqa: E712
         .order_by(Pledge.statement_id, Pledge.seq)
@@ -342,7 +344,10 @@ def build_index(
     for pledge_id, passage in accepted:
         evidence.setdefault(pledge_id, []).append(passage)
     index = PledgeIndex(
-        [(pid, ref, " ".join([text, sphere, *evidence.get(pid, ())])) for pid, ref, text, sphere in session.exec(query)]
+        [
+            (pid, ref, " ".join([text, sphere, keywords.replace(",", " "), *evidence.get(pid, ())]))
+            for pid, ref, text, sphere, keywords in session.exec(query)
+        ]
     )
     _CACHE.clear()
     _CACHE[key] = index

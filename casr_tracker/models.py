@@ -138,6 +138,8 @@ class Pledge(SQLModel, table=True):
     version: int = 1
     retired: bool = False
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    #: the analyst's own words for what progress on this pledge looks like (the matcher reads them)
+    keywords: str = ""
 
 
 class PledgeParty(SQLModel, table=True):
@@ -274,6 +276,7 @@ class EventKind(str, Enum):
     evidence_withdrawn = "evidence_withdrawn"
     evidence_restored = "evidence_restored"
     document_edited = "document_edited"  # Document
+    keywords = "keywords"  # Pledge (the analyst's keywords)
     retraction = "retraction"  # Event (a status or score entry)
     unretraction = "unretraction"  # Event (a retraction taken back)
 

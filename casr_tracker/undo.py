@@ -110,6 +110,8 @@ def describe(session: Session, event: Event) -> str:
         return f"Retract entry {event.subject_id} on {ref}"
     if kind == EventKind.unretraction.value:
         return f"Take back the retraction on {ref}"
+    if kind == EventKind.keywords.value:
+        return f"Set keywords of {ref}"
     if kind == EventKind.document_edited.value:
         document = session.get(Document, event.subject_id)
         return f"Edit details of {document.title if document else 'a document'}"
@@ -141,6 +143,9 @@ def _reverse(session: Session, event: Event, who: str) -> str:
         reason = events.data_of(retraction).get("reason") or "retracted again"
         corrections.retract(session=session, entry_id=retraction.subject_id, reason=reason, who=who)
         return f"entry {retraction.subject_id} on {ref} (retracted again)"
+    if kind == EventKind.keywords.value:
+        services.set_keywords(session=session, pledge=pledge, keywords=data.get("before", ""), who=who)
+        return f"the keywords of {ref}"
     if kind.startswith("note"):
         return _reverse_note(session, event, kind, data, ref, who)
     if kind.startswith("evidence"):

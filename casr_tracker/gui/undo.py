@@ -220,6 +220,21 @@ class DocumentEditCommand(TrackerCommand):
         self.write(write)
 
 
+class KeywordsCommand(TrackerCommand):
+    """Give a pledge the analyst's keywords; undo puts the earlier ones back (both are events)."""
+
+    def __init__(self, tracker: Tracker, pledge_id: int, ref: str, keywords: str):
+        super().__init__(tracker, f"Set keywords of {ref}")
+        self.pledge_id, self.keywords = pledge_id, keywords
+
+    def apply(self) -> None:
+        self.write(
+            lambda s: services.set_keywords(
+                session=s, pledge=s.get(Pledge, self.pledge_id), keywords=self.keywords, who=self.tracker.user
+            )
+        )
+
+
 class RetractCommand(TrackerCommand):
     """Retract a status or score entry with a reason; undo takes the retraction back (a new event)."""
 

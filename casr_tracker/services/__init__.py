@@ -35,7 +35,7 @@ from .documents import import_document
 from .evidence import attach_evidence, restore_evidence, withdraw_evidence
 from .lookups import find_document, find_party, find_pledge, pledge_parties, statements
 from .notes import add_note, delete_note, edit_note, restore_note
-from .pledges import assess, claim_version, refresh_status, set_status
+from .pledges import assess, claim_version, refresh_status, set_keywords, set_status
 from .rows import bump_revision
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "refresh_status",
     "restore_evidence",
     "restore_note",
+    "set_keywords",
     "set_status",
     "statements",
     "withdraw_evidence",

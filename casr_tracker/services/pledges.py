@@ -132,6 +132,21 @@ def set_status(
     return change
 
 
+def set_keywords(*, session: Session, pledge: Pledge, keywords: str, who: str = "") -> Pledge:
+    """Give a pledge the analyst's own words for what progress on it looks like (the facility, the
+    programme, the agency): the matcher reads them with the pledge. One event with the old words."""
+    words = ", ".join(w for w in (" ".join(part.split()) for part in keywords.replace(";", ",").split(",")) if w)
+    if words == pledge.keywords:
+        raise InputError(f"{pledge.ref} already has these keywords.")
+    before = pledge.keywords
+    _claim_version(session, pledge, None, keywords=words)
+    events.log(
+        session, EventKind.keywords, pledge_id=pledge.id, subject_id=pledge.id, who=who, keywords=words, before=before
+    )
+    session.refresh(pledge)
+    return pledge
+
+
 def assess(
     *,
     session: Session,

@@ -310,3 +310,28 @@ def test_suggest_min_strength(run):
     sure = run("suggest", "2", "--min-strength", "medium", "--json").json()
     assert 0 < len(sure) < len(every)
     assert all(any(c["strength"] in ("medium", "strong") for c in p["candidates"]) for p in sure)
+
+
+def test_keywords_teach_the_suggestions_a_pledges_own_words(run, tmp_path):
+    """A passage in words no pledge uses finds its pledge once the analyst gives it those words."""
+    page = tmp_path / "gas.txt"
+    page.write_text(
+        "Gazprom and Uztransgaz sign a supply contract\nBy A. Writer March 3, 2023\n"
+        "Gazprom and Uztransgaz signed a contract for supplies through the CAC system starting next winter.\n",
+        encoding="utf-8",
+    )
+    document = run("import-document", str(page), "--json").json()["id"]
+
+    def first_candidates():
+        found = run("suggest", str(document), "--json").json()
+        return [p["candidates"][0]["ref"] for p in found if "Uztransgaz signed" in p["text"]]
+
+    assert first_candidates() != ["ENR-1"]
+    assert run("keywords", "ENR-1", "Gazprom, Uztransgaz, CAC system").out.strip() == (
+        "ENR-1: Gazprom, Uztransgaz, CAC system"
+    )
+    assert first_candidates() == ["ENR-1"]
+    assert "keywords of ENR-1" in run("undo").out
+    assert run("keywords", "ENR-1").out.strip() == "ENR-1: no keywords"
+    bad = run("keywords", "ENR-1", "")
+    assert bad.code == 2 and "already has these keywords" in bad.err

@@ -71,6 +71,11 @@ WRITES = {
         {"assessment"},
     ),
     "services.add_note": (None, lambda s, _: _note(s), {"note"}),
+    "services.set_keywords": (
+        None,
+        lambda s, _: services.set_keywords(session=s, pledge=_pledge(s), keywords="gas pipeline, Gazprom", who="ann"),
+        {"keywords"},
+    ),
     "services.edit_note": (
         _note,
         lambda s, n: services.edit_note(session=s, note=s.get(Note, n.id), text="second words", who="ann"),

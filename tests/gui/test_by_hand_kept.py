@@ -206,3 +206,19 @@ def test_undo_and_redo_say_in_the_status_bar_what_they_did(win, qtbot):
     click(qtbot, d.scores_button)
     press(qtbot, win, "Ctrl+Z")
     assert bar.currentMessage() == "Undone: Score TRD-1"
+
+
+def test_keywords_are_typed_saved_with_return_and_undone(win, qtbot):
+    from casr_tracker import services
+
+    click_ref(qtbot, win, "ENR-1")
+    box = win.detail.evidence
+    type_into(qtbot, box.keywords, "Gazprom, CAC pipeline")
+    press(qtbot, box.keywords, "Return")
+    stored = win.tracker.read(lambda s: services.find_pledge(s, "ENR-1").keywords)
+    assert stored == "Gazprom, CAC pipeline" and box.keywords.text() == stored
+    assert win.undo_stack.undoText() == "Set keywords of ENR-1"
+    click_ref(qtbot, win, "ENR-1")  # out of the text box (whose own Ctrl+Z undoes typing)
+    press(qtbot, win, "Ctrl+Z")
+    assert win.tracker.read(lambda s: services.find_pledge(s, "ENR-1").keywords) == ""
+    assert box.keywords.text() == ""

@@ -210,7 +210,7 @@ class DocumentsPanel(QWidget):
             self.refresh(changes)
             if self.document is not None:
                 self._show_details(self.tracker.read(lambda s: s.get(Document, self.document.id)))
-        if self.document is not None and changes.kinds & {"evidence", "suggestion"}:
+        if self.document is not None and changes.kinds & {"evidence", "suggestion", "keywords"}:
             self.suggestions.refresh()
 
     def _show_details(self, document: Document | None) -> None:

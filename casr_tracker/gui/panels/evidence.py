@@ -10,6 +10,8 @@ from ..qt import (
     QDesktopServices,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     Qt,
@@ -18,7 +20,7 @@ from ..qt import (
     Signal,
 )
 from ..style import plain_label
-from ..undo import EvidenceCommand, EvidenceEditCommand, WithdrawEvidenceCommand, push, push_or_raise
+from ..undo import EvidenceCommand, EvidenceEditCommand, KeywordsCommand, WithdrawEvidenceCommand, push, push_or_raise
 
 
 class EvidenceBox(QGroupBox):
@@ -58,10 +60,30 @@ class EvidenceBox(QGroupBox):
         layout.addWidget(self.evidence_empty)
         layout.addWidget(self.evidence_list)
         layout.addLayout(buttons)
+        keywords = QHBoxLayout()
+        self.keywords = QLineEdit()
+        self.keywords.setPlaceholderText("Your words for progress on this pledge, e.g. Gazprom, CAC pipeline")
+        self.keywords.setToolTip("Comma-separated; the suggestions read them with the pledge")
+        self.keywords.returnPressed.connect(self.save_keywords)
+        self.keywords_button = make_button("Save keywords", self.save_keywords, "Keywords for the suggestions")
+        keywords.addWidget(QLabel("Keywords:"))
+        keywords.addWidget(self.keywords, 1)
+        keywords.addWidget(self.keywords_button)
+        layout.addLayout(keywords)
+
+    def save_keywords(self) -> None:
+        """Record the keywords typed (an undoable change; the suggestions use them from now on)."""
+        if self.detail is None or self.keywords.text().strip() == self.detail.pledge.keywords:
+            return
+        pledge = self.detail.pledge
+        push(self.undo_stack, KeywordsCommand(self.tracker, pledge.id, pledge.ref, self.keywords.text()))
 
     def show_evidence(self, detail: PledgeDetail | None) -> None:
         """List the evidence of `detail`'s pledge (None: no pledge shown, nothing to edit)."""
         self.detail = detail
+        self.keywords.setText(detail.pledge.keywords if detail else "")
+        self.keywords.setEnabled(detail is not None)
+        self.keywords_button.setEnabled(detail is not None)
         self.evidence_list.clear()
         live = [e for e in detail.evidence if not e.withdrawn] if detail else []
         for item in live:
