@@ -372,6 +372,34 @@ def decided_pairs(session: Session, document_id: int) -> set[tuple[int, int, int
     return done
 
 
+#: a passage this alike (shared words over all words) to one rejected for a pledge is not suggested for it
+REJECTED_LIKENESS = 0.6
+
+
+def rejected_passages(session: Session) -> dict[int, list[set[str]]]:
+    """pledge id -> the word sets of passages (in any document) whose suggestion for it was rejected and
+    not reopened: the same wording in another article is not suggested for that pledge again."""
+    latest: dict[tuple[int, int, int, int], str] = {}
+    for d in session.exec(select(SuggestionDecision).order_by(SuggestionDecision.id)):
+        latest[(d.document_id, d.start, d.end, d.pledge_id)] = d.decision
+    rejected = [key for key, decision in latest.items() if decision == "rejected"]
+    if not rejected:
+        return {}
+    texts = dict(
+        session.exec(select(Document.id, Document.text).where(col(Document.id).in_({k[0] for k in rejected}))).all()
+    )
+    out: dict[int, list[set[str]]] = {}
+    for document_id, start, end, pledge_id in rejected:
+        words = set(tokenize([texts.get(document_id, "")[start:end]], ids=False)[0])
+        if words:
+            out.setdefault(pledge_id, []).append(words)
+    return out
+
+
+def _alike(words: set[str], rejected: list[set[str]]) -> bool:
+    return any(len(words & other) / len(words | other) >= REJECTED_LIKENESS for other in rejected)
+
+
 def _overlaps(passage: Passage, pledge_id: int, done: set[tuple[int, int, int]]) -> bool:
     return any(pid == pledge_id and s < passage.end and passage.start < e for s, e, pid in done)
 
@@ -392,6 +420,7 @@ def suggest(
     floor = STRENGTHS.index(min_strength)
     index = index or build_index(session)
     done = decided_pairs(session, document.id)
+    rejected = rejected_passages(session)
     out = []
     for passage in passages(document.text):
         weight = TAIL_WEIGHT if passage.in_tail else 1.0
@@ -399,10 +428,13 @@ def suggest(
         if passage.in_tail or passage.text.rstrip().endswith("?"):
             # after the article, or a question (an interviewer's): never more than a weak match
             candidates = [Candidate(c.pledge_id, c.ref, c.score, "low") for c in candidates]
+        words = set(tokenize([passage.text], ids=False)[0]) if rejected else set()
         candidates = [
             c
             for c in candidates
-            if STRENGTHS.index(c.strength) >= max(floor, 1) and not _overlaps(passage, c.pledge_id, done)
+            if STRENGTHS.index(c.strength) >= max(floor, 1)
+            and not _overlaps(passage, c.pledge_id, done)
+            and not (c.pledge_id in rejected and words and _alike(words, rejected[c.pledge_id]))
         ]
         if candidates:
             out.append(Proposal(passage, candidates, kind_of(passage.text)))

@@ -198,3 +198,20 @@ def test_a_hard_wrapped_pdf_line_joins_the_next_even_before_a_capital():
     found = [p.text for p in matching.passages(text)]
     assert found[0].startswith("Russia and the five") and found[0].endswith("review the plan.")
     assert "Short heading" not in found[0]
+
+
+def test_a_rejected_passage_is_not_suggested_again_in_another_article(engine, tmp_path):
+    """The same wording in a second article (a release reprinted) is not offered again for the pledge the
+    analyst rejected it for; other pledges still are."""
+    with db.session_scope(engine) as s:
+        first_doc = services.find_document(s, 1)
+        proposal = next(p for p in matching.suggest(s, first_doc) if len(p.candidates) > 1)
+        rejected = s.get(Pledge, proposal.candidates[0].pledge_id)
+        decisions.reject_suggestion(
+            session=s, document=first_doc, pledge=rejected, start=proposal.passage.start, end=proposal.passage.end
+        )
+        reprint, _ = services.import_document(
+            session=s, text=f"A reprint of the release in full\n\n{proposal.passage.text}\n", title="Reprint"
+        )
+        offered = [c.pledge_id for p in matching.suggest(s, reprint, min_strength="low") for c in p.candidates]
+        assert rejected.id not in offered and offered
