@@ -8,21 +8,13 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from ..changes import NOTIFY_CHANNEL, data_revision, move_revision  # noqa: F401 - watched by windows
-from ..errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
+from ..errors import InputError
 from ..importer.documents import LoadedDocument, detect_metadata, load_document, sha256_text
 from ..models import (
     Document,
 )
-from ..parsing import (  # noqa: F401 - the verbs' callers find the parsing of user values here too
-    FULL_DATE_HINT,
-    URL_SCHEMES,
-    check_not_after_today,
+from ..parsing import (
     check_url,
-    parse_date,
-    parse_score,
-    parse_stance,
-    parse_status,
 )
 from .rows import _save
 

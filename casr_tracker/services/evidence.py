@@ -8,8 +8,7 @@ import re
 from sqlmodel import Session
 
 from .. import events
-from ..changes import NOTIFY_CHANNEL, data_revision, move_revision  # noqa: F401 - watched by windows
-from ..errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
+from ..errors import InputError, NotFound
 from ..models import (
     Document,
     EventKind,
@@ -19,15 +18,10 @@ from ..models import (
     today,
     utcnow,
 )
-from ..parsing import (  # noqa: F401 - the verbs' callers find the parsing of user values here too
-    FULL_DATE_HINT,
-    URL_SCHEMES,
+from ..parsing import (
     check_not_after_today,
     check_url,
-    parse_date,
-    parse_score,
     parse_stance,
-    parse_status,
 )
 from .rows import _save
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from ..changes import NOTIFY_CHANNEL, data_revision, move_revision  # noqa: F401 - watched by windows
-from ..errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
+from ..errors import InputError, NotFound, UnknownParty
 from ..importer.documents import load_document, sha256_text
 from ..models import (
     Document,
@@ -13,16 +12,6 @@ from ..models import (
     Pledge,
     PledgeParty,
     Statement,
-)
-from ..parsing import (  # noqa: F401 - the verbs' callers find the parsing of user values here too
-    FULL_DATE_HINT,
-    URL_SCHEMES,
-    check_not_after_today,
-    check_url,
-    parse_date,
-    parse_score,
-    parse_stance,
-    parse_status,
 )
 
 

@@ -8,8 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from .. import events
-from ..changes import NOTIFY_CHANNEL, data_revision, move_revision  # noqa: F401 - watched by windows
-from ..errors import BadDate, BadScore, BadUrl, CasrError, InputError, NotFound, StaleEdit, UnknownParty, UnknownStatus  # noqa: F401
+from ..errors import InputError, StaleEdit, UnknownParty
 from ..models import (
     Assessment,
     EventKind,
@@ -20,14 +19,9 @@ from ..models import (
     today,
     utcnow,
 )
-from ..parsing import (  # noqa: F401 - the verbs' callers find the parsing of user values here too
-    FULL_DATE_HINT,
-    URL_SCHEMES,
+from ..parsing import (
     check_not_after_today,
-    check_url,
-    parse_date,
     parse_score,
-    parse_stance,
     parse_status,
 )
 from .lookups import pledge_parties
