@@ -139,6 +139,8 @@ class Passage:
 
 #: a sentence longer than this (a run-on, a list) is cut at its semicolons
 LONGEST = 600
+#: BM25 parameters (bm25s defaults)
+K1, B = 1.5, 0.75
 _SEGMENTER = None
 
 
@@ -247,7 +249,7 @@ class PledgeIndex:
         """`pledges`: (id, ref, text to index)."""
         self.ids = [p[0] for p in pledges]
         self.refs = [p[1] for p in pledges]
-        self.retriever = bm25s.BM25()
+        self.retriever = bm25s.BM25(k1=K1, b=B)
         if pledges:
             self.retriever.index(tokenize([f"{p[2]} {domain_tokens(p[2])}" for p in pledges]), show_progress=False)
 
