@@ -239,7 +239,7 @@ def cmd_evidence_add(args) -> int:
 def _evidence_source(detail: dict) -> str:
     """A quote as quoted; a link by its title (when it has one) and its address."""
     if detail["quote"]:
-        return detail["quote"] + (f" (p. {detail['page']})" if detail.get("page") else "")
+        return detail["quote"]
     return f"{detail['title']} <{detail['url']}>" if detail.get("title") else detail["url"]
 
 
@@ -256,7 +256,8 @@ def cmd_evidence_list(args) -> int:
     live = [e for e in items if not e.detail["withdrawn_at"]]
     withdrawn = [e for e in items if e.detail["withdrawn_at"]]
     for e in live:
-        print(f"  {e.date}  {e.detail['stance']:<11} {textwrap.shorten(_evidence_source(e.detail), 90)}")
+        page = f" (p. {e.detail['page']})" if e.detail.get("page") else ""
+        print(f"  {e.date}  {e.detail['stance']:<11} {textwrap.shorten(_evidence_source(e.detail), 90)}{page}")
     if withdrawn:  # kept in the history, no longer counted: listed apart, each with the day it was withdrawn
         print("Withdrawn (no longer counted):")
     for e in withdrawn:

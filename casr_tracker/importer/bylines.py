@@ -184,6 +184,8 @@ def find_byline(text: str, head_lines: int = _HEAD_LINES) -> Byline:
         for found in dates_in(published_part):
             if _is_prose(published_part, found):
                 continue
+            if found.date is not None and found.date > dt.date.today():
+                continue  # a day still to come is an event's date, not the page's publication
             if found.date is not None:
                 return Byline(found.date, found.printed)
             if convention is None:

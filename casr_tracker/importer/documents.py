@@ -7,11 +7,12 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadFile
-from .bylines import find_byline
+from .bylines import Byline, dates_in, find_byline, page_convention
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -124,12 +125,19 @@ def find_author(text: str) -> str:
     return ""
 
 
+#: a dateline's date at the start of a line ("date 2023-04-15 ", "12.04.2024 | ") is not part of a title
+_LEADING_DATE = re.compile(r"^(?:date\s+)?\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2})?\s+|^\d{1,2}\.\d{1,2}\.\d{4}\s*\|?\s*")
+#: a headline stands among a page's first lines (a line further down is the body, or a cut-off end)
+_TITLE_LINES = 4
+
+
 def find_title(text: str) -> str:
-    """The first line that reads like a headline: not navigation, not a byline or a stamp."""
-    for line in _head(text):
-        line = _TITLE_PREFIXES.sub("", line)
+    """The first line among the first few that reads like a headline: not navigation, not a byline or a
+    stamp, not a list's lead-in or a sentence of the body."""
+    for line in _head(text)[:_TITLE_LINES]:
+        line = _LEADING_DATE.sub("", _TITLE_PREFIXES.sub("", line))
         words = line.split()
-        if len(words) < 4 or len(line) > 200 or line.endswith((".", ",")):
+        if len(words) < 4 or len(line) > 200 or line.endswith((".", ",", ":", ";")):
             continue
         if _BYLINE.match(line) or _NOT_BYLINE.match(line) or _DATE_IN_LINE.fullmatch(line):
             continue
@@ -206,11 +214,17 @@ def html_to_document(html: str, url: str = "") -> LoadedDocument:
     published = _markup_date(html, original=True)
     updated = _markup_date(html, original=False)
     in_text = detect_metadata(text)
+    note = in_text.date_note
+    if published and published.isoformat() not in html:  # read from printed text, not machine-readable markup
+        printed = re.sub(r"<[^>]+>", "\n", html)
+        ambiguous = [found for found in dates_in(printed) if published in found.could_be]
+        if ambiguous and page_convention(printed) is None:  # a d/m/y that could be m/d/y: flagged, not guessed
+            published, note = None, Byline(None, ambiguous[0].printed, ambiguous[0].could_be).note
     meta = DocumentMeta(
         title or in_text.title,
         published or in_text.date,
         " ".join((found.get("author") or "").split()) or in_text.author,
-        "" if published else in_text.date_note,
+        "" if published else note,
     )
     return LoadedDocument(
         text,
@@ -222,16 +236,40 @@ def html_to_document(html: str, url: str = "") -> LoadedDocument:
     )
 
 
+#: typographic ligatures PDFs keep (ﬁ, ﬂ, ﬀ …), spelt out so the words can be searched and quoted
+_LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+#: a page's number standing alone at its top or foot ("3", "- 3 -", "Page 3 of 9")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+
+
+def _page_text(text: str) -> str:
+    """A PDF page's text: ligatures spelt out, a page number alone on its first or last line left out."""
+    for ligature, letters in _LIGATURES.items():
+        text = text.replace(ligature, letters)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and _PAGE_NUMBER.match(lines[-1]):
+        lines.pop()
+    if lines and _PAGE_NUMBER.match(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def pdf_to_document(data: bytes, name: str) -> LoadedDocument:
     """The text of a PDF, page after page, and its title and author from the document information."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the user's one sentence
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise BadFile(f"{name} is an encrypted PDF; remove the password and import it again.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page.extract_text() or "") for page in reader.pages]
         info = reader.metadata
     except BadFile:
         raise

@@ -5,6 +5,7 @@ publication date apart from the last update, by htmldate from the page's markup;
 from __future__ import annotations
 
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_PA
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise BadFile(f"{url} did not answer within {timeout:g} seconds.") from None
+        if isinstance(reason, ssl.SSLError):
+            raise BadFile(f"{url} could not be reached securely (its certificate or https setup failed).") from None
         raise BadFile(f"{url} could not be reached: {getattr(reason, 'strerror', None) or reason}.") from None
     except TimeoutError:
         raise BadFile(f"{url} did not answer within {timeout:g} seconds.") from None

@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..importer.documents import LoadedDocument, detect_metadata, load_document, sha256_text
 from ..models import (
     Document,
+    today,
 )
 from ..parsing import (
     check_url,
@@ -37,6 +38,8 @@ def import_document(
     Metadata the caller does not give is detected from the text; a document whose text is already
     stored is not stored twice. The bytes it was read from are kept with it.
     """
+    if date is not None and date > today():
+        raise InputError(f"A document cannot be dated {date}, after today ({today()}).")
     if loaded is None and text is None:
         if path is None:
             raise InputError("Give a file, a web address or a text to import.")

@@ -335,3 +335,13 @@ def test_keywords_teach_the_suggestions_a_pledges_own_words(run, tmp_path):
     assert run("keywords", "ENR-1").out.strip() == "ENR-1: no keywords"
     bad = run("keywords", "ENR-1", "")
     assert bad.code == 2 and "already has these keywords" in bad.err
+
+
+def test_a_document_dated_after_today_is_refused_at_import(run, snapshot, tmp_path):
+    page = tmp_path / "later.txt"
+    page.write_text("A later article about trade\n\nTrade grew by a tenth last year.\n", encoding="utf-8")
+    run("documents")
+    before = snapshot()
+    result = run("import-document", str(page), "--date", "2099-01-01")
+    assert result.code == 2 and "cannot be dated 2099-01-01, after today" in result.err
+    assert snapshot() == before

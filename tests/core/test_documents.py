@@ -177,3 +177,23 @@ def test_a_pdf_passage_knows_its_page_and_evidence_cites_it(tmp_path, engine, qa
         assert entry.detail["page"] == 3 and ", p. 3)" in entry.summary
         report = render_markdown(build_report(s))
     assert f"Evidence [1, p. 3] supports, {evidence.date}" in report
+
+
+def test_a_pdf_page_loses_its_ligatures_and_its_number():
+    from casr_tracker.importer.documents import _page_text
+
+    page = "3\nScientiﬁcally based forecasts of the ﬂow\nof the rivers are eﬀective.\n- 3 -\n"
+    assert _page_text(page) == "Scientifically based forecasts of the flow\nof the rivers are effective."
+
+
+def test_an_ambiguous_printed_date_on_a_web_page_is_flagged_not_guessed():
+    from casr_tracker.importer.documents import html_to_document
+
+    html = (
+        "<html><head><title>Roadmap on labour migrants signed in Moscow</title></head><body><article>"
+        "<h1>Roadmap on labour migrants signed in Moscow</h1><p class='byline'>By Jane Smith, 05/04/2024</p>"
+        "<p>Russia and Uzbekistan signed a roadmap on the organised recruitment of labour migrants, the "
+        "ministry said. The document covers training, medical checks and travel.</p></article></body></html>"
+    )
+    loaded = html_to_document(html)
+    assert loaded.meta.date is None and "5 April 2024 or 4 May 2024" in loaded.meta.date_note
