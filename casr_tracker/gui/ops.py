@@ -88,9 +88,16 @@ class Job(QRunnable):
         try:
             result = self.fn(self.signals.progress.emit) if self.with_progress else self.fn()
         except Exception as error:  # reported to the window, which shows CasrErrors as messages
-            self.signals.failed.emit(error)
+            self._tell(self.signals.failed, error)
         else:
-            self.signals.done.emit(result)
+            self._tell(self.signals.done, result)
+
+    @staticmethod
+    def _tell(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window closed (its signal object is gone): nobody is left to tell
+            pass
 
 
 _running: set[Job] = set()

@@ -126,10 +126,16 @@ def set_status(
     return change
 
 
+#: the longest keywords a pledge may have (a few project names, not an article)
+MAX_KEYWORDS = 500
+
+
 def set_keywords(*, session: Session, pledge: Pledge, keywords: str, who: str = "") -> Pledge:
     """Give a pledge the analyst's own words for what progress on it looks like (the facility, the
     programme, the agency): the matcher reads them with the pledge. One event with the old words."""
     words = ", ".join(w for w in (" ".join(part.split()) for part in keywords.replace(";", ",").split(",")) if w)
+    if len(words) > MAX_KEYWORDS:
+        raise InputError(f"Keywords are a few words for the matcher: keep them under {MAX_KEYWORDS} characters.")
     if words == pledge.keywords:
         raise InputError(f"{pledge.ref} already has these keywords.")
     before = pledge.keywords

@@ -847,3 +847,20 @@ def test_a_page_that_cannot_be_fetched_is_said_in_one_sentence_and_nothing_is_st
         qtbot.waitUntil(lambda: "404" in win.last_message, timeout=15000)
     assert win.last_message == f"{site}/missing could not be fetched: the server answered 404 (Not Found)."
     assert win.documents.model.rowCount() == before
+
+
+def test_an_ambiguous_byline_date_is_said_when_a_file_is_imported(win, qtbot, tmp_path):
+    page = tmp_path / "roadmap.txt"
+    page.write_text(
+        "Roadmap on labour migrants signed in Moscow\nBy A. Writer, 05/04/2024\n"
+        "Russia and Uzbekistan signed a roadmap on the organised recruitment of labour migrants.\n",
+        encoding="utf-8",
+    )
+    press(qtbot, win, "Ctrl+2")
+    dialogs = Dialogs(qtbot).expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, page))
+    press(qtbot, win, "Ctrl+O")
+    dialogs.done()
+    qtbot.waitUntil(lambda: win.documents.model.rowCount() == 5, timeout=10000)
+    said = win.statusBar().currentMessage()
+    assert said.startswith("Imported 1 document. The byline date '05/04/2024' could be 5 April 2024 or 4 May 2024")
+    assert said.endswith("set it with Edit details….")

@@ -222,3 +222,14 @@ def test_keywords_are_typed_saved_with_return_and_undone(win, qtbot):
     press(qtbot, win, "Ctrl+Z")
     assert win.tracker.read(lambda s: services.find_pledge(s, "ENR-1").keywords) == ""
     assert box.keywords.text() == ""
+
+
+def test_keywords_typed_go_with_their_pledge_when_another_is_chosen(win, qtbot):
+    from casr_tracker import services
+
+    click_ref(qtbot, win, "ENR-2")
+    type_into(qtbot, win.detail.evidence.keywords, "Kambarata HPP-1")
+    click_ref(qtbot, win, "ENR-1")  # no Return pressed: saved all the same, as a note is
+    assert win.tracker.read(lambda s: services.find_pledge(s, "ENR-2").keywords) == "Kambarata HPP-1"
+    assert win.detail.evidence.keywords.text() == ""
+    assert win.statusBar().currentMessage() == "Keywords of ENR-2 saved; the suggestions use them."

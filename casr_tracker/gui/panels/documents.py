@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import services
 from ...errors import CasrError
 from ...excerpts import whole_words
 from ...importer import web
+from ...importer.documents import detect_metadata
 from ...models import Document, Pledge
 from ...queries import document_rows, pledges_to_choose
 from ..actions import make_button
@@ -54,6 +55,7 @@ class ImportResult:
     imported: list[str]  # a line per file: "Imported <title>" or "Already in the library: <title>"
     failed: list[str]  # a sentence per file that was not imported
     first_id: int | None  # the first document imported (or found), to open
+    notes: list[str] = field(default_factory=list)  # what the analyst should settle (an ambiguous date)
 
 
 def import_paths(session, paths: list[str], progress=None) -> ImportResult:
@@ -65,6 +67,9 @@ def import_paths(session, paths: list[str], progress=None) -> ImportResult:
                 document, created = services.import_document(session=session, path=path)
             verb = "Imported" if created else "Already in the library:"
             result.imported.append(f"{verb} {document.title}")
+            note = "" if document.date or not created else detect_metadata(document.text).date_note
+            if note:  # a byline date that could be two days: said, so the analyst sets it
+                result.notes.append(note.replace("Edit details (document edit --date)", "Edit details…"))
             result.first_id = result.first_id or document.id
         except CasrError as error:
             result.failed.append(str(error))
@@ -332,7 +337,7 @@ class DocumentsPanel(QWidget):
                 summary += f"; {len(result.imported) - new} already in the library"
             if result.failed:
                 summary += f"; {len(result.failed)} not imported"
-            self.window().statusBar().showMessage(summary + ".", 10000)
+            self.window().statusBar().showMessage(" ".join([summary + ".", *result.notes]), 15000)
 
         def failed(error) -> None:
             dialog.close()

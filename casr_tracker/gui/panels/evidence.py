@@ -76,10 +76,13 @@ class EvidenceBox(QGroupBox):
         if self.detail is None or self.keywords.text().strip() == self.detail.pledge.keywords:
             return
         pledge = self.detail.pledge
-        push(self.undo_stack, KeywordsCommand(self.tracker, pledge.id, pledge.ref, self.keywords.text()))
+        if push(self.undo_stack, KeywordsCommand(self.tracker, pledge.id, pledge.ref, self.keywords.text())):
+            self.window().statusBar().showMessage(f"Keywords of {pledge.ref} saved; the suggestions use them.", 6000)
 
     def show_evidence(self, detail: PledgeDetail | None) -> None:
         """List the evidence of `detail`'s pledge (None: no pledge shown, nothing to edit)."""
+        if self.detail is not None and (detail is None or detail.pledge.id != self.detail.pledge.id):
+            self.save_keywords()  # keywords typed and not saved go with their pledge, as notes do
         self.detail = detail
         self.keywords.setText(detail.pledge.keywords if detail else "")
         self.keywords.setEnabled(detail is not None)
