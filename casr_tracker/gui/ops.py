@@ -3,6 +3,7 @@ background jobs."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -94,10 +95,8 @@ class Job(QRunnable):
 
     @staticmethod
     def _tell(signal, value) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the window closed (its signal object is gone): nobody to tell
             signal.emit(value)
-        except RuntimeError:  # the window closed (its signal object is gone): nobody is left to tell
-            pass
 
 
 _running: set[Job] = set()
