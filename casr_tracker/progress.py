@@ -17,7 +17,11 @@ _DONE = re.compile(
     r"carried out|endorsed|visited|discussed|agreed|received|sent|supplied|donated|provided|trained|"
     r"graduated|enrolled|inaugurated|unveiled|put into operation|commissioned|exported|imported|produced|"
     r"expanded|doubled|tripled|rose|totall?ed|exchanged|took part|participated|finali[sz]ed|chosen|selected|"
-    r"(?:adoption|launch|signing|opening|completion|ratification) of|(?:are|is) (?:now )?\w+ing\b|"
+    r"(?:adoption|launch|signing|opening|completion|ratification) of|kicked off|"
+    # a headline tells what happened in the present tense: "Russia launches gas supply to Uzbekistan"
+    r"launches|signs|opens|ratifies|holds|delivers|hands over|begins|starts|kicks off|completes|adopts|"
+    r"approves|hosts|supplies|receives|ships|exceeds|surpasses|doubles|inaugurates|unveils|"
+    r"sign|launch|ratify|(?:are|is) (?:now )?\w+ing\b|"
     r"was (?:held|signed|opened|launched|adopted|established)|"
     r"were (?:held|signed|opened|launched|adopted|established|delivered))\b",
     re.I,

@@ -18,6 +18,10 @@ SENTENCES = [
     ("Russia handed over a mobile laboratory to Kyrgyzstan.", PROGRESS),
     ("The two sides signed a protocol to the intergovernmental agreement.", PROGRESS),
     ("The network of Russian university branches is expanding: there are already fourteen.", PROGRESS),
+    # headlines tell what happened in the present tense
+    ("Russia launches gas supply to Uzbekistan via Kazakhstan", PROGRESS),
+    ("Russia and Uzbekistan sign roadmap on labour migrants", PROGRESS),
+    ("Tajikistan ratifies information security agreement with Russia", PROGRESS),
     ("We will continue working with the WHO along these lines.", RESTATEMENT),
     ("The ministers stressed the importance of strengthening cultural and humanitarian cooperation.", RESTATEMENT),
     ("Kazakhstan is ready to further increase the volume of Russian gas transportation.", RESTATEMENT),
