@@ -249,6 +249,8 @@ class PledgeIndex:
         """`pledges`: (id, ref, text to index)."""
         self.ids = [p[0] for p in pledges]
         self.refs = [p[1] for p in pledges]
+        #: the index strengths are read from, when not this one (see build_index)
+        self.strength_index: PledgeIndex | None = None
         self.retriever = bm25s.BM25(k1=K1, b=B)
         if pledges:
             self.retriever.index(tokenize([f"{p[2]} {domain_tokens(p[2])}" for p in pledges]), show_progress=False)
@@ -277,6 +279,7 @@ class PledgeIndex:
         scores, words = self.scores(text)
         scores = scores * weight
         lexical = self.lexical(text) * weight
+        own = self.strength_index.lexical(text) * weight if self.strength_index is not None else lexical
         if not len(scores) or scores.max() <= 0:
             return []
         order = np.argsort(-scores)[: max(top, 2)]
@@ -289,6 +292,8 @@ class PledgeIndex:
                 break
             density = float(lexical[i]) / math.sqrt(max(words, 1))
             strength = calibrated_strength(density, first=position == 0, margin=margin, ratio=score / best)
+            if strength == "strong" and float(own[i]) / math.sqrt(max(words, 1)) < MEDIUM:
+                strength = "medium"  # sure only when the pledge's own words agree, not names in past evidence
             out.append(Candidate(self.ids[i], self.refs[i], score, strength))
         return out
 
@@ -345,12 +350,13 @@ def build_index(
     evidence: dict[int, list[str]] = {}
     for pledge_id, passage in accepted:
         evidence.setdefault(pledge_id, []).append(passage)
-    index = PledgeIndex(
-        [
-            (pid, ref, " ".join([text, sphere, keywords.replace(",", " "), *evidence.get(pid, ())]))
-            for pid, ref, text, sphere, keywords in session.exec(query)
-        ]
-    )
+    rows = [
+        (pid, ref, " ".join([text, sphere, keywords.replace(",", " ")]))
+        for pid, ref, text, sphere, keywords in session.exec(query)
+    ]
+    index = PledgeIndex([(pid, ref, " ".join([own, *evidence.get(pid, ())])) for pid, ref, own in rows])
+    if evidence:  # a match is strong only when the pledge's own words agree (not a name in past evidence)
+        index.strength_index = PledgeIndex(rows)
     _CACHE.clear()
     _CACHE[key] = index
     return index
