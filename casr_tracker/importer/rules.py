@@ -70,8 +70,64 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-#: a line at least this long that ends in the middle of a sentence was wrapped by its layout
+#: a line at least this long that ends on a word no sentence ends with was wrapped by its layout
 WRAP_WIDTH = 60
+#: a line in lower case that does not go on a sentence: a stamp, an address
+_NOT_PROSE = re.compile(r"(?:date\s+\d{4}-|https?://|www\.)", re.I)
+_GOES_ON = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "that",
+        "which",
+        "who",
+        "whose",
+        "as",
+        "than",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "between",
+        "among",
+        "about",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "will",
+        "would",
+        "shall",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+    ]
+)
 
 
 def blocks(text: str) -> list[Span]:
@@ -83,11 +139,14 @@ def blocks(text: str) -> list[Span]:
             last = out[-1]
             gap = text[last.end : line.start]
             # wrapped: the next line goes on in lower case, this one stops at a comma or hyphen, or it is a
-            # full-width line of a PDF or a hard-wrapped text that stops in the middle of a sentence
+            # full-width line (a PDF's, a hard-wrapped text's) that stops on a word no sentence ends with
             wrapped = (
-                line.text[0].islower()
+                (line.text[0].islower() and not _NOT_PROSE.match(line.text))
                 or last.text.endswith((",", "-", "–", ";"))
-                or (len(text[last.start : last.end].splitlines()[-1]) >= WRAP_WIDTH and last.text[-1].isalnum())
+                or (
+                    len(text[last.start : last.end].splitlines()[-1]) >= WRAP_WIDTH
+                    and last.text.split()[-1].lower() in _GOES_ON
+                )
             )
             if "\n\n" not in gap and wrapped and last.text[-1] not in ".!?:":
                 out[-1] = Span(last.start, line.end, text[last.start : line.end])
