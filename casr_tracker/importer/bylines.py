@@ -64,6 +64,8 @@ _UPDATED = re.compile(r"\b(?:last\s+)?(?:updated?|modified|edited|changed)\b", r
 _PROSE_BEFORE = re.compile(
     r"\b(?:on|since|from|until|till|before|after|of|in|to|between|and|by the end of|dated|signed|the|an?)\s*$", re.I
 )
+#: a byline: its date is the publication's whatever word stands before it
+_BYLINE_START = re.compile(r"^\s*(?:by|posted by|written by|published|posted)\b", re.I)
 #: what may stand before a dateline's date: nothing, a label, a place name, punctuation
 _DATELINE_LEAD = re.compile(r"^(?:(?:date|published|posted|on)\b|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\b)?[\s,|:·—–/(-]*$")
 #: body text: the byline is above it (a date further down is a related story's or a sentence's)
@@ -156,6 +158,8 @@ def _is_prose(line: str, found: FoundDate) -> bool:
     """A date inside a sentence of the article, not a byline. A date that opens a line (in its first
     few words: "date 2024-04-12 …", "Minsk, April 12, 2024, The Europe Today: …") is a dateline."""
     before = line[: found.start]
+    if _BYLINE_START.match(line) and len(line) <= _MAX_LINE:
+        return False  # "Posted by Jane Doe on 2024-05-04": the byline's own date
     if _PROSE_BEFORE.search(before):
         return True
     if found.start <= _DATELINE_REACH and _DATELINE_LEAD.match(before):

@@ -95,6 +95,7 @@ _NOT_BYLINE = re.compile(r"^\s*(?:last\s+)?(?:update[ds]?|modified|edited)\b", r
 _BYLINE = re.compile(r"^\s*(?:by|author:|written by|posted by)\s+(.+)$", re.I)
 #: a byline after a dateline on the same line: "Tashkent, 12 March 2024 — By Aida Karimova"
 _BYLINE_AFTER = re.compile(r"(?:[—–|·,]|\s-)\s*(?:By|BY|Author:|Written by|Posted by)\s+(.+)$")
+_NAME_PUBLISHED = re.compile(r"^([A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) (?:Published|Posted|Updated)\b")
 _WRITES = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) (?:writes|reports)\b")
 _TITLE_PREFIXES = re.compile(r"^(?:you are currently viewing|home\s*[»>]|title:)\s*", re.I)
 _HEAD_LINES = 15
@@ -115,9 +116,14 @@ def find_author(text: str) -> str:
     for line in _head(text):
         byline = _BYLINE.match(line) or (_BYLINE_AFTER.search(line) if len(line) <= 160 else None)
         if byline:
-            name = _DATE_IN_LINE.sub("", byline.group(1)).strip(" ,|·-—")
+            name = _DATE_IN_LINE.sub("", byline.group(1))
+            name = re.sub(r"\b(?:on|at|published|posted|updated)\b.*$", "", name, flags=re.I).strip(" ,|·-—")
             if 0 < len(name.split()) <= 5:
                 return name
+    for line in _head(text):
+        named = _NAME_PUBLISHED.match(line)  # "Umer Jamshaid Published June 20, 2023 | 01:50 AM"
+        if named:
+            return named.group(1)
     for line in _head(text):
         writes = _WRITES.search(line)
         if writes:

@@ -197,3 +197,10 @@ def test_an_ambiguous_printed_date_on_a_web_page_is_flagged_not_guessed():
     )
     loaded = html_to_document(html)
     assert loaded.meta.date is None and "5 April 2024 or 4 May 2024" in loaded.meta.date_note
+
+
+def test_bylines_with_a_name_before_published_or_posted_by():
+    posted = detect_metadata("Headline of the page is here\nPosted by Jane Doe on 2024-05-04\nBody text.")
+    assert (posted.author, posted.date) == ("Jane Doe", dt.date(2024, 5, 4))
+    named = detect_metadata("Headline of the page is here\nUmer Jamshaid Published June 20, 2023 | 01:50 AM\nBody.")
+    assert (named.author, named.date) == ("Umer Jamshaid", dt.date(2023, 6, 20))
