@@ -192,7 +192,9 @@ def cmd_import_document(args) -> int:
             if note:
                 print(note.replace("Edit details (document edit --date)", f"'document edit {document.id} --date'"))
         else:
-            print(f"Already imported as document {document.id}: {document.title}")
+            asked = args.title or args.date or args.author or args.url
+            hint = f"; change its details with 'casr-tracker document edit {document.id}'" if asked else ""
+            print(f"Already imported as document {document.id}: {document.title}{hint}")
     return 0
 
 
