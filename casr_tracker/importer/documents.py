@@ -78,6 +78,8 @@ class DocumentMeta:
     author: str = ""
     #: why a byline date was left out (it could be two days), for the analyst to settle
     date_note: str = ""
+    #: the two days an ambiguous byline date could be: (read day first, read month first)
+    could_be: tuple[dt.date, ...] = ()
 
 
 _MONTHS = (
@@ -156,7 +158,7 @@ def find_title(text: str) -> str:
 def detect_metadata(text: str) -> DocumentMeta:
     """Title, byline date and author as far as the text tells them; nothing is guessed."""
     byline = find_byline(text)
-    return DocumentMeta(find_title(text), byline.date, find_author(text), byline.note)
+    return DocumentMeta(find_title(text), byline.date, find_author(text), byline.note, byline.could_be)
 
 
 # --- other formats: HTML, PDF, Markdown ----------------------------------------------------------
@@ -220,17 +222,19 @@ def html_to_document(html: str, url: str = "") -> LoadedDocument:
     published = _markup_date(html, original=True)
     updated = _markup_date(html, original=False)
     in_text = detect_metadata(text)
-    note = in_text.date_note
+    note, could_be = in_text.date_note, in_text.could_be
     if published and published.isoformat() not in html:  # read from printed text, not machine-readable markup
         printed = re.sub(r"<[^>]+>", "\n", html)
         ambiguous = [found for found in dates_in(printed) if published in found.could_be]
         if ambiguous and page_convention(printed) is None:  # a d/m/y that could be m/d/y: flagged, not guessed
-            published, note = None, Byline(None, ambiguous[0].printed, ambiguous[0].could_be).note
+            could_be = ambiguous[0].could_be
+            published, note = None, Byline(None, ambiguous[0].printed, could_be).note
     meta = DocumentMeta(
         title or in_text.title,
         published or in_text.date,
         " ".join((found.get("author") or "").split()) or in_text.author,
         "" if published else note,
+        () if published else could_be,
     )
     return LoadedDocument(
         text,

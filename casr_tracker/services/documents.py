@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..errors import InputError
+from ..importer.bylines import page_convention
 from ..importer.documents import LoadedDocument, detect_metadata, load_document, sha256_text
 from ..models import (
     Document,
@@ -55,6 +57,8 @@ def import_document(
         return existing, False
     if url:
         url = check_url(url)
+    if date is None and found.date is None and len(found.could_be) == 2:
+        date = _by_outlet(session, url, found.could_be)
     document = Document(
         title=title or found.title or (Path(source_name).stem if source_name else "Untitled document"),
         date=date or found.date,
@@ -71,3 +75,19 @@ def import_document(
     )
     _save(session, document)
     return document, True
+
+
+def _by_outlet(session: Session, url: str, could_be: tuple[dt.date, dt.date]) -> dt.date | None:
+    """An ambiguous numeric byline date read as the outlet writes its dates: day or month first, as
+    the dates of its other pages in the library show (None when they do not tell)."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return None
+    votes = {"day": 0, "month": 0}
+    for text in session.exec(select(Document.text).where(col(Document.url).contains(f"//{host}/"))).all():
+        convention = page_convention(text)
+        if convention:
+            votes[convention] += 1
+    if votes["day"] == votes["month"]:
+        return None
+    return could_be[0] if votes["day"] > votes["month"] else could_be[1]

@@ -204,3 +204,17 @@ def test_bylines_with_a_name_before_published_or_posted_by():
     assert (posted.author, posted.date) == ("Jane Doe", dt.date(2024, 5, 4))
     named = detect_metadata("Headline of the page is here\nUmer Jamshaid Published June 20, 2023 | 01:50 AM\nBody.")
     assert (named.author, named.date) == ("Umer Jamshaid", dt.date(2023, 6, 20))
+
+
+def test_an_ambiguous_byline_is_read_as_the_outlet_writes_its_dates(engine):
+    """A page of an outlet whose other pages in the library write dates day first gets its 05/04/2024
+    read as 5 April; from an outlet the library does not know, the date stays out."""
+    earlier = "Trade grows between the neighbours\nBy A. Writer, 25/03/2024\nTrade grew by a tenth this year.\n"
+    ambiguous = "Roadmap on labour migrants signed\nBy A. Writer, 05/04/2024\nA roadmap was signed today.\n"
+    with db.session_scope(engine) as s:
+        services.import_document(session=s, text=earlier, url="https://news.example.uz/trade")
+        known, _ = services.import_document(session=s, text=ambiguous, url="https://news.example.uz/roadmap")
+        unknown, _ = services.import_document(
+            session=s, text=ambiguous.replace("today", "in Moscow"), url="https://other.example.com/roadmap"
+        )
+        assert known.date == dt.date(2024, 4, 5) and unknown.date is None
