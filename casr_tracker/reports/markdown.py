@@ -121,7 +121,9 @@ def render_markdown(report: Report) -> str:
                     out.append(f"  - Note {when:%Y-%m-%d} {md(who)}: {md(text)}")
     out += ["", "## Sources cited", ""]
     for s in report.sources:
-        out.append(f"{s.number}. {_source(s)}, {s.date or 'no date'}{', ' + md(s.author) if s.author else ''}")
+        author = f", {md(s.author)}" if s.author else ""
+        retrieved = f", retrieved {s.retrieved}" if s.retrieved else ""
+        out.append(f"{s.number}. {_source(s)}, {s.date or 'no date'}{author}{retrieved}")
     if not report.sources:
         out.append("None.")
     return "\n".join(out) + "\n"

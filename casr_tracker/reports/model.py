@@ -51,6 +51,8 @@ class Source:
     author: str = ""
     url: str = ""
     is_link: bool = False
+    #: the day a web page was fetched (its bytes are kept in the tracker)
+    retrieved: dt.date | None = None
 
     @property
     def href(self) -> str:
@@ -190,8 +192,14 @@ class _Sources:
             for edit in later:
                 for name, value in events.data_of(edit).get("before", {}).items():
                     details[name] = dt.date.fromisoformat(value) if name == "date" and value else value
+            retrieved = doc.retrieved_at.date() if doc.retrieved_at else None
             self.by_key[key] = Source(
-                len(self.by_key) + 1, details["title"], details["date"], details["author"], details["url"]
+                len(self.by_key) + 1,
+                details["title"],
+                details["date"],
+                details["author"],
+                details["url"],
+                retrieved=retrieved,
             )
         return self.by_key[key]
 

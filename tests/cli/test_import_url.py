@@ -18,7 +18,7 @@ def site():
         yield address
 
 
-def test_a_page_is_imported_with_its_text_dates_bytes_and_address(run, site, snapshot):
+def test_a_page_is_imported_with_its_text_dates_bytes_and_address(run, site, snapshot, tmp_path):
     result = run("import-document", f"{site}/old-address", "--json")
     assert result.code == 0, result.err
     row = result.json()
@@ -33,6 +33,11 @@ def test_a_page_is_imported_with_its_text_dates_bytes_and_address(run, site, sna
     assert "Central Asia – Center gas pipeline" in text and "All rights reserved" not in text
     assert "Privacy" not in text and "Lavrov meets ministers" not in text  # navigation, footer, sidebar
     assert "Already imported" in run("import-document", f"{site}/news/gas-uzbekistan").out
+    assert run("evidence", "add", "ENR-1", "--document", str(row["id"]), "--quote", "launched gas exports").code == 0
+    report = tmp_path / "r.md"
+    assert run("report", "-o", str(report)).code == 0
+    cited = next(line for line in report.read_text(encoding="utf-8").splitlines() if "Russia launches gas" in line)
+    assert cited.endswith(f", Aida Karimova, retrieved {row['retrieved_at'][:10]}")
 
 
 @pytest.mark.parametrize(
