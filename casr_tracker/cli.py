@@ -167,7 +167,7 @@ def cmd_import_document(args) -> int:
 
     date = services.parse_date(args.date)
     # a web page is fetched before the transaction (the database is not held while the network answers)
-    loaded = web.load_url(args.path) if web.is_url(args.path) else None
+    loaded = web.load_url(web.as_address(args.path)) if web.looks_like_address(args.path) else None
     engine = _engine(args)
     with db.session_scope(engine) as session:
         document, created = services.import_document(

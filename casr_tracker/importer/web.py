@@ -33,6 +33,18 @@ def is_url(text: str) -> bool:
     return urlsplit(str(text).strip()).scheme.lower() in ("http", "https")
 
 
+def looks_like_address(text: str) -> bool:
+    """Meant as a web address (any scheme, or a www. host), not a file's path."""
+    text = str(text).strip()
+    return "://" in text or text.lower().startswith("www.") or is_url(text)
+
+
+def as_address(text: str) -> str:
+    """A www. host without a scheme is an https address; anything else is left as typed."""
+    text = str(text).strip()
+    return f"https://{text}" if text.lower().startswith("www.") else text
+
+
 def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_PAGE_BYTES) -> Fetched:
     """The bytes of a web page, or one sentence saying why not."""
     url = url.strip()
@@ -75,4 +87,4 @@ def load_url(url: str, **limits) -> LoadedDocument:
     return loaded
 
 
-__all__ = ["MAX_PAGE_BYTES", "Fetched", "fetch", "is_url", "load_url"]
+__all__ = ["MAX_PAGE_BYTES", "Fetched", "as_address", "fetch", "is_url", "load_url", "looks_like_address"]

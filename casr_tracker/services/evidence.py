@@ -36,6 +36,19 @@ def restore_evidence(*, session: Session, evidence: Evidence, who: str = "") -> 
     return evidence
 
 
+#: words that are no evidence by themselves
+_FILLER = frozenset(
+    ["the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "and", "or", "but", "is", "are", "was"]
+    + ["were", "be", "it", "its", "this", "that", "these", "those", "with", "as", "from", "has", "have"]
+)
+
+
+def _says_something(quote: str) -> bool:
+    """A quote with at least one word that is not filler (a lone "the" is no evidence)."""
+    words = [w.strip(".,;:!?\"'“”()").lower() for w in quote.split()]
+    return any(w and w not in _FILLER for w in words)
+
+
 def _locate(text: str, quote: str) -> tuple[int, int] | None:
     """Where `quote` stands in `text`, exactly or with any run of white space standing for one."""
     at = text.find(quote)
@@ -77,6 +90,8 @@ def attach_evidence(
         if start is None or end is None:
             if not quote.strip():
                 raise InputError("Give the passage to quote from the document.")
+            if not _says_something(quote):
+                raise InputError(f"{quote.strip()!r} says nothing by itself; quote the words that are evidence.")
             span = _locate(document.text, quote.strip())
             if span is None:
                 raise NotFound(f"The quote does not occur in document {document.id} ({document.title}).")

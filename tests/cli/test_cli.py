@@ -345,3 +345,13 @@ def test_a_document_dated_after_today_is_refused_at_import(run, snapshot, tmp_pa
     result = run("import-document", str(page), "--date", "2099-01-01")
     assert result.code == 2 and "cannot be dated 2099-01-01, after today" in result.err
     assert snapshot() == before
+
+
+def test_a_quote_that_says_nothing_and_a_non_web_address_are_refused(run, snapshot):
+    run("documents")
+    before = snapshot()
+    lone = run("evidence", "add", "SNT-8", "--document", "2", "--quote", "the")
+    assert lone.code == 2 and "says nothing by itself" in lone.err
+    ftp = run("import-document", "ftp://127.0.0.1/x")
+    assert ftp.code == 2 and "is not a web address" in ftp.err
+    assert snapshot() == before

@@ -311,7 +311,7 @@ class DocumentsPanel(QWidget):
                 lambda session: services.import_document(session=session, loaded=loaded), stored, failed
             )
 
-        self.fetch_job = run_in_background(lambda: web.load_url(url), fetched, failed, owner=self)
+        self.fetch_job = run_in_background(lambda: web.load_url(web.as_address(url)), fetched, failed, owner=self)
 
     def import_files(self, paths: list[str]) -> None:
         """Import in the background with a progress dialog; report what came in and what did not."""
