@@ -52,6 +52,9 @@ def retract(*, session: Session, entry_id: int | str, reason: str, who: str = ""
 
 def unretract(*, session: Session, retraction: Event, who: str = "") -> Event:
     """Take a retraction back (the undo of a retraction): the entry counts again from now on."""
+    in_effect = {r.id for r in events.retractions(session, pledge_ids=[retraction.pledge_id]).values()}
+    if retraction.id not in in_effect:
+        raise InputError(f"The retraction of entry {retraction.subject_id} was already taken back.")
     pledge = session.get(Pledge, retraction.pledge_id)
     services.claim_version(session, pledge)
     event = events.log(session, EventKind.unretraction, pledge_id=pledge.id, subject_id=retraction.id, who=who)

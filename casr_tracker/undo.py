@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from . import corrections, events, services
-from .errors import InputError
+from .errors import InputError, StaleEdit
 from .models import Document, Event, EventKind, Evidence, Note, Party, Pledge
 
 #: every kind of event can be reversed (a retraction taken back is retracted again)
@@ -43,17 +43,41 @@ def _state(links: dict[int, int]):
 def _changes_in_effect(session: Session, who: str, limit: int) -> list[Event]:
     """`who`'s latest changes still in effect, latest first: an undo is not itself undone by the next
     undo (which reaches the change before), but a redo is a change again."""
-    in_effect, is_change = _state(_undo_links(session))
+    links = _undo_links(session)
+    in_effect, is_change = _state(links)
+    reversed_ = set(links.values())
     ids = session.exec(
         select(Event.id).where(Event.who == who, col(Event.kind).in_(UNDOABLE)).order_by(col(Event.id).desc())
     ).all()
     found = []
     for event_id in ids:
-        if is_change(event_id) and in_effect(event_id):
+        # the last link of its chain (a change, or the redo of one) that nobody's correction has overtaken
+        if event_id not in reversed_ and is_change(event_id) and in_effect(event_id):
+            if not _still_stands(session, session.get(Event, event_id)):
+                continue
             found.append(session.get(Event, event_id))
             if len(found) == limit:
                 break
     return found
+
+
+def _still_stands(session: Session, event: Event) -> bool:
+    """The change is what the record still says: a status or score entry not retracted since, a note
+    not deleted, evidence not withdrawn (by anyone), so undoing it means something."""
+    kind = event.kind
+    if kind in corrections.RETRACTABLE:
+        return event.id not in events.retractions(session, pledge_ids=[event.pledge_id])
+    if kind in (EventKind.note_added.value, EventKind.note_edited.value, EventKind.note_restored.value):
+        note = session.get(Note, event.subject_id)
+        return note is not None and note.deleted_at is None
+    if kind in (EventKind.evidence_attached.value, EventKind.evidence_edited.value, EventKind.evidence_restored.value):
+        evidence = session.get(Evidence, event.subject_id)
+        return evidence is not None and evidence.withdrawn_at is None
+    return True
+
+
+def _overtaken(what: str) -> StaleEdit:
+    return StaleEdit(f"{what} was changed again since; nothing was undone (see its history).")
 
 
 def last_change(session: Session, who: str) -> Event | None:
@@ -127,6 +151,11 @@ def describe(session: Session, event: Event) -> str:
     return f"{verbs.get(verb, verb.capitalize())} {noun} on {ref}"
 
 
+def _plain(value):
+    """A value as events store it (dates as ISO text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _reverse(session: Session, event: Event, who: str) -> str:
     kind, data = event.kind, events.data_of(event)
     pledge = session.get(Pledge, event.pledge_id) if event.pledge_id else None
@@ -144,6 +173,8 @@ def _reverse(session: Session, event: Event, who: str) -> str:
         corrections.retract(session=session, entry_id=retraction.subject_id, reason=reason, who=who)
         return f"entry {retraction.subject_id} on {ref} (retracted again)"
     if kind == EventKind.keywords.value:
+        if pledge.keywords != data.get("keywords", ""):
+            raise _overtaken(f"The keywords of {ref}")
         services.set_keywords(session=session, pledge=pledge, keywords=data.get("before", ""), who=who)
         return f"the keywords of {ref}"
     if kind.startswith("note"):
@@ -151,6 +182,8 @@ def _reverse(session: Session, event: Event, who: str) -> str:
     if kind.startswith("evidence"):
         return _reverse_evidence(session, event, kind, data, ref, who)
     document = session.get(Document, event.subject_id)
+    if any(_plain(getattr(document, key)) != data.get(key) for key in data.get("before", {})):
+        raise _overtaken(f"Document {document.id}")
     before = dict(data["before"])
     if "date" in before:
         before["date"] = services.parse_date(before["date"]) if before["date"] else ""
@@ -161,6 +194,8 @@ def _reverse(session: Session, event: Event, who: str) -> str:
 def _reverse_note(session: Session, event: Event, kind: str, data: dict, ref: str, who: str) -> str:
     note = session.get(Note, event.subject_id)
     if kind == EventKind.note_edited.value:
+        if note.text != data.get("text", note.text):
+            raise _overtaken(f"Note {note.id}")
         if note.deleted_at is not None:
             services.restore_note(session=session, note=note, who=who)
         services.edit_note(session=session, note=note, text=data["before"], who=who)
@@ -175,6 +210,8 @@ def _reverse_note(session: Session, event: Event, kind: str, data: dict, ref: st
 def _reverse_evidence(session: Session, event: Event, kind: str, data: dict, ref: str, who: str) -> str:
     evidence = session.get(Evidence, event.subject_id)
     if kind == EventKind.evidence_edited.value:
+        if any(_plain(getattr(evidence, key)) != data.get(key) for key in data.get("before", {})):
+            raise _overtaken(f"Evidence {evidence.id}")
         before = data["before"]
         date = services.parse_date(before["date"]) if "date" in before else None
         corrections.edit_evidence(session=session, evidence=evidence, date=date, stance=before.get("stance"), who=who)

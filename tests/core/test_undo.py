@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casr_tracker import db, services, undo
-from casr_tracker.models import Pledge
+from casr_tracker.models import Note, Pledge
 
 
 def _status(engine, ref="TRD-3") -> str:
@@ -91,3 +91,43 @@ def test_a_change_is_described_as_the_window_names_it(engine):
     db.write(engine, lambda s: undo.undo(session=s, event_ids=undone, who="ann"))  # redo
     with db.session_scope(engine, write=False) as s:
         assert undo.describe(s, undo.last_change(s, "ann")) == "Set TRD-3 to in progress"
+
+
+def test_an_undo_never_overwrites_what_someone_changed_since(engine):
+    from casr_tracker.errors import StaleEdit
+
+    note = db.write(
+        engine, lambda s: services.add_note(session=s, pledge=services.find_pledge(s, "TRD-1"), text="a", who="bo")
+    ).result
+    db.write(engine, lambda s: services.edit_note(session=s, note=s.get(Note, note.id), text="b", who="ann"))
+    db.write(engine, lambda s: services.edit_note(session=s, note=s.get(Note, note.id), text="c", who="bo"))
+    try:
+        db.write(engine, lambda s: undo.undo_last(session=s, who="ann"))
+    except StaleEdit as refused:
+        assert "changed again since" in str(refused)
+    else:
+        raise AssertionError("ann's undo overwrote bo's later edit")
+    with db.session_scope(engine, write=False) as s:
+        assert s.get(Note, note.id).text == "c"
+
+
+def test_a_change_someone_else_retracted_is_not_offered_and_a_chain_is_offered_once(engine):
+    from casr_tracker import corrections
+
+    db.write(engine, lambda s: _set(s, "TRD-3", "in_progress"))
+    entry = db.write(engine, lambda s: _set(s, "TRD-4", "stalled")).changes.event_ids[0]
+    db.write(engine, lambda s: corrections.retract(session=s, entry_id=entry, reason="wrong", who="bo"))
+    with db.session_scope(engine, write=False) as s:
+        assert [e.pledge_id for e in undo.undoable_changes(s, "ann")] == [services.find_pledge(s, "TRD-3").id]
+    change = db.write(engine, lambda s: _set(s, "SNT-4", "fulfilled")).changes.event_ids
+    undone = db.write(engine, lambda s: undo.undo(session=s, event_ids=change, who="ann")).changes.event_ids
+    db.write(engine, lambda s: undo.undo(session=s, event_ids=undone, who="ann"))  # redo
+    with db.session_scope(engine, write=False) as s:
+        offered = [undo.describe(s, e) for e in undo.undoable_changes(s, "ann")]
+    assert offered == ["Set TRD-3 to in progress", "Set SNT-4 to fulfilled"]
+    try:
+        db.write(engine, lambda s: undo.undo(session=s, event_ids=undone, who="ann"))  # the same redo twice
+    except services.InputError as refused:
+        assert "already taken back" in str(refused)
+    else:
+        raise AssertionError("a retraction was taken back twice")
