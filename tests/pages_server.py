@@ -36,6 +36,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, (PAGES / "empty.html").read_bytes())
         elif self.path == "/report.pdf":
             self._send(200, b"%PDF-1.4 not really", "application/pdf")
+        elif self.path == "/to-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1:9/page")
+            self.end_headers()
+        elif self.path == "/cut":  # announces more than it sends
+            body = (PAGES / "gas-uzbekistan.html").read_bytes()[:600]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+        elif self.path == "/latin1":  # the encoding said only in the header
+            page = (PAGES / "gas-uzbekistan.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">', "")
+            page = page.replace("Russia today launched", "À Genève, on apprend que Russia today launched")
+            self._send(200, page.replace("–", "-").encode("latin-1"), "text/html; charset=ISO-8859-1")
+        elif self.path == "/drip":  # a byte at a time, for longer than any timeout
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+        elif self.path.startswith("/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/"):  # /новости/ (news)
+            self._send(200, (PAGES / "gas-uzbekistan.html").read_bytes())
         elif self.path == "/slow":
             time.sleep(1.5)
             self._send(200, (PAGES / "gas-uzbekistan.html").read_bytes())

@@ -68,3 +68,26 @@ def test_a_timeout_and_a_page_over_the_cap_are_refused(site):
         web.fetch(f"{site}/slow", timeout=0.5)
     with pytest.raises(BadFile, match="larger than"):
         web.fetch(f"{site}/news/gas-uzbekistan", max_bytes=1024 * 1024 // 1024)
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/to-ftp", "which is not a web page"),
+        ("/cut", "arrived cut short"),
+    ],
+)
+def test_a_redirect_elsewhere_and_a_page_cut_short_are_refused(site, path, says):
+    with pytest.raises(BadFile, match=says):
+        web.fetch(f"{site}{path}")
+
+
+def test_the_whole_download_must_finish_within_the_timeout(site):
+    with pytest.raises(BadFile, match="within 1 seconds"):
+        web.fetch(f"{site}/drip", timeout=1)
+
+
+def test_the_servers_charset_and_a_non_ascii_address(site):
+    loaded = web.load_url(f"{site}/latin1")
+    assert "À Genève, on apprend" in loaded.text
+    assert "Central Asia" in web.load_url(f"{site}/новости/gas uzbekistan").text
