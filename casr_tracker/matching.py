@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from .importer import rules
-from .models import Document, Evidence, Pledge, Sphere, SuggestionDecision
+from .models import Document, Event, EventKind, Evidence, Pledge, Sphere, SuggestionDecision
 from .progress import kind_of
 from .topics import domain_tokens
 
@@ -327,14 +327,16 @@ def build_index(
     )
     if statement_id is not None:
         live = live.where(Pledge.statement_id == statement_id)
-    if accepted is None:  # the tracker's accepted excerpts, known by their count and ids
-        live_excerpts = select(func.count(Evidence.id), func.max(Evidence.id), func.sum(Evidence.id)).where(
+    if accepted is None:  # the tracker's accepted excerpts, known by their ids
+        live_excerpts = select(Evidence.id).where(
             col(Evidence.document_id).is_not(None), col(Evidence.withdrawn_at).is_(None)
         )
-        evidence_key = tuple(session.exec(live_excerpts).one())
+        evidence_key = (hash(tuple(session.exec(live_excerpts.order_by(Evidence.id)).all())),)
     else:
         evidence_key = (hash(tuple(accepted)),)
-    key = (str(session.get_bind().url), statement_id, *session.exec(live).one(), *evidence_key)
+    # keywords are known by their last setting (the same length may be other words)
+    keywords_key = session.exec(select(func.max(Event.id)).where(Event.kind == EventKind.keywords.value)).one()
+    key = (str(session.get_bind().url), statement_id, *session.exec(live).one(), *evidence_key, keywords_key)
     if key in _CACHE:
         return _CACHE[key]
     if accepted is None:

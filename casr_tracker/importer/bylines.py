@@ -195,10 +195,11 @@ def find_byline(text: str, head_lines: int = _HEAD_LINES) -> Byline:
             if convention is None:
                 convention = page_convention(text) or "undecided"
             a, b, year, _sep = found.numeric
-            if convention == "day":
-                return Byline(_day(year, b, a), found.printed)
-            if convention == "month":
-                return Byline(_day(year, a, b), found.printed)
+            decided = {"day": _day(year, b, a), "month": _day(year, a, b)}.get(convention)
+            if decided is not None and decided > dt.date.today():
+                continue  # a day still to come is not the publication's
+            if convention in ("day", "month"):
+                return Byline(decided, found.printed)
             return Byline(None, found.printed, found.could_be)
     return Byline()
 

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from ..errors import InputError
 from ..importer.bylines import page_convention
@@ -59,6 +60,7 @@ def import_document(
         url = check_url(url)
     if date is None and found.date is None and len(found.could_be) == 2:
         date = _by_outlet(session, url, found.could_be)
+        date = date if date is not None and date <= today() else None
     document = Document(
         title=title or found.title or (Path(source_name).stem if source_name else "Untitled document"),
         date=date or found.date,
@@ -84,7 +86,8 @@ def _by_outlet(session: Session, url: str, could_be: tuple[dt.date, dt.date]) ->
     if not host:
         return None
     votes = {"day": 0, "month": 0}
-    for text in session.exec(select(Document.text).where(col(Document.url).contains(f"//{host}/"))).all():
+    same_host = func.lower(Document.url).contains(f"//{host.lower()}/", autoescape=True)
+    for text in session.exec(select(Document.text).where(same_host)).all():
         convention = page_convention(text)
         if convention:
             votes[convention] += 1

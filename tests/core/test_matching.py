@@ -215,3 +215,21 @@ def test_a_rejected_passage_is_not_suggested_again_in_another_article(engine, tm
         )
         offered = [c.pledge_id for p in matching.suggest(s, reprint, min_strength="low") for c in p.candidates]
         assert rejected.id not in offered and offered
+
+
+def test_the_index_follows_keywords_of_the_same_length(engine):
+    """The cached index is rebuilt when keywords change, even to words of the same length."""
+
+    def first_for(s, word):
+        found = matching.build_index(s).rank(f"{word} {word} {word}", top=1)
+        return found[0].ref if found else None
+
+    for word in ("zorblax", "quuxfoo"):
+        db.write(
+            engine,
+            lambda s, w=word: services.set_keywords(session=s, pledge=services.find_pledge(s, "ENR-2"), keywords=w),
+        )
+        with db.session_scope(engine, write=False) as s:
+            assert first_for(s, word) == "ENR-2"
+    with db.session_scope(engine, write=False) as s:
+        assert first_for(s, "zorblax") != "ENR-2"
