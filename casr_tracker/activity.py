@@ -9,7 +9,7 @@ from textwrap import shorten
 from sqlmodel import Session, col, select
 
 from . import events
-from .models import Assessment, Document, Event, EventKind, Evidence, Note, Party, Pledge, Status, StatusChange
+from .models import Assessment, Document, Event, EventKind, Evidence, Note, Party, Pledge, Status, StatusChange, page_at
 
 
 @dataclass
@@ -68,13 +68,17 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
     notes = _rows(session, Note, set().union(*(v for k, v in subjects.items() if k.startswith("note"))))
     parties = {p.id: p.name for p in session.exec(select(Party))}
     documents = {
-        d.id: d
-        for d in session.exec(
-            select(Document).where(col(Document.id).in_({e.document_id for e in evidence.values() if e.document_id}))
+        i: (title, starts)
+        for i, title, starts in session.exec(
+            select(Document.id, Document.title, Document.page_starts).where(
+                col(Document.id).in_({e.document_id for e in evidence.values() if e.document_id})
+            )
         )
     }
-    titles = {i: d.title for i, d in documents.items()}
-    pages = {e.id: documents[e.document_id].page_of(e.start) for e in evidence.values() if e.document_id in documents}
+    titles = {i: title for i, (title, _starts) in documents.items()}
+    pages = {
+        e.id: page_at(documents[e.document_id][1], e.start) for e in evidence.values() if e.document_id in documents
+    }
     retracted = events.retractions(session, pledge_ids=[pledge.id])
     entries = []
     for event in found:

@@ -204,12 +204,17 @@ class Document(SQLModel, table=True):
 
     def page_of(self, offset: int | None) -> int | None:
         """The page of a PDF an offset of the text lies on (None for other documents)."""
-        if not self.page_starts or offset is None:
-            return None
-        import bisect
-        import json
+        return page_at(self.page_starts, offset)
 
-        return bisect.bisect_right(json.loads(self.page_starts), offset) + 1
+
+def page_at(page_starts: str | None, offset: int | None) -> int | None:
+    """The page an offset lies on, from a document's `page_starts` (None when it has none)."""
+    if not page_starts or offset is None:
+        return None
+    import bisect
+    import json
+
+    return bisect.bisect_right(json.loads(page_starts), offset) + 1
 
 
 class Evidence(SQLModel, table=True):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from ..activity import HistoryEntry, history
-from ..models import Assessment, Document, Evidence, Note, Party, Pledge, PledgeParty, Sphere, Statement
+from ..models import Assessment, Document, Evidence, Note, Party, Pledge, PledgeParty, Sphere, Statement, page_at
 
 
 @dataclass
@@ -91,10 +91,10 @@ def pledge_detail(session: Session, pledge_id: int) -> PledgeDetail:
             e.end,
             e.withdrawn_at is not None,
             e.title or "",
-            document.page_of(e.start) if document else None,
+            page_at(page_starts, e.start),
         )
-        for e, title, document in session.exec(
-            select(Evidence, Document.title, Document)
+        for e, title, page_starts in session.exec(
+            select(Evidence, Document.title, Document.page_starts)
             .join(Document, Document.id == Evidence.document_id, isouter=True)
             .where(Evidence.pledge_id == pledge.id)
             .order_by(Evidence.id)

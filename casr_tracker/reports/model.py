@@ -30,6 +30,7 @@ from ..models import (
     Statement,
     Status,
     StatusChange,
+    page_at,
 )
 from ..scorecard import Cell, Scorecard, SphereStatus, latest_scores, scorecard, statement_parties, status_by_sphere
 from ..scorecard import statuses_as_of as _statuses
@@ -173,6 +174,7 @@ class _Sources:
     def __init__(self, session: Session):
         self.session = session
         self.by_key: dict[tuple[str, object], Source] = {}
+        self.page_starts: dict[int, str | None] = {}
 
     def for_document(self, document_id: int, end: dt.datetime) -> Source:
         """A document with the details it had at `end` (later edits undone)."""
@@ -204,8 +206,11 @@ class _Sources:
         return self.by_key[key]
 
     def page_of(self, document_id: int, offset: int | None) -> int | None:
-        document = self.session.get(Document, document_id)  # in the session's identity map after the first
-        return document.page_of(offset) if document else None
+        if document_id not in self.page_starts:  # read once per document (not its text or bytes)
+            self.page_starts[document_id] = self.session.exec(
+                select(Document.page_starts).where(Document.id == document_id)
+            ).first()
+        return page_at(self.page_starts[document_id], offset)
 
     def for_link(self, item: Evidence) -> Source:
         """A link by its URL; the first citation that gives a title or a date gives it."""
