@@ -200,12 +200,15 @@ class Written(NamedTuple):
     result: Any
     changes: Changes
     revision: int
+    #: the revision the transaction began from (other writers' changes included)
+    before: int = -1
 
 
 def write(engine: Engine, fn: Callable[[Session], Any]) -> Written:
     """Run `fn(session)` in one transaction and commit it; the session itself notes what changed."""
     with session_scope(engine) as session:
+        before = data_revision(session)
         result = fn(session)
         session.flush()
         changes, revision = changes_of(session), data_revision(session)
-    return Written(result, changes, revision)
+    return Written(result, changes, revision, before)

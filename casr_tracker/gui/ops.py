@@ -43,10 +43,14 @@ class Tracker(QObject):
         return written.result
 
     def _announce(self, written: db.Written) -> None:
+        # someone else wrote since this window last looked: what they changed is not known, so all of it
+        outside = self.known_revision >= 0 and written.before != self.known_revision
         self.known_revision = written.revision  # the watcher does not take it for someone else's
         self.last_changes = written.changes
         if written.changes:
             self.changed.emit(written.changes)
+        if outside:
+            self.changed.emit(Changes.everything())
 
     def write_in_background(
         self,

@@ -166,3 +166,19 @@ def test_a_screenshot_makes_no_backup(tmp_path, db_url, qapp):
 
     assert cli.main(["--db", db_url, "gui", "--screenshot", str(tmp_path / "w.png")]) == 0
     assert not (tmp_path / "backups").exists()
+
+
+def test_a_change_from_elsewhere_shows_when_this_window_writes_before_its_next_poll(win, qtbot, db_url):
+    """Another analyst records a status; before the window's next poll, this analyst records one: the
+    window shows both (its own write does not hide the other's)."""
+    from .person import click
+    from .test_by_hand import click_ref
+
+    win.watcher.stop()  # no poll in between: only this window's own write can reveal the other change
+    other_analyst(db_url, "status", "TRD-5", "stalled")
+    click_ref(qtbot, win, "TRD-3")
+    d = win.detail
+    d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
+    click(qtbot, d.status_button)
+    assert status_in_table(win, "TRD-3") == "in_progress"
+    assert status_in_table(win, "TRD-5") == "stalled"
