@@ -176,9 +176,21 @@ def test_a_change_from_elsewhere_shows_when_this_window_writes_before_its_next_p
 
     win.watcher.stop()  # no poll in between: only this window's own write can reveal the other change
     other_analyst(db_url, "status", "TRD-5", "stalled")
+    announced = []
+    win.tracker.changed.connect(lambda changes: announced.append(set(changes.kinds)))
     click_ref(qtbot, win, "TRD-3")
     d = win.detail
     d.status_combo.setCurrentIndex(d.status_combo.findData("in_progress"))
     click(qtbot, d.status_button)
     assert status_in_table(win, "TRD-3") == "in_progress"
     assert status_in_table(win, "TRD-5") == "stalled"
+    assert announced[-1] == {
+        "status",
+        "assessment",
+        "evidence",
+        "note",
+        "document",
+        "statement",
+        "suggestion",
+        "keywords",
+    }
