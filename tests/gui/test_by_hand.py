@@ -340,6 +340,10 @@ def check_import_url(win, qtbot, dialogs, tmp_path):
     assert win.documents.header.text() == "Russia launches gas supply to Uzbekistan via Kazakhstan"
     assert win.statusBar().currentMessage().startswith("Imported Russia launches gas supply")
     assert "Central Asia – Center gas pipeline" in win.documents.reader.toPlainText()
+    assert (
+        "2023-10-07 · Aida Karimova" in win.documents.meta.text() and "updated 2023-10-09" in win.documents.meta.text()
+    )
+    assert "· retrieved " in win.documents.meta.text()
 
 
 def check_print(win, qtbot, dialogs, tmp_path):

@@ -225,6 +225,10 @@ class DocumentsPanel(QWidget):
         self.document = document
         self.header.setText(document.title)
         details = [str(document.date) if document.date else "no date", document.author, document.url]
+        if document.updated:
+            details.append(f"updated {document.updated}")
+        if document.retrieved_at:
+            details.append(f"retrieved {document.retrieved_at:%Y-%m-%d %H:%M} UTC")
         self.meta.setText(" · ".join(x for x in [*details, document.source_name] if x))
 
     def edit_details(self) -> None:
