@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import defer
+
 from ... import services
 from ...errors import CasrError
 from ...excerpts import whole_words
@@ -194,7 +196,7 @@ class DocumentsPanel(QWidget):
 
     def show_document(self, document_id: int, start: int | None = None, end: int | None = None) -> None:
         """Open a document in the reader, with the excerpt start:end selected and in view."""
-        self.document = self.tracker.read(lambda s: s.get(Document, document_id))
+        self.document = self.tracker.read(lambda s: s.get(Document, document_id, options=[defer(Document.original)]))
         if self.document is None:
             return
         self._select(document_id)
