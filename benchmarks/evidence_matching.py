@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bm25s  # noqa: E402
 import Stemmer  # noqa: E402
+from matcher_before import strength_of  # noqa: E402 - plain BM25 is given the strengths before issue 14
 from sqlmodel import select  # noqa: E402
 
 from casr_tracker import db, matching, seeding  # noqa: E402
@@ -121,7 +122,7 @@ class PlainBM25:
         scores = self.retriever.get_scores(words)
         order = scores.argsort()[::-1][:top]
         return [
-            matching.Candidate(0, self.refs[i], float(scores[i]), matching.strength_of(float(scores[i]), len(words)))
+            matching.Candidate(0, self.refs[i], float(scores[i]), strength_of(float(scores[i]), len(words)))
             for i in order
             if scores[i] > 0
         ]

@@ -83,20 +83,18 @@ def edit_evidence(
             changed["stance"] = value
     if not changed:
         raise InputError(f"Nothing to change: give evidence {evidence.id} a new --date or --stance.")
-    before = {key: getattr(evidence, key) for key in changed}
-    for key, value in changed.items():
-        setattr(evidence, key, value)
-    session.add(evidence)
-    events.log(
-        session,
-        EventKind.evidence_edited,
-        pledge_id=evidence.pledge_id,
-        subject_id=evidence.id,
-        who=who,
-        before=before,
-        **changed,
-    )
+    _record_edit(session, evidence, changed, EventKind.evidence_edited, evidence.pledge_id, who)
     return evidence
+
+
+def _record_edit(session: Session, row, changed: dict, kind: EventKind, pledge_id: int | None, who: str) -> None:
+    """Set the changed values on their cache row and append the event that records them, with the
+    values they replaced under "before"."""
+    before = {key: getattr(row, key) for key in changed}
+    for key, value in changed.items():
+        setattr(row, key, value)
+    session.add(row)
+    events.log(session, kind, pledge_id=pledge_id, subject_id=row.id, who=who, before=before, **changed)
 
 
 DOCUMENT_FIELDS = ("title", "date", "author", "url")
@@ -127,13 +125,7 @@ def edit_document(*, session: Session, document: Document, who: str = "", **fiel
             changed[key] = value
     if not changed:
         raise InputError(f"Nothing to change: give document {document.id} a new --title, --date, --author or --url.")
-    before = {key: getattr(document, key) for key in changed}
-    for key, value in changed.items():
-        setattr(document, key, value)
-    session.add(document)
-    events.log(
-        session, EventKind.document_edited, pledge_id=None, subject_id=document.id, who=who, before=before, **changed
-    )
+    _record_edit(session, document, changed, EventKind.document_edited, None, who)
     return document
 
 

@@ -3,7 +3,7 @@ folded, policy domains (topics.py) and what the analyst has already accepted as 
 evidence, giving each passage a ranked Proposal with a strength and a kind (progress or restatement).
 
 Stages, as plain functions: `passages` (split a document with offsets) → `PledgeIndex.rank`
-(candidates per passage) → `strength_of` (how sure) → `suggest` (drop decided pairs, keep those
+(candidates per passage) → `calibrated_strength` (how sure) → `suggest` (drop decided pairs, keep those
 worth a look). Accepting or rejecting a suggestion is in services.
 """
 
@@ -223,23 +223,6 @@ def calibrated_strength(density: float, *, first: bool, margin: float, ratio: fl
     if density >= MEDIUM and ratio >= MEDIUM_RATIO:
         return "medium"
     return "low" if density >= LOW else "none"
-
-
-#: the strengths before issue 14, from density alone (kept for plain BM25 in the benchmark)
-OLD_STRONG, OLD_MEDIUM = 2.0, 1.35
-
-
-def strength_of(score: float, words: int) -> str:
-    """none / low / medium / strong from a BM25 score and the number of distinct words of the query,
-    by density alone (the strengths before issue 14)."""
-    density = score / math.sqrt(max(words, 1))
-    if density >= OLD_STRONG:
-        return "strong"
-    if density >= OLD_MEDIUM:
-        return "medium"
-    if density >= LOW:
-        return "low"
-    return "none"
 
 
 class PledgeIndex:

@@ -42,8 +42,4 @@ def domain_tokens(text: str) -> str:
     return " ".join(tokens)
 
 
-def domains_of(text: str) -> set[str]:
-    return {name for name, pattern in _DOMAINS.items() if pattern.search(text)}
-
-
-__all__ = ["DOMAINS", "domain_tokens", "domains_of"]
+__all__ = ["DOMAINS", "domain_tokens"]

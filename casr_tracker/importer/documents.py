@@ -107,12 +107,6 @@ def _head(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()][:_HEAD_LINES]
 
 
-def find_byline_date(text: str) -> dt.date | None:
-    """The publication date the byline prints (bylines.find_byline); None when there is none or it
-    is ambiguous."""
-    return find_byline(text).date
-
-
 def find_author(text: str) -> str:
     """The author from an 'Author:'/'By' byline or an 'X writes' line near the top."""
     for line in _head(text):

@@ -36,7 +36,6 @@ from .evidence import attach_evidence, restore_evidence, withdraw_evidence
 from .lookups import find_document, find_party, find_pledge, pledge_parties, statements
 from .notes import add_note, delete_note, edit_note, restore_note
 from .pledges import assess, claim_version, refresh_status, set_keywords, set_status
-from .rows import bump_revision
 
 __all__ = [
     "FULL_DATE_HINT",
@@ -54,7 +53,6 @@ __all__ = [
     "add_note",
     "assess",
     "attach_evidence",
-    "bump_revision",
     "check_not_after_today",
     "check_url",
     "claim_version",

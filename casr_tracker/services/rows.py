@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from ..changes import move_revision
-
 
 def _save(session: Session, row):
     """Store a new or changed row (the session notes the change and moves the revision)."""
     session.add(row)
     session.flush()
     return row
-
-
-def bump_revision(session: Session) -> None:
-    """Count a change made by raw SQL the session cannot see (ORM writes are counted by themselves)."""
-    move_revision(session)

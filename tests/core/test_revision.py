@@ -172,7 +172,6 @@ READS = {
     "services.statements",
     "services.claim_version",
     "services.refresh_status",
-    "services.bump_revision",
     "corrections.find_entry",
     "undo.last_change",
     "undo.undoable_changes",
