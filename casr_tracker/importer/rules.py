@@ -32,12 +32,6 @@ _PARTY_PATTERNS = tuple(
     (code, re.compile(r"\b(?:" + "|".join(re.escape(n) for n in (name, *aliases)) + r")\b"))
     for code, name, _formal, aliases in KNOWN_PARTIES
 )
-_CENTRAL_ASIAN_GROUP = re.compile(r"\bCentral Asian (?:countries|states|nations|partners)\b", re.I)
-_ALL_COUNTRIES = re.compile(
-    r"\ball (?:our |the )?(?:countries|states|parties)\b|^\W*(?:the )?(?:foreign )?(?:ministers|ministries|"
-    r"ministries' \w+|parties|sides|signatories|governments)\b",
-    re.I,
-)
 
 
 def parties_named(text: str) -> list[str]:
@@ -204,31 +198,44 @@ def opens_review_section(paragraph: Span) -> bool:
 
 @dataclass(frozen=True)
 class Commitment:
-    """What a sentence commits to: who is bound and how firmly; `marker` is the words that did it."""
+    """What a sentence commits to: who is bound and how firmly; `marker` is the words that did it.
+    `sure` is False when the reading rests on something an analyst should look at (`why` says what)."""
 
     strength: str
     parties: tuple[str, ...]
     marker: str
+    sure: bool = True
+    why: str = ""
 
 
-#: (regex, strength, impersonal): impersonal markers bind "us" without a subject before them
+#: (regex, strength, impersonal): the words that make a sentence a commitment, first and third
+#: person, present and past ("agreed to" in a communiqué binds as "will" does in a declaration).
+#: Impersonal markers bind every signatory without a subject before them.
 MARKERS: tuple[tuple[str, str, bool], ...] = (
-    (r"will (?:strive|endeavou?r|seek|try|consider|explore)\b", "soft", False),
+    (r"will (?:strive|endeavou?r|seek|try|consider|explore|study|look into)\b", "soft", False),
     (r"(?:will|shall)\b", "firm", False),
-    (r"(?:intend|undertake|pledge|commit) to\b", "firm", False),
-    (r"are (?:committed|determined|resolved) to\b", "firm", False),
+    (r"(?:intend(?:s|ed|ing)?|undert(?:ake|akes|ook|aking)|pledg(?:e|ed|es|ing)|(?:re)?commit(?:s|ted|ting)?(?: (?:themselves|ourselves|itself))?\s*) to\b", "firm", False),
+    (r"(?:agree[sd]?|agreeing|decide[sd]?|deciding|resolved?|resolving|determined|plan(?:s|ned|ning)?|vowed?) (?:to|that|on|upon)\b", "firm", False),
+    (r"(?:are|is|were|was|remain(?:s|ed)?|stay|also|fully|firmly|strongly) (?:\w+ )?(?:committed|determined|resolved) to\b", "firm", False),
+    (r"commitment to\b", "firm", False),
+    (r"(?:instruct(?:s|ed)?|task(?:s|ed)?|mandated?|direct(?:s|ed)?|challenge[sd]?|call(?:s|ed)? (?:on|upon)) (?:our|their|its|the relevant|relevant) [\w\s,'’-]{1,80}? to\b", "firm", False),
+    (r"(?:instruct(?:s|ed)?|task(?:s|ed)?|mandated?) [\w\s,'’-]{1,80}? to\b", "firm", False),
     (r"ha(?:ve|s) the obligation to\b", "firm", False),
-    (r"(?:are|is|remain) ready to\b", "soft", False),
-    (r"stands? ready\b", "soft", False),
-    (r"readiness to\b", "soft", False),
-    (r"(?:are|is|remain) interested in\b", "soft", False),
-    (r"are exploring (?:avenues|ways|options|the possibility)\b", "soft", False),
-    (r"call for\b", "soft", False),
-    (r"(?:support|encourage|favou?r)\b(?! of)", "soft", False),
-    (r"(?:note|reaffirm|stress|emphasi[sz]e|recogni[sz]e) the need\b", "soft", False),
-    (r"(?:note|reaffirm|stress|emphasi[sz]e) the importance of\b", "soft", False),
-    (r"attach (?:great |particular |special )?importance to\b", "soft", False),
-    (r"look forward to\b", "soft", False),
+    (r"continue to\b", "firm", False),
+    (r"express(?:es|ed)? (?:their|our|its) (?:firm |strong )?intention to\b", "firm", False),
+    (r"(?:are|is|were|was|remain(?:s|ed)?) (?:\w+ )?ready to\b", "soft", False),
+    (r"st(?:and|ands|ood) ready\b", "soft", False),
+    (r"(?:readiness|willingness|interest|desire|keenness) (?:to|in)\b", "soft", False),
+    (r"may\b(?! be (?:held|considered))", "soft", False),
+    (r"(?:are|is|were|remain(?:s|ed)?) (?:\w+ )?interested in\b", "soft", False),
+    (r"(?:are|were) exploring (?:avenues|ways|options|the possibility)\b", "soft", False),
+    (r"(?:strive|strove|striving|endeavou?r(?:ed|ing)?|seek|seeking|sought) to\b", "soft", False),
+    (r"call(?:s|ed)? (?:for|on|upon)\b", "soft", False),
+    (r"(?:support(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|favou?r(?:s|ed)?|advocate[sd]?(?: for)?|stand for)\b(?! of| by)", "soft", False),
+    (r"(?:note[sd]?|reaffirm(?:s|ed)?|stress(?:es|ed)?|emphasi[sz](?:e|es|ed)|underline[sd]?|underscore[sd]?|recogni[sz](?:e|es|ed)|highlight(?:s|ed)?) the (?:need|necessity)\b", "soft", False),
+    (r"(?:not(?:e|es|ed|ing)|(?:re)?affirm(?:s|ed|ing)?|stress(?:es|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|underlin(?:e|es|ed|ing)|underscor(?:e|es|ed|ing)|highlight(?:s|ed|ing)?) the importance of\b", "soft", False),
+    (r"attach(?:es|ed)? (?:great |particular |special |high )?importance to\b", "soft", False),
+    (r"look(?:s|ed)? forward to\b", "soft", False),
     (r"it is (?:essential|necessary|important) that\b", "soft", True),
     (r"is in our (?:common|mutual|shared) interests?\b", "soft", True),
 )
@@ -237,91 +244,137 @@ _MARKERS = tuple((re.compile(r"\b" + rx, re.I), strength, imp) for rx, strength,
 #: sentences that look like commitments but are context (beliefs, structure, others' actions)
 CONTEXT_PATTERNS: tuple[str, ...] = (
     r"^(?:we )?(?:believe|are (?:confident|convinced|certain)|consider|hope)\b",
-    r"\bwe (?:believe|are (?:confident|convinced|certain)|consider|hope) that\b",
-    r"\bthe following\b[^.]*\b(?:spheres|areas|fields|directions|priorities)\b",
+    r"\b(?:we|the \w+) (?:believe|believed|are (?:confident|convinced|certain)|were (?:confident|convinced)|consider|considered|hope|hoped) that\b",
+    r"\bthe following\b[^.:]*\b(?:spheres|areas|fields|directions|priorities)\b",
+    r"\bthe following\b(?:\s+[\w-]+){0,6}\W*$",
 )
 _CONTEXT = tuple(re.compile(rx, re.I) for rx in CONTEXT_PATTERNS)
 
-#: words that may stand between "we" and a marker: "we also note the need", "we express our readiness"
-_LINKING_WORDS = [
-    "also",
-    "further",
-    "fully",
-    "firmly",
-    "strongly",
-    "jointly",
-    "hereby",
-    "therefore",
-    "all",
-    "will",
-    "continue",
-    "to",
-    "note",
-    "express",
-    "reaffirm",
-    "confirm",
-    "declare",
-    "our",
-    "the",
-    "their",
-    "that",
-    "are",
-    "remain",
-    "collectively",
-    "once",
-    "again",
-]
-_WE_BEFORE = re.compile(
-    r"\b(?:we|our (?:countries|states|nations|governments|ministries))\b((?:\W+\w+){0,4})\W*$", re.I
+#: who may be the subject of a marker: every signatory …
+_ALL_SUBJECTS = re.compile(
+    r"\b(?:we|us|our (?:countries|states|nations|governments|ministries|leaders|sides)|"
+    r"(?:the |both |all |each )(?:(?:two|three|four|five|six|seven|eight|nine|ten|high|contracting|participating|interested|"
+    r"signatory|member|negotiating|respective|central asian|asian) )*(?:parties|party|sides|side|leaders|heads of (?:state|government|delegations?)"
+    r"(?:\s+and\s+(?:of\s+)?government)?|ministers|foreign ministers|presidents|prime ministers|participants|"
+    r"member states|states|countries|nations|governments|signatories|delegations|co-chairs|organi[sz]ation|members)|"
+    r"member states|participants|all parties|the (?:joint )?(?:task force|working group|committee|commission|"
+    r"council|secretariat|coordination mechanism)|(?:the )?(?:foreign )?ministries(?:'\s+\w+)?)\b",
+    re.I,
+)
+#: words that may stand between a subject and its marker: "we also note the need", "the Parties
+#: reaffirmed their commitment", "the Leaders further expressed their readiness"
+_LINKING_WORDS = frozenset(
+    """also further fully firmly strongly jointly hereby therefore all will continue continued to note noted express
+    expressed reaffirm reaffirmed reiterate reiterated confirm confirmed declare declared our the their its that are
+    is were was remain remained remains collectively once again both have has firmly stand stood shall together
+    each in this regard context connection spirit end furthermore moreover additionally actively consistently
+    unanimously duly hereby mutually affirm affirmed reconfirm reconfirmed joint shared stated today again
+    renewed renew underlined""".split()
 )
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|be|been)\b", re.I)
+_ALL_COUNTRIES = re.compile(r"\ball (?:our |the )?(?:countries|states|parties)\b", re.I)
+_CENTRAL_ASIAN_GROUP = re.compile(r"\bCentral Asian (?:countries|states|nations|partners|republics)\b", re.I)
 
 
-def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Who is the subject of a marker, judged from the words before it; None when it is no party."""
-    we = _WE_BEFORE.search(prefix)
-    if we:
-        between = re.findall(r"\w+", we.group(1).lower())
-        if all(word in _LINKING_WORDS for word in between):
-            return statement_parties
-    clause = re.split(r"\bthat\b|;", prefix)[-1]
-    if _FINITE_VERB.search(clause):
+def _linking(tail: str) -> bool:
+    """True when the words between a subject and a marker only link them."""
+    tail = re.sub(r",[^,]{0,120},", " ", tail)  # "the Parties, noting X, agreed"
+    last = re.split(r"\band\b", tail)[-1] if len(tail.split()) <= 14 else tail
+    words = re.findall(r"[\w'-]+", last.lower())
+    return all(w in _LINKING_WORDS or w.endswith("ly") for w in words) and len(words) <= 6
+
+
+#: words that join the names of a compound subject: "the Government of Kazakhstan and the Russian side"
+_CONNECTORS = re.compile(
+    r"\b(?:and|the|of|government|governments|ministry|ministries|foreign|affairs|side|sides|party|republic|"
+    r"president|presidents|leaders?|heads?|state|delegation|both|as well as)\b|[,’'s]+",
+    re.I,
+)
+
+
+def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[tuple[str, ...], bool] | None:
+    """Who is the subject of a marker, judged from the words before it, and whether that reading is
+    plain; None when it is no signatory.
+
+    The subject stands next to the marker, with only linking words between ("the Parties further
+    reaffirmed their commitment to", "Kazakhstan and Uzbekistan will"): "we", "the Parties",
+    "the Leaders", "member states" … bind every signatory; named signatories bind themselves; a
+    named state or organisation that did not sign binds nobody."""
+    from . import signatories
+
+    clause = re.split(r"\bthat\b|;|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas\b", prefix)[-1]
+    everyone = [m.start() for m in _ALL_SUBJECTS.finditer(clause) if _linking(clause[m.end() :])]
+    named: list[str] = []
+    named_at = -1
+    strangers = False
+    for start, end, codes in signatories.mentions(clause):
+        tail = clause[end:]
+        pieces, pos = [], 0
+        for s2, e2, _c in signatories.mentions(tail):
+            pieces.append(tail[pos:s2])
+            pos = e2
+        bare = _CONNECTORS.sub(" ", " ".join([*pieces, tail[pos:]]))
+        if not _linking(bare):
+            continue
+        mine = [c for c in codes if c in statement_parties]
+        if not mine:
+            strangers = True
+            continue
+        named += [c for c in mine if c not in named]
+        named_at = start if named_at < 0 else named_at
+    if named and (not everyone or everyone[-1] < named_at):
+        return tuple(code for code in statement_parties if code in named), True
+    if everyone:
+        return statement_parties, True
+    if strangers or _FINITE_VERB.search(clause):
         return None
     if _ALL_COUNTRIES.search(clause):
-        return statement_parties
-    named = [code for code in parties_named(clause) if code in statement_parties]
-    if _CENTRAL_ASIAN_GROUP.search(clause):
-        named += [code for code in statement_parties if code in CENTRAL_ASIA and code not in named]
-    if named:
-        return tuple(code for code in statement_parties if code in named)
+        return statement_parties, True
     if re.search(r"\bour\b", clause, re.I):
-        return statement_parties
+        return statement_parties, False
     return None
 
 
-def classify(sentence: str, statement_parties: tuple[str, ...]) -> Commitment | None:
+def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "") -> Commitment | None:
     """The commitment a sentence makes, or None when it is context (a fact, a belief, others' doings).
 
-    The first marker whose subject is a party decides; the strength is firm when any such marker is
-    firm and not hedged ("will strive" is soft).
+    `lead_in` is the sentence that introduces a list item ("We will:"): the item inherits its
+    subject and commitment. The first marker whose subject is a signatory decides who is bound; the
+    strength is firm when any such marker is firm and not hedged ("will strive" is soft).
     """
+    if lead_in:
+        joined = lead_in.rstrip().rstrip(":") + " " + sentence
+        inherited = classify(joined, statement_parties)
+        if inherited is not None:
+            own = classify(sentence, statement_parties)
+            if own is not None and own.parties != inherited.parties:
+                return own
+            return Commitment(inherited.strength, inherited.parties, inherited.marker, inherited.sure, "a list item")
     if any(rx.search(sentence) for rx in _CONTEXT):
         return None
-    found: list[tuple[int, str, tuple[str, ...], str]] = []
+    found: list[tuple[int, str, tuple[str, ...], str, bool]] = []
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
-            parties = (
-                statement_parties if impersonal else _subject_parties(sentence[: match.start()], statement_parties)
-            )
-            if parties:
-                found.append((match.start(), strength, parties, match.group()))
+            if impersonal:
+                subject: tuple[tuple[str, ...], bool] | None = (statement_parties, False)
+            else:
+                subject = _subject_parties(sentence[: match.start()], statement_parties)
+            if subject and subject[0]:
+                found.append((match.start(), strength, subject[0], match.group(), subject[1]))
     if not found:
         return None
     found.sort(key=lambda item: item[0])
     first = found[0]
-    hedged = {pos for pos, strength, _p, _m in found if strength == "soft"}
-    firm = any(s == "firm" and pos not in hedged for pos, s, _p, _m in found)
-    return Commitment("firm" if firm else "soft", first[2], first[3])
+    hedged = {pos for pos, strength, _p, _m, _s in found if strength == "soft"}
+    firm = any(s == "firm" and pos not in hedged for pos, s, _p, _m, _s in found)
+    why = ""
+    if not first[4]:
+        why = "who is bound is not plain"
+    elif not firm:
+        why = "soft wording"
+    elif len(sentence.split()) > 70:
+        why = "a long sentence"
+    return Commitment("firm" if firm else "soft", first[2], first[3], not why, why)
 
 
 # --- refs --------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
-"""Read a statement's text into sections and pledges (no database): headings → sentences → pledges."""
+"""Read a statement's text into sections and pledges (no database): layout → signatories → sentences → pledges."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from ..errors import ImportProblem
-from . import rules
-from .rules import Span
+from . import rules, signatories
+from .layout import MARKER, Block, dateline_date, read_blocks
 
 #: the six parties of the Central Asia + Russia format, used when a text names none
 DEFAULT_PARTIES = ("KZ", "KG", "RU", "TJ", "TM", "UZ")
@@ -14,13 +16,16 @@ DEFAULT_PARTIES = ("KZ", "KG", "RU", "TJ", "TM", "UZ")
 
 @dataclass
 class ParsedPledge:
-    """A sentence that commits its parties; `text` is `source[start:end]`."""
+    """A sentence that commits its parties; `text` is `source[start:end]`. `sure` is False when the
+    analyst should look at it (`why` says what is unsure)."""
 
     text: str
     start: int
     end: int
     strength: str
     parties: tuple[str, ...]
+    sure: bool = True
+    why: str = ""
 
 
 @dataclass
@@ -42,6 +47,10 @@ class ParsedStatement:
     text: str
     parties: tuple[str, ...]
     sections: list[ParsedSection]
+    title: str = ""
+    date: dt.date | None = None
+    #: True when the signatories were read from the text (False: the analyst named them, or none found)
+    parties_found: bool = True
 
     @property
     def spheres(self) -> list[ParsedSection]:
@@ -52,47 +61,80 @@ class ParsedStatement:
         return [(s, p) for s in self.sections for p in s.pledges]
 
 
-def find_parties(paragraphs: list[Span], first_heading: int) -> tuple[str, ...]:
-    """The signatories: the states named in the preamble (before the first heading)."""
-    preamble = " ".join(p.text for p in paragraphs[:first_heading])
-    named = rules.parties_named(preamble)
-    return tuple(named) if len(named) >= 2 else DEFAULT_PARTIES
+def find_parties(blocks: list[Block], text: str, when: dt.date | None = None) -> tuple[str, ...]:
+    """The signatories: named in the title, in the first sentence of the text ("We, the ministers of
+    …", "The Government of X and the Government of Y,") and in the signature lines after the last
+    paragraph; states, organisations that sign as such, and members of a named organisation."""
+    found: list[str] = []
+
+    def add(codes) -> None:
+        found.extend(c for c in codes if c not in found)
+
+    for block in blocks:
+        if block.kind == "title":
+            add(signatories.signatories_in(block.text, when, title=True))
+    body = [b for b in blocks if b.kind in ("text", "item")]
+    if body:
+        first = rules.sentences(body[0].body)
+        opening = first[0].text if first else body[0].text
+        opening = re.split(r"\b(?:met|meeting|gathered|held|have|has|value|declare|adopt|agree|reaffirm)\b", opening)[0]
+        add(signatories.signatories_in(opening, when))
+        if len(body) > 1 and body[0].text.rstrip().endswith(","):
+            add(signatories.signatories_in(body[1].text, when))
+    last_text = max((i for i, b in enumerate(blocks) if b.kind == "text"), default=len(blocks))
+    for block in blocks[last_text + 1 :]:
+        if block.kind in ("heading", "text") and len(block.text.split()) <= 15:
+            add(signatories.signatories_in(block.text, when))
+    return tuple(found)
 
 
-def split_sections(paragraphs: list[Span]) -> list[tuple[str, str, Span | None, list[Span]]]:
-    """Group paragraphs under their headings: (name, kind, heading, body paragraphs).
+def _section_parts(blocks: list[Block]) -> list[tuple[str, str, Block | None, list[Block]]]:
+    """Group body blocks under their headings: (name, kind, heading, body blocks).
 
-    Text before the first heading is the preamble; after the last heading, the paragraphs from the
-    first one that says how progress will be reviewed form the closing review section.
-    """
-    heading_idx = [i for i, p in enumerate(paragraphs) if rules.is_heading(p)]
-    if not heading_idx:
-        raise ImportProblem(
-            "The text has no sphere headings (short lines of their own), "
-            "so it is not a statement this importer can read."
-        )
-    sections: list[tuple[str, str, Span | None, list[Span]]] = []
-    if heading_idx[0] > 0:
-        sections.append(("Preamble", "preamble", None, paragraphs[: heading_idx[0]]))
-    for n, idx in enumerate(heading_idx):
-        stop = heading_idx[n + 1] if n + 1 < len(heading_idx) else len(paragraphs)
-        body = paragraphs[idx + 1 : stop]
-        if n + 1 == len(heading_idx):
-            review_at = next((k for k, p in enumerate(body) if rules.opens_review_section(p)), None)
+    Text before the first heading is the preamble (a text with no headings is one sphere); after the
+    last heading, the paragraphs from the first one that says how progress will be reviewed form the
+    closing review section."""
+    heads = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    body_of = lambda part: [b for b in part if b.kind in ("text", "item")]  # noqa: E731
+    if not heads:
+        return [(WHOLE_TEXT, "sphere", None, body_of(blocks))]
+    parts: list[tuple[str, str, Block | None, list[Block]]] = []
+    if body_of(blocks[: heads[0]]):
+        parts.append(("Preamble", "preamble", None, body_of(blocks[: heads[0]])))
+    for n, idx in enumerate(heads):
+        stop = heads[n + 1] if n + 1 < len(heads) else len(blocks)
+        body = body_of(blocks[idx + 1 : stop])
+        name = heading_name(blocks[idx].text)
+        if n + 1 == len(heads):
+            review_at = next((k for k, b in enumerate(body) if rules.opens_review_section(b)), None)
             if review_at is not None:
-                sections.append((paragraphs[idx].text, "sphere", paragraphs[idx], body[:review_at]))
-                sections.append(("Review of progress", "review", None, body[review_at:]))
+                parts.append((name, "sphere", blocks[idx], body[:review_at]))
+                parts.append(("Review of progress", "review", None, body[review_at:]))
                 continue
-        sections.append((paragraphs[idx].text, "sphere", paragraphs[idx], body))
-    return sections
+        parts.append((name, "sphere", blocks[idx], body))
+    return parts
 
 
-def find_pledges(body: list[Span], parties: tuple[str, ...]) -> list[ParsedPledge]:
-    """The sentences of `body` that commit parties, with strength and parties bound."""
+#: the name of the one sphere of a text with no headings
+WHOLE_TEXT = "Whole statement"
+
+
+def heading_name(text: str) -> str:
+    """A heading as a sphere's name: without its number, on one line."""
+    return re.sub(r"\s+", " ", MARKER.sub("", text, count=1)).strip() or text.strip()
+
+
+def find_pledges(body: list[Block], parties: tuple[str, ...], blocks: list[Block] | None = None) -> list[ParsedPledge]:
+    """The sentences of `body` that commit parties, with strength and parties bound. A list item
+    inherits the subject and commitment of its lead-in ("We will:")."""
     found = []
-    for paragraph in body:
-        for sentence in rules.sentences(paragraph):
-            commitment = rules.classify(sentence.text, parties)
+    for block in body:
+        lead_in = ""
+        if block.kind == "item" and blocks is not None and block.lead_in is not None:
+            lead_sentences = rules.sentences(blocks[block.lead_in].body)
+            lead_in = lead_sentences[-1].text if lead_sentences else blocks[block.lead_in].text
+        for n, sentence in enumerate(rules.sentences(block.body)):
+            commitment = rules.classify(sentence.text, parties, lead_in if n == 0 else "")
             if commitment:
                 found.append(
                     ParsedPledge(
@@ -101,33 +143,47 @@ def find_pledges(body: list[Span], parties: tuple[str, ...]) -> list[ParsedPledg
                         sentence.end,
                         commitment.strength,
                         commitment.parties,
+                        commitment.sure,
+                        commitment.why,
                     )
                 )
     return found
 
 
-def parse_statement(text: str) -> ParsedStatement:
-    """Read a whole statement: sections with codes, and the pledges of each."""
-    paras = rules.paragraphs(text)
-    if not paras:
+def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = None) -> ParsedStatement:
+    """Read a whole statement: title and dateline, signatories (or the given ones), sections with
+    codes, and the pledges of each."""
+    blocks = read_blocks(text)
+    if not blocks:
         raise ImportProblem("The statement text is empty.")
-    first_heading = next((i for i, p in enumerate(paras) if rules.is_heading(p)), 0)
-    parties = find_parties(paras, first_heading)
+    title = next((re.sub(r"\s+", " ", b.text) for b in blocks if b.kind == "title"), "")
+    date = next((dateline_date(b.text) for b in blocks if b.kind == "dateline" and dateline_date(b.text)), None)
+    if parties:
+        signed, found = tuple(parties), False
+    else:
+        signed = find_parties(blocks, text, date)
+        found = bool(signed)
+        signed = signed or DEFAULT_PARTIES
     taken: set[str] = set()
     sections = []
-    for order, (name, kind, heading, body) in enumerate(split_sections(paras)):
+    for order, (name, kind, heading, body) in enumerate(_section_parts(blocks)):
         if kind == "preamble":
             code = "GEN"
         elif kind == "review":
             code = "REV"
+        elif heading is None:
+            code = "GEN"
         else:
             code = rules.sphere_code(name, taken | {"GEN", "REV"})
         taken.add(code)
         section = ParsedSection(name, kind, code, order, heading.start if heading else None)
-        section.pledges = find_pledges(body, parties)
+        section.pledges = find_pledges(body, signed, blocks)
         sections.append(section)
+    sections = [s for s in sections if s.pledges]  # a heading with no pledge (signature lines, context) is no sphere
     if not any(s.pledges for s in sections):
         raise ImportProblem(
             "No sentence of the text commits its parties to anything, so there are no pledges to import."
         )
-    return ParsedStatement(text, parties, sections)
+    for order, section in enumerate(sections):
+        section.order = order
+    return ParsedStatement(text, signed, sections, title, date, found)

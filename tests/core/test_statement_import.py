@@ -154,10 +154,20 @@ def test_a_second_statement_of_the_same_shape(engine):
         assert len(session.exec(select(Statement)).all()) == 2
 
 
-def test_text_without_headings_is_refused(engine, snapshot):
+def test_text_without_headings_is_one_sphere(engine):
+    text = "Kazakhstan and Uzbekistan will open a border crossing. We are ready to do more. Trade grew."
+    with db.session_scope(engine) as session:
+        report = pipeline.import_statement(session, text)
+        pledges = session.exec(select(Pledge).where(Pledge.statement_id == report.statement_id)).all()
+        assert [(p.ref, p.strength) for p in pledges] == [("GEN-1", "firm"), ("GEN-2", "soft")]
+        sphere = session.get(Sphere, pledges[0].sphere_id)
+        assert sphere.name == "Whole statement" and sphere.kind == "sphere"
+
+
+def test_text_that_commits_to_nothing_is_refused(engine, snapshot):
     before = snapshot()
-    with pytest.raises(ImportProblem, match="no sphere headings"), db.session_scope(engine) as session:
-        pipeline.import_statement(session, "We will do many things. We are ready to do more.")
+    with pytest.raises(ImportProblem, match="commits its parties to anything"), db.session_scope(engine) as session:
+        pipeline.import_statement(session, "Trade grew by ten per cent. The ministers met in Tashkent.")
     assert snapshot() == before
 
 
