@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dateutil import parser as dateparser
 
-from .rules import Span
+from .rules import _GOES_ON, Span
 
 #: a list marker at the start of a paragraph: bullets, 1. 1) (1) a) (a) i. I. 1.2.
 MARKER = re.compile(
@@ -138,7 +138,24 @@ def _heading_like(text: str) -> bool:
         return False
     words = body.split()
     first = body.lstrip("\"'“‘(")[:1]
+    if words[-1].lower() in _GOES_ON:  # "…relationship; and": a clause that goes on
+        return False
     return len(words) <= 30 and (first.isupper() or first.isdigit())
+
+
+def _marker_style(text: str) -> str:
+    """What kind of list marker a paragraph starts with: bullet, number, letter, roman, or ""."""
+    marker = MARKER.match(text)
+    if not marker:
+        return ""
+    mark = marker.group().strip().strip("().")
+    if re.fullmatch(r"[\d.]+", mark):
+        return "number"
+    if re.fullmatch(r"[ivxIVX]+", mark):
+        return "roman"
+    if re.fullmatch(r"[a-z]", mark):
+        return "letter"
+    return "bullet"
 
 
 def read_blocks(text: str) -> list[Block]:
@@ -146,6 +163,7 @@ def read_blocks(text: str) -> list[Block]:
     paras = paragraphs(text)
     blocks: list[Block] = []
     lead_in: int | None = None
+    style = ""  # the marker of the current list's items: a list goes on under headings in that style
     seen_body = False
     for para in paras:
         marker = MARKER.match(para.text)
@@ -156,9 +174,8 @@ def read_blocks(text: str) -> list[Block]:
         elif is_dateline(para.text):
             kind = "dateline"
         elif lead_in is not None and (
-            (marker and not (_heading_like(para.text) and _list_ended(blocks)))
-            or para.text[0].islower()
-            or para.text.rstrip().endswith((";", ",", "; and", "; or"))
+            (marker and not (_heading_like(para.text) and _list_ended(blocks)) and (not style or _marker_style(para.text) == style))
+            or (blocks[-1].kind != "heading" and (para.text[0].islower() or para.text.rstrip().endswith((";", ",", "; and", "; or"))))
         ):
             kind = "item"
         elif _heading_like(para.text) and not (
@@ -172,13 +189,14 @@ def read_blocks(text: str) -> list[Block]:
         if kind == "text" or (kind == "heading" and para.text.endswith(":")):
             seen_body = True
         if kind == "item":
+            style = style or _marker_style(para.text)
             blocks.append(Block(kind, para.start, para.end, para.text, body_start, lead_in))
             continue
-        lead_in = None
+        if kind != "heading" or not style:
+            lead_in, style = None, ""
         blocks.append(Block(kind, para.start, para.end, para.text, body_start))
-        if kind == "text":
-            if para.text.rstrip(_CLOSING_PUNCT).endswith(":"):
-                lead_in = len(blocks) - 1
+        if kind == "text" and para.text.rstrip(_CLOSING_PUNCT).endswith(":"):
+            lead_in, style = len(blocks) - 1, ""
     return _merge_titles(text, blocks)
 
 

@@ -214,7 +214,8 @@ class Commitment:
 MARKERS: tuple[tuple[str, str, bool], ...] = (
     (r"will (?:strive|endeavou?r|seek|try|consider|explore|study|look into)\b", "soft", False),
     (r"(?:will|shall)\b", "firm", False),
-    (r"(?:intend(?:s|ed|ing)?|undert(?:ake|akes|ook|aking)|pledg(?:e|ed|es|ing)|(?:re)?commit(?:s|ted|ting)?(?: (?:themselves|ourselves|itself))?\s*) to\b", "firm", False),
+    (r"(?:intend(?:s|ed|ing)?|undert(?:ake|akes|ook|aking)|pledg(?:e|ed|es|ing)) to\b", "firm", False),
+    (r"(?:re)?commit(?:s|ted|ting)?(?: (?:themselves|ourselves|itself))? ?to\b", "firm", False),
     (r"(?:agree[sd]?|agreeing|decide[sd]?|deciding|resolved?|resolving|determined|plan(?:s|ned|ning)?|vowed?) (?:to|that|on|upon)\b", "firm", False),
     (r"(?:are|is|were|was|remain(?:s|ed)?|stay|also|fully|firmly|strongly) (?:\w+ )?(?:committed|determined|resolved) to\b", "firm", False),
     (r"commitment to\b", "firm", False),
@@ -287,7 +288,7 @@ def _linking(tail: str) -> bool:
 #: words that join the names of a compound subject: "the Government of Kazakhstan and the Russian side"
 _CONNECTORS = re.compile(
     r"\b(?:and|the|of|government|governments|ministry|ministries|foreign|affairs|side|sides|party|republic|"
-    r"president|presidents|leaders?|heads?|state|delegation|both|as well as)\b|[,’'s]+",
+    r"president|presidents|leaders?|heads?|state|delegation|both|as well as)\b|['’]s\b|,",
     re.I,
 )
 
@@ -326,6 +327,8 @@ def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[t
         return tuple(code for code in statement_parties if code in named), True
     if everyone:
         return statement_parties, True
+    if _leaders_before(clause):
+        return statement_parties, False
     if strangers or _FINITE_VERB.search(clause):
         return None
     if _ALL_COUNTRIES.search(clause):
@@ -333,6 +336,52 @@ def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[t
     if re.search(r"\bour\b", clause, re.I):
         return statement_parties, False
     return None
+
+
+#: a sentence that opens with a participle or an adjective of resolve: "Reaffirming their commitment to
+#: X, the Leaders …", "Determined to deepen …," (a preamble recital, whose subject is the signatories)
+_OPENER = re.compile(
+    r"^\W*(?:\d+\.\s+)?(?:[A-Z][a-z]+ing|[A-Z]{3,}ING|Determined|Resolved|Committed|Convinced|Guided|United|Mindful|Aware)\b"
+)
+#: leaders named by office: "Prime Minister Modi and President Biden"
+_NAMED_LEADERS = re.compile(
+    r"\b(?:(?:Prime Minister|President|Chancellor|King|Emir|Sultan|Premier|Crown Prince|Foreign Minister|"
+    r"Minister|Secretary of State|Secretary)\s+(?:[A-Z][\w.'’-]+\s*){1,3}(?:,?\s+and\s+|,\s+)){1,}"
+    r"(?:Prime Minister|President|Chancellor|King|Emir|Sultan|Premier|Crown Prince|Foreign Minister|Minister|"
+    r"Secretary of State|Secretary)\s+(?:[A-Z][\w.'’-]+\s*){1,3}$"
+)
+
+
+def _leaders_before(clause: str) -> bool:
+    """True when the clause ends with leaders named together ("Prime Minister Modi and President
+    Biden", "they", "the two leaders") and then only linking words."""
+    words = clause.split()
+    for k in range(0, min(5, len(words)) + 1):
+        head, tail = " ".join(words[: len(words) - k]), " ".join(words[len(words) - k :])
+        if head and _linking(tail):
+            if _NAMED_LEADERS.search(head) or re.search(r"\b(?:they|both leaders|the two leaders)$", head, re.I):
+                return True
+    return False
+
+
+def _opener_subject(sentence: str, statement_parties: tuple[str, ...]) -> tuple[int, tuple[tuple[str, ...], bool] | None]:
+    """For a sentence that opens with a participle: where the opening phrase ends and who its subject
+    is (the main clause's subject, or the signatories for a recital with no main clause)."""
+    if not _OPENER.match(sentence):
+        return 0, None
+    if sentence.rstrip().endswith((",", ";")):  # a recital: "REAFFIRMING the importance of …;"
+        return len(sentence), (statement_parties, False)
+    for comma in re.finditer(r",\s+", sentence):
+        rest = sentence[comma.end() :]
+        head = re.match(r"(?:[\w'’().-]+\s+){0,12}?", rest)
+        for match in _ALL_SUBJECTS.finditer(rest[:120]):
+            if match.start() <= (head.end() if head else 0) + 40 and not _FINITE_VERB.search(rest[: match.start()]):
+                return comma.start(), (statement_parties, True)
+            break
+    if sentence.rstrip().endswith((",", ";")) or len(sentence.split()) < 60:
+        if not re.search(r",\s+(?:the|we|our|both|\w+ (?:and|of) )", sentence):
+            return len(sentence), (statement_parties, False)
+    return 0, None
 
 
 def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "") -> Commitment | None:
@@ -353,10 +402,13 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
     if any(rx.search(sentence) for rx in _CONTEXT):
         return None
     found: list[tuple[int, str, tuple[str, ...], str, bool]] = []
+    opener_end, opener_subject = _opener_subject(sentence, statement_parties)
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
             if impersonal:
                 subject: tuple[tuple[str, ...], bool] | None = (statement_parties, False)
+            elif match.start() < opener_end:
+                subject = opener_subject
             else:
                 subject = _subject_parties(sentence[: match.start()], statement_parties)
             if subject and subject[0]:

@@ -267,6 +267,7 @@ def signatories_in(text: str, when: dt.date | None = None, *, title: bool = Fals
                 out.append(code)
 
     spans: list[tuple[int, list[str]]] = []
+    title = title and len(states_named(text)) < 2  # "… of the US, India, Brazil and South Africa on the G20"
     for match in _org_pattern().finditer(text):
         found = match.group()
         if len(found) <= 6 and found != found.upper():

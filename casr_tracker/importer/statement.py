@@ -128,12 +128,16 @@ def find_pledges(body: list[Block], parties: tuple[str, ...], blocks: list[Block
     """The sentences of `body` that commit parties, with strength and parties bound. A list item
     inherits the subject and commitment of its lead-in ("We will:")."""
     found = []
+    leads = {id(blocks[b.lead_in]) for b in blocks or [] if b.kind == "item" and b.lead_in is not None}
     for block in body:
         lead_in = ""
         if block.kind == "item" and blocks is not None and block.lead_in is not None:
             lead_sentences = rules.sentences(blocks[block.lead_in].body)
             lead_in = lead_sentences[-1].text if lead_sentences else blocks[block.lead_in].text
-        for n, sentence in enumerate(rules.sentences(block.body)):
+        sentences = rules.sentences(block.body)
+        for n, sentence in enumerate(sentences):
+            if id(block) in leads and n == len(sentences) - 1:
+                continue  # "The Parties commit to the following:": its items are the pledges
             commitment = rules.classify(sentence.text, parties, lead_in if n == 0 else "")
             if commitment:
                 found.append(
@@ -158,6 +162,9 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         raise ImportProblem("The statement text is empty.")
     title = next((re.sub(r"\s+", " ", b.text) for b in blocks if b.kind == "title"), "")
     date = next((dateline_date(b.text) for b in blocks if b.kind == "dateline" and dateline_date(b.text)), None)
+    if date is None:  # "We, the leaders …, gathered in Jakarta on 6 September 2023"
+        first = next((b for b in blocks if b.kind in ("text", "item")), None)
+        date = dateline_date(first.text) if first is not None else None
     if parties:
         signed, found = tuple(parties), False
     else:
