@@ -80,6 +80,7 @@ _KIND_OF_EVENT = {
     "score": {"assessment"},
     "document_edited": {"document"},
     "keywords": {"keywords"},
+    "import_edit": {"statement"},
     "retraction": {"status", "assessment"},
     "unretraction": {"status", "assessment"},
 }

@@ -282,6 +282,7 @@ class EventKind(str, Enum):
     evidence_restored = "evidence_restored"
     document_edited = "document_edited"  # Document
     keywords = "keywords"  # Pledge (the analyst's keywords)
+    import_edit = "import_edit"  # Statement: an analyst's correction of what the importer read
     retraction = "retraction"  # Event (a status or score entry)
     unretraction = "unretraction"  # Event (a retraction taken back)
 

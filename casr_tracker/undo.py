@@ -13,7 +13,8 @@ from .errors import InputError, StaleEdit
 from .models import Document, Event, EventKind, Evidence, Note, Party, Pledge
 
 #: every kind of event can be reversed (a retraction taken back is retracted again)
-UNDOABLE = {kind.value for kind in EventKind}
+#: a correction of the importer's reading is undone by the opposite correction, not by Ctrl+Z
+UNDOABLE = {kind.value for kind in EventKind} - {EventKind.import_edit.value}
 
 
 def _undo_links(session: Session) -> dict[int, int]:

@@ -182,7 +182,15 @@ def read_blocks(text: str) -> list[Block]:
             blocks and blocks[-1].kind == "title" and not seen_body and _continues_title(para.text)
         ):
             kind = "heading"
-        elif blocks and blocks[-1].kind == "title" and not seen_body and not _ends_sentence(para.text):
+        elif (
+            blocks
+            and blocks[-1].kind == "title"
+            and not seen_body
+            and _continues_title(para.text)
+            and not _ends_sentence(para.text)
+            and not para.text.endswith(",")
+            and len(words) <= 30
+        ):
             kind = "title"
         else:
             kind = "text"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..models import Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
-from . import rules
+from ..models import Event, EventKind, Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
+from ..errors import ImportProblem
+from . import edits, rules, signatories
 from .documents import read_text, sha256_text
 from .statement import ParsedPledge, ParsedSection, ParsedStatement, parse_statement
 
@@ -38,6 +40,11 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     spheres: int = 0
+    #: what was read (after the analyst's corrections); not part of the JSON report
+    parsed: ParsedStatement | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "parsed"}
 
     def summary(self) -> str:
         if self.identical:
@@ -67,9 +74,9 @@ def read(path: str | Path) -> str:
     return read_text(path)
 
 
-def parse(text: str) -> ParsedStatement:
-    """Stage 2: sections and pledges (see importer.statement)."""
-    return parse_statement(text)
+def parse(text: str, parties: tuple[str, ...] | None = None) -> ParsedStatement:
+    """Stage 2: sections and pledges (see importer.statement); `parties` as the analyst confirmed them."""
+    return parse_statement(text, parties)
 
 
 def _norm(text: str) -> str:
@@ -128,7 +135,9 @@ def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[P
     return pairs
 
 
-def match(session: Session, parsed: ParsedStatement, title: str | None = None) -> ImportPlan:
+def match(
+    session: Session, parsed: ParsedStatement, title: str | None = None, *, target: Statement | None = None
+) -> ImportPlan:
     """Stage 3: is this text new, identical to a stored statement, or an edited version of one?
 
     A stored statement with the same text is identical. The statement being edited is the one with
@@ -136,9 +145,14 @@ def match(session: Session, parsed: ParsedStatement, title: str | None = None) -
     paired closely, shares at least half of its pledges with this text.
     """
     sha = sha256_text(parsed.text)
-    same = session.exec(select(Statement).where(Statement.sha256 == sha)).first()
-    if same is not None:
+    same = target or session.exec(select(Statement).where(Statement.sha256 == sha)).first()
+    if same is not None and target is None:
         return ImportPlan(parsed, same, identical=True)
+    if target is not None:
+        stored = list(session.exec(select(Pledge).where(Pledge.statement_id == target.id, Pledge.retired == False)))  # noqa: E712
+        pairs = _pair([p for _s, p in parsed.pledges], stored)
+        kept = {p.id for p, _same in pairs.values()}
+        return ImportPlan(parsed, target, False, pairs, [p for p in stored if p.id not in kept])
     new_pledges = [p for _s, p in parsed.pledges]
     texts = [p.text for p in new_pledges]
     overlap: dict[int, int] = {}
@@ -176,17 +190,40 @@ def match(session: Session, parsed: ParsedStatement, title: str | None = None) -
 
 
 def ensure_parties(session: Session, codes: tuple[str, ...] | list[str]) -> dict[str, Party]:
-    """The Party rows for `codes`, creating the ones a known state lacks."""
-    known = {code: (name, formal) for code, name, formal, _aliases in rules.KNOWN_PARTIES}
+    """The Party rows for `codes` (states and organisations of the gazetteer), creating those missing."""
     existing = {p.code: p for p in session.exec(select(Party))}
     for code in codes:
         if code not in existing:
-            name, formal = known[code]
-            party = Party(code=code, name=name, formal_name=formal)
+            known = signatories.signatory(code)
+            name = known.name
+            if session.exec(select(Party).where(Party.name == name)).first() is not None:
+                name = f"{name} ({code})"
+            party = Party(code=code, name=name, formal_name=known.formal_name)
             session.add(party)
             existing[code] = party
     session.flush()
     return existing
+
+
+def resolve_parties(session: Session, names: list[str]) -> tuple[str, ...]:
+    """Codes for the signatories an analyst names (a code, a short or formal name of a state, an
+    organisation), stored parties first; an unknown name is refused with one sentence."""
+    codes: list[str] = []
+    stored = list(session.exec(select(Party)))
+    for name in names:
+        wanted = " ".join(name.split())
+        party = next(
+            (p for p in stored if wanted.lower() in (p.code.lower(), p.name.lower(), p.formal_name.lower())), None
+        )
+        code = party.code if party else (found.code if (found := signatories.lookup(wanted)) else None)
+        if code is None:
+            raise ImportProblem(
+                f"Unknown party {wanted!r}: name a state (Kazakhstan, KZ, the Kyrgyz Republic) or an "
+                "organisation (EU, ASEAN, SCO)."
+            )
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
 
 
 def _spheres_for(session: Session, statement: Statement, sections: list[ParsedSection]) -> dict[int, Sphere]:
@@ -241,7 +278,7 @@ def apply(
         target = plan.target
         assert target is not None
         return ImportReport(target.id, target.title, identical=True)
-    parties = ensure_parties(session, parsed.parties)
+    parties = ensure_parties(session, list(dict.fromkeys([*parsed.parties, *(c for _s, p in parsed.pledges for c in p.parties)])))
     statement = plan.target
     created = statement is None
     if statement is None:
@@ -318,6 +355,33 @@ def apply(
     return report
 
 
+def stored_edits(session: Session, statement_id: int) -> list[edits.Edit]:
+    """The analyst's corrections of a statement's reading, oldest first."""
+    rows = session.exec(
+        select(Event)
+        .where(Event.kind == EventKind.import_edit.value, Event.subject_id == statement_id)
+        .order_by(col(Event.id))
+    )
+    return [edits.Edit.from_json(json.loads(event.data)) for event in rows]
+
+
+def _record_edits(session: Session, statement_id: int, new_edits: list[edits.Edit], who: str) -> None:
+    for edit in new_edits:
+        pledge = session.exec(
+            select(Pledge).where(Pledge.statement_id == statement_id, Pledge.text == edit.text)
+        ).first()
+        session.add(
+            Event(
+                kind=EventKind.import_edit.value,
+                pledge_id=pledge.id if pledge else None,
+                subject_id=statement_id,
+                data=json.dumps(edit.to_json(), ensure_ascii=False),
+                who=who,
+            )
+        )
+    session.flush()
+
+
 def import_statement(
     session: Session,
     text: str,
@@ -325,13 +389,124 @@ def import_statement(
     title: str | None = None,
     date: dt.date | None = None,
     source_name: str = "",
+    parties: tuple[str, ...] | None = None,
+    corrections: list[edits.Edit] | None = None,
+    who: str = "",
 ) -> ImportReport:
-    """parse → match → apply in the caller's transaction."""
-    parsed = parse(text)
+    """parse → match → (the analyst's corrections) → apply, in the caller's transaction. Without a title
+    or date, the statement's own (its title line, its dateline) are used. Corrections recorded for
+    the statement before are applied again, so a re-import of an edited text keeps them."""
+    parsed = parse(text, parties)
     plan = match(session, parsed, title)
-    default_title = title or (plan.target.title if plan.target else "") or _title_from(source_name)
-    report = apply(session, plan, title=default_title, date=date, source_name=source_name)
+    if plan.identical and not corrections:
+        return apply(session, plan, title="", date=date, source_name=source_name)
+    before = stored_edits(session, plan.target.id) if plan.target is not None else []
+    if before or corrections:
+        applied = edits.apply_edits(parsed, before + list(corrections or []))
+        if any(edit in applied.stale for edit in corrections or []):
+            stale = next(edit for edit in corrections or [] if edit in applied.stale)
+            raise ImportProblem(f"The correction {stale.kind!r} does not fit the text: no pledge {stale.text[:60]!r}.")
+        plan = match(session, applied.statement, title, target=plan.target if plan.identical else None)
+    default_title = title or (plan.target.title if plan.target else "") or parsed.title or _title_from(source_name)
+    report = apply(session, plan, title=default_title, date=date or parsed.date, source_name=source_name)
+    report.parsed = plan.parsed
+    if corrections:
+        _record_edits(session, report.statement_id, list(corrections), who)
     return report
+
+
+def correct(session: Session, *, statement: Statement, correction: edits.Edit, who: str = "") -> ImportReport:
+    """Correct the reading of an imported statement (drop, add, split, merge a pledge; change its
+    sphere, parties or strength): recorded as an event and kept by every later import of the text."""
+    parties = tuple(
+        session.exec(
+            select(Party.code)
+            .join(StatementParty, StatementParty.party_id == Party.id)
+            .where(StatementParty.statement_id == statement.id)
+            .order_by(col(Party.id))
+        )
+    )
+    parsed = parse(statement.text, parties)
+    applied = edits.apply_edits(parsed, [*stored_edits(session, statement.id), correction])
+    if correction in applied.stale:
+        raise ImportProblem(f"No pledge of statement {statement.id} reads {correction.text[:60]!r}; nothing changed.")
+    plan = match(session, applied.statement, target=statement)
+    report = apply(session, plan, title=statement.title, date=statement.date, source_name=statement.source_name)
+    _record_edits(session, statement.id, [correction], who)
+    return report
+
+
+@dataclass
+class Proposal:
+    """What an import would do, for the analyst to confirm: the statement's title, date and
+    signatories, and each pledge with its proposed ref, sphere, parties, strength and how sure the
+    importer is (`why` says what is unsure)."""
+
+    statement_id: int | None
+    created: bool
+    identical: bool
+    title: str
+    date: dt.date | None
+    parties: list[dict]
+    parties_found: bool
+    pledges: list[dict]
+    gone: list[str]
+
+    def to_json(self) -> dict:
+        data = dict(self.__dict__)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["unsure"] = sum(1 for p in self.pledges if not p["sure"])
+        return data
+
+
+def propose(session: Session, text: str, **options) -> Proposal:
+    """The import as it would be (`import_statement`'s options), read back from the caller's
+    transaction, which the caller must roll back: nothing of it is kept."""
+    report = import_statement(session, text, **options)
+    statement = session.get(Statement, report.statement_id)
+    rows = session.exec(
+        select(Pledge, Sphere)
+        .join(Sphere, Sphere.id == Pledge.sphere_id)
+        .where(Pledge.statement_id == report.statement_id, Pledge.retired == False)  # noqa: E712
+        .order_by(col(Pledge.seq))
+    ).all()
+    codes = {p.id: p.code for p in session.exec(select(Party))}
+    bound = _bound_parties(session, [pledge.id for pledge, _sphere in rows])
+    read = {(p.start, p.end): p for _s, p in report.parsed.pledges} if report.parsed else {}
+    status = {ref: "new" for ref in report.new} | {ref: "changed" for ref in report.changed}
+    pledges = []
+    for pledge, sphere in rows:
+        found = read.get((pledge.start, pledge.end))
+        pledges.append(
+            {
+                "ref": pledge.ref,
+                "sphere": sphere.name,
+                "sphere_code": sphere.code,
+                "text": pledge.text,
+                "start": pledge.start,
+                "end": pledge.end,
+                "strength": pledge.strength,
+                "parties": sorted((codes[i] for i in bound.get(pledge.id, ())), key=list(codes.values()).index),
+                "sure": found.sure if found else True,
+                "why": found.why if found else "",
+                "state": status.get(pledge.ref, "unchanged"),
+            }
+        )
+    signed = session.exec(
+        select(Party).join(StatementParty, StatementParty.party_id == Party.id).where(StatementParty.statement_id == statement.id)
+    ).all()
+    parsed = report.parsed
+    return Proposal(
+        statement.id if not report.created else None,
+        report.created,
+        report.identical,
+        statement.title,
+        statement.date,
+        [{"code": p.code, "name": p.name} for p in signed],
+        parsed.parties_found if parsed else True,
+        pledges,
+        report.gone,
+    )
 
 
 def _title_from(source_name: str) -> str:

@@ -9,34 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# --- parties ---------------------------------------------------------------------------------
-
-#: code, short name, formal name, other ways a text names the state
-KNOWN_PARTIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("KZ", "Kazakhstan", "Republic of Kazakhstan", ()),
-    ("KG", "Kyrgyzstan", "Kyrgyz Republic", ("Kyrgyz Republic", "Kirghizia")),
-    ("RU", "Russia", "Russian Federation", ("Russian Federation",)),
-    ("TJ", "Tajikistan", "Republic of Tajikistan", ()),
-    ("TM", "Turkmenistan", "Turkmenistan", ()),
-    ("UZ", "Uzbekistan", "Republic of Uzbekistan", ()),
-    ("AM", "Armenia", "Republic of Armenia", ()),
-    ("AZ", "Azerbaijan", "Republic of Azerbaijan", ()),
-    ("BY", "Belarus", "Republic of Belarus", ()),
-    ("CN", "China", "People's Republic of China", ("People's Republic of China",)),
-    ("MN", "Mongolia", "Mongolia", ()),
-)
 #: states that a text can call "Central Asian countries"
 CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
-
-_PARTY_PATTERNS = tuple(
-    (code, re.compile(r"\b(?:" + "|".join(re.escape(n) for n in (name, *aliases)) + r")\b"))
-    for code, name, _formal, aliases in KNOWN_PARTIES
-)
-
-
-def parties_named(text: str) -> list[str]:
-    """Codes of the known states named in `text`, in the order of KNOWN_PARTIES."""
-    return [code for code, pattern in _PARTY_PATTERNS if pattern.search(text)]
 
 
 # --- spans, paragraphs, sentences --------------------------------------------------------------

@@ -136,8 +136,8 @@ def find_pledges(body: list[Block], parties: tuple[str, ...], blocks: list[Block
             lead_in = lead_sentences[-1].text if lead_sentences else blocks[block.lead_in].text
         sentences = rules.sentences(block.body)
         for n, sentence in enumerate(sentences):
-            if id(block) in leads and n == len(sentences) - 1:
-                continue  # "The Parties commit to the following:": its items are the pledges
+            if (id(block) in leads and n == len(sentences) - 1) or sentence.text.rstrip().endswith(":"):
+                continue  # "The Parties commit to the following:": what follows is the pledge
             commitment = rules.classify(sentence.text, parties, lead_in if n == 0 else "")
             if commitment:
                 found.append(

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from casr_tracker import corrections, db, decisions, seeding, services, transfer, undo
 from casr_tracker.changes import Changes, data_revision
-from casr_tracker.importer import pipeline
-from casr_tracker.models import Document, Event, Evidence, Note, Pledge
+from casr_tracker.importer import edits, pipeline
+from casr_tracker.models import Document, Event, Evidence, Note, Pledge, Statement
 
 from ..conftest import DATA, SEEDS
 
@@ -160,6 +160,16 @@ WRITES = {
         ),
         {"statement"},
     ),
+    "pipeline.correct": (
+        None,
+        lambda s, _: pipeline.correct(
+            session=s,
+            statement=s.get(Statement, services.find_pledge(s, "TRD-1").statement_id),
+            correction=edits.Edit("strength", services.find_pledge(s, "TRD-1").text, "soft"),
+            who="ann",
+        ),
+        {"statement"},
+    ),
 }
 
 #: public functions of the same modules that only read (or are steps the verbs above are made of)
@@ -179,6 +189,9 @@ READS = {
     "pipeline.match",
     "pipeline.ensure_parties",
     "pipeline.apply",
+    "pipeline.propose",
+    "pipeline.stored_edits",
+    "pipeline.resolve_parties",
 }
 
 
