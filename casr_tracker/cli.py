@@ -8,14 +8,12 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from . import __version__, cli_corrections, cli_data, db, queries, services
+from . import __version__, cli_corrections, cli_data, cli_statements, db, queries, services
 from .errors import CasrError, InputError
-from .importer import pipeline
-from .importer.documents import detect_metadata, read_text
+from .importer.documents import detect_metadata
 from .models import Status
 from .seeding import open_tracker
 from .users import default_user
@@ -44,22 +42,6 @@ def _engine(args) -> Engine:
 
 
 # --- commands ----------------------------------------------------------------------------------
-
-
-def cmd_import_statement(args) -> int:
-    engine = _engine(args)
-    text = read_text(args.path)
-    date = services.parse_date(args.date)
-    with db.session_scope(engine) as session:
-        report = pipeline.import_statement(session, text, title=args.title, date=date, source_name=Path(args.path).name)
-    if args.json:
-        _print_json(report.__dict__)
-        return 0
-    print(report.summary())
-    for label, refs in (("new", report.new), ("changed", report.changed), ("gone", report.gone)):
-        if refs and not report.created:
-            print(f"  {label}: {', '.join(refs)}")
-    return 0
 
 
 def cmd_pledges(args) -> int:
@@ -341,13 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PATH", help="render the window into a PNG and exit")
     p.add_argument("--select", metavar="REF", help="select this pledge first")
 
-    p = command(
-        "import-statement", cmd_import_statement, "Import a statement's pledges from a text file (again: update it)."
-    )
-    p.add_argument("path", metavar="PATH")
-    p.add_argument("--title", metavar="T")
-    p.add_argument("--date", metavar="YYYY-MM-DD")
-    p.add_argument("--json", action="store_true", help="print the import report as JSON")
+    cli_statements.add_commands(command)
 
     p = command("pledges", cmd_pledges, "List pledges, optionally filtered.")
     p.add_argument("--sphere", metavar="S", help="sphere code (TRD) or part of its name")

@@ -28,7 +28,11 @@ class Edit:
     value: object = None
 
     def to_json(self) -> dict:
-        return {"edit": self.kind, "text": self.text, "value": list(self.value) if isinstance(self.value, tuple) else self.value}
+        return {
+            "edit": self.kind,
+            "text": self.text,
+            "value": list(self.value) if isinstance(self.value, tuple) else self.value,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Edit:
@@ -60,7 +64,9 @@ def _section_at(parsed: ParsedStatement, offset: int) -> ParsedSection:
     """The section whose pledges or heading come last before `offset`."""
     best = parsed.sections[0]
     for section in parsed.sections:
-        starts = [p.start for p in section.pledges] + ([section.heading_start] if section.heading_start is not None else [])
+        starts = [p.start for p in section.pledges] + (
+            [section.heading_start] if section.heading_start is not None else []
+        )
         if starts and min(starts) <= offset:
             best = section
     return best
@@ -89,7 +95,9 @@ def apply_edit(parsed: ParsedStatement, edit: Edit) -> bool:
             strength = edit.value.get("strength", strength)
             parties = tuple(edit.value.get("parties") or parties)
         section = _section_at(parsed, span[0])
-        pledge = ParsedPledge(source[span[0] : span[1]], span[0], span[1], strength, parties, True, "added by an analyst")
+        pledge = ParsedPledge(
+            source[span[0] : span[1]], span[0], span[1], strength, parties, True, "added by an analyst"
+        )
         section.pledges.append(pledge)
         section.pledges.sort(key=lambda p: p.start)
         return True

@@ -169,13 +169,26 @@ def read_blocks(text: str) -> list[Block]:
         marker = MARKER.match(para.text)
         body_start = para.start + (marker.end() if marker else 0)
         words = para.text.split()
-        if not seen_body and not blocks and _TITLE_WORDS.search(para.text) and not _ends_sentence(para.text) and len(words) <= 40:
+        if (
+            not seen_body
+            and not blocks
+            and _TITLE_WORDS.search(para.text)
+            and not _ends_sentence(para.text)
+            and len(words) <= 40
+        ):
             kind = "title"
         elif is_dateline(para.text):
             kind = "dateline"
         elif lead_in is not None and (
-            (marker and not (_heading_like(para.text) and _list_ended(blocks)) and (not style or _marker_style(para.text) == style))
-            or (blocks[-1].kind != "heading" and (para.text[0].islower() or para.text.rstrip().endswith((";", ",", "; and", "; or"))))
+            (
+                marker
+                and not (_heading_like(para.text) and _list_ended(blocks))
+                and (not style or _marker_style(para.text) == style)
+            )
+            or (
+                blocks[-1].kind != "heading"
+                and (para.text[0].islower() or para.text.rstrip().endswith((";", ",", "; and", "; or")))
+            )
         ):
             kind = "item"
         elif _heading_like(para.text) and not (
@@ -199,6 +212,8 @@ def read_blocks(text: str) -> list[Block]:
         if kind == "item":
             style = style or _marker_style(para.text)
             blocks.append(Block(kind, para.start, para.end, para.text, body_start, lead_in))
+            if para.text.rstrip(_CLOSING_PUNCT).endswith(":"):  # "4. … we agree to the following steps:"
+                lead_in, style = len(blocks) - 1, ""
             continue
         if kind != "heading" or not style:
             lead_in, style = None, ""

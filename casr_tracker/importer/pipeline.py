@@ -278,7 +278,9 @@ def apply(
         target = plan.target
         assert target is not None
         return ImportReport(target.id, target.title, identical=True)
-    parties = ensure_parties(session, list(dict.fromkeys([*parsed.parties, *(c for _s, p in parsed.pledges for c in p.parties)])))
+    parties = ensure_parties(
+        session, list(dict.fromkeys([*parsed.parties, *(c for _s, p in parsed.pledges for c in p.parties)]))
+    )
     statement = plan.target
     created = statement is None
     if statement is None:
@@ -493,7 +495,9 @@ def propose(session: Session, text: str, **options) -> Proposal:
             }
         )
     signed = session.exec(
-        select(Party).join(StatementParty, StatementParty.party_id == Party.id).where(StatementParty.statement_id == statement.id)
+        select(Party)
+        .join(StatementParty, StatementParty.party_id == Party.id)
+        .where(StatementParty.statement_id == statement.id)
     ).all()
     parsed = report.parsed
     return Proposal(

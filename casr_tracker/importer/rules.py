@@ -190,14 +190,30 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
     (r"(?:will|shall)\b", "firm", False),
     (r"(?:intend(?:s|ed|ing)?|undert(?:ake|akes|ook|aking)|pledg(?:e|ed|es|ing)) to\b", "firm", False),
     (r"(?:re)?commit(?:s|ted|ting)?(?: (?:themselves|ourselves|itself))? ?to\b", "firm", False),
-    (r"(?:agree[sd]?|agreeing|decide[sd]?|deciding|resolved?|resolving|determined|plan(?:s|ned|ning)?|vowed?) (?:to|that|on|upon)\b", "firm", False),
-    (r"(?:are|is|were|was|remain(?:s|ed)?|stay|also|fully|firmly|strongly) (?:\w+ )?(?:committed|determined|resolved) to\b", "firm", False),
+    (
+        r"(?:agree[sd]?|agreeing|decide[sd]?|deciding|resolved?|resolving|determined|plan(?:s|ned|ning)?|vowed?) (?:to|that|on|upon)\b",
+        "firm",
+        False,
+    ),
+    (
+        r"(?:are|is|were|was|remain(?:s|ed)?|stay|also|fully|firmly|strongly) (?:\w+ )?(?:committed|determined|resolved) to\b",
+        "firm",
+        False,
+    ),
     (r"commitment to\b", "firm", False),
-    (r"(?:instruct(?:s|ed)?|task(?:s|ed)?|mandated?|direct(?:s|ed)?|challenge[sd]?|call(?:s|ed)? (?:on|upon)) (?:our|their|its|the relevant|relevant) [\w\s,'’-]{1,80}? to\b", "firm", False),
+    (
+        r"(?:instruct(?:s|ed)?|task(?:s|ed)?|mandated?|direct(?:s|ed)?|challenge[sd]?|call(?:s|ed)? (?:on|upon)) (?:our|their|its|the relevant|relevant) [\w\s,'’-]{1,80}? to\b",
+        "firm",
+        False,
+    ),
     (r"(?:instruct(?:s|ed)?|task(?:s|ed)?|mandated?) [\w\s,'’-]{1,80}? to\b", "firm", False),
     (r"ha(?:ve|s) the obligation to\b", "firm", False),
-    (r"continue to\b", "firm", False),
-    (r"express(?:es|ed)? (?:their|our|its) (?:firm |strong )?intention to\b", "firm", False),
+    (r"continu(?:e|es|ing) to\b", "firm", False),
+    (r"(?:intention|determination|resolve) to\b", "firm", False),
+    (r"intend(?:s|ed)? for\b", "firm", False),
+    (r"(?:launch|launches|are launching|hereby establish|establish|announce the establishment)\b", "firm", False),
+    (r"are (?:pursuing|partnering|working)\b", "firm", False),
+    (r"aim(?:s)? to\b", "soft", False),
     (r"(?:are|is|were|was|remain(?:s|ed)?) (?:\w+ )?ready to\b", "soft", False),
     (r"st(?:and|ands|ood) ready\b", "soft", False),
     (r"(?:readiness|willingness|interest|desire|keenness) (?:to|in)\b", "soft", False),
@@ -206,9 +222,21 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
     (r"(?:are|were) exploring (?:avenues|ways|options|the possibility)\b", "soft", False),
     (r"(?:strive|strove|striving|endeavou?r(?:ed|ing)?|seek|seeking|sought) to\b", "soft", False),
     (r"call(?:s|ed)? (?:for|on|upon)\b", "soft", False),
-    (r"(?:support(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|favou?r(?:s|ed)?|advocate[sd]?(?: for)?|stand for)\b(?! of| by)", "soft", False),
-    (r"(?:note[sd]?|reaffirm(?:s|ed)?|stress(?:es|ed)?|emphasi[sz](?:e|es|ed)|underline[sd]?|underscore[sd]?|recogni[sz](?:e|es|ed)|highlight(?:s|ed)?) the (?:need|necessity)\b", "soft", False),
-    (r"(?:not(?:e|es|ed|ing)|(?:re)?affirm(?:s|ed|ing)?|stress(?:es|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|underlin(?:e|es|ed|ing)|underscor(?:e|es|ed|ing)|highlight(?:s|ed|ing)?) the importance of\b", "soft", False),
+    (
+        r"(?:support(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|favou?r(?:s|ed)?|advocate[sd]?(?: for)?|stand for)\b(?! of| by)",
+        "soft",
+        False,
+    ),
+    (
+        r"(?:note[sd]?|reaffirm(?:s|ed)?|stress(?:es|ed)?|emphasi[sz](?:e|es|ed)|underline[sd]?|underscore[sd]?|recogni[sz](?:e|es|ed)|highlight(?:s|ed)?) the (?:need|necessity)\b",
+        "soft",
+        False,
+    ),
+    (
+        r"(?:not(?:e|es|ed|ing)|(?:re)?affirm(?:s|ed|ing)?|stress(?:es|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|underlin(?:e|es|ed|ing)|underscor(?:e|es|ed|ing)|highlight(?:s|ed|ing)?) the importance of\b",
+        "soft",
+        False,
+    ),
     (r"attach(?:es|ed)? (?:great |particular |special |high )?importance to\b", "soft", False),
     (r"look(?:s|ed)? forward to\b", "soft", False),
     (r"it is (?:essential|necessary|important) that\b", "soft", True),
@@ -227,7 +255,8 @@ _CONTEXT = tuple(re.compile(rx, re.I) for rx in CONTEXT_PATTERNS)
 
 #: who may be the subject of a marker: every signatory …
 _ALL_SUBJECTS = re.compile(
-    r"\b(?:we|us|our (?:countries|states|nations|governments|ministries|leaders|sides)|"
+    r"\b(?:we|us|our (?:(?:two|three|four|five|six|respective) )?(?:countries|states|nations|governments|ministries|"
+    r"agencies|leaders|sides|delegations|officials|experts|militaries|armed forces|coast guards|institutions)|"
     r"(?:the |both |all |each )(?:(?:two|three|four|five|six|seven|eight|nine|ten|high|contracting|participating|interested|"
     r"signatory|member|negotiating|respective|central asian|asian) )*(?:parties|party|sides|side|leaders|heads of (?:state|government|delegations?)"
     r"(?:\s+and\s+(?:of\s+)?government)?|ministers|foreign ministers|presidents|prime ministers|participants|"
@@ -244,7 +273,9 @@ _LINKING_WORDS = frozenset(
     is were was remain remained remains collectively once again both have has firmly stand stood shall together
     each in this regard context connection spirit end furthermore moreover additionally actively consistently
     unanimously duly hereby mutually affirm affirmed reconfirm reconfirmed joint shared stated today again
-    renewed renew underlined""".split()
+    renewed renew underlined emphasize emphasise emphasized emphasised underscore underscored highlight
+    highlighted stress stressed share shares shared unwavering steadfast strong full continued common ironclad
+    sincere collective firm""".split()
 )
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|be|been)\b", re.I)
 _ALL_COUNTRIES = re.compile(r"\ball (?:our |the )?(?:countries|states|parties)\b", re.I)
@@ -254,6 +285,7 @@ _CENTRAL_ASIAN_GROUP = re.compile(r"\bCentral Asian (?:countries|states|nations|
 def _linking(tail: str) -> bool:
     """True when the words between a subject and a marker only link them."""
     tail = re.sub(r",[^,]{0,120},", " ", tail)  # "the Parties, noting X, agreed"
+    tail = re.sub(r"\s[–—-]\s[^–—]{0,160}\s[–—-]\s", " ", tail)  # "the UAE – home to IRENA – will"
     last = re.split(r"\band\b", tail)[-1] if len(tail.split()) <= 14 else tail
     words = re.findall(r"[\w'-]+", last.lower())
     return all(w in _LINKING_WORDS or w.endswith("ly") for w in words) and len(words) <= 6
@@ -283,7 +315,8 @@ def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[t
     named_at = -1
     strangers = False
     for start, end, codes in signatories.mentions(clause):
-        tail = clause[end:]
+        tail = re.sub(r",[^,]{0,120},", " ", clause[end:])  # "the United States, under the IVLP, plans to"
+        tail = re.sub(r"^\s*(?:(?:[A-Z][\w.&-]*|of|for|and)\s+)*?(?=[a-z]|$)", " ", tail)  # "U.S. Department of State"
         pieces, pos = [], 0
         for s2, e2, _c in signatories.mentions(tail):
             pieces.append(tail[pos:s2])
@@ -307,8 +340,6 @@ def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[t
         return None
     if _ALL_COUNTRIES.search(clause):
         return statement_parties, True
-    if re.search(r"\bour\b", clause, re.I):
-        return statement_parties, False
     return None
 
 
@@ -338,7 +369,9 @@ def _leaders_before(clause: str) -> bool:
     return False
 
 
-def _opener_subject(sentence: str, statement_parties: tuple[str, ...]) -> tuple[int, tuple[tuple[str, ...], bool] | None]:
+def _opener_subject(
+    sentence: str, statement_parties: tuple[str, ...]
+) -> tuple[int, tuple[tuple[str, ...], bool] | None]:
     """For a sentence that opens with a participle: where the opening phrase ends and who its subject
     is (the main clause's subject, or the signatories for a recital with no main clause)."""
     if not _OPENER.match(sentence):
@@ -379,6 +412,8 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
     opener_end, opener_subject = _opener_subject(sentence, statement_parties)
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
+            if re.search(r"(?:['’]s?|s['’])\s*$", sentence[: match.start()]):
+                continue  # "the Philippines' plan to", "India's interest in": a noun, someone else's
             if impersonal:
                 subject: tuple[tuple[str, ...], bool] | None = (statement_parties, False)
             elif match.start() < opener_end:

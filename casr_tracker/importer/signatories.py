@@ -103,7 +103,8 @@ ORGANISATIONS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, int, int],
     "ASEAN": (
         "Association of Southeast Asian Nations",
         ("ASEAN",),
-        tuple((c, _Y, 9999) for c in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")) + (("TL", 2025, 9999),),
+        tuple((c, _Y, 9999) for c in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"))
+        + (("TL", 2025, 9999),),
     ),
     "SCO": (
         "Shanghai Cooperation Organisation",
@@ -160,7 +161,7 @@ def states() -> dict[str, Signatory]:
 
 
 def _inverted(name: str) -> str:
-    """"Korea, Republic of" → "Republic of Korea"."""
+    """ "Korea, Republic of" → "Republic of Korea"."""
     if ", " in name:
         head, _, tail = name.partition(", ")
         return f"{tail} {head}"
@@ -281,7 +282,7 @@ def signatories_in(text: str, when: dt.date | None = None, *, title: bool = Fals
             spans.append((match.start(), list(members(code, when))))
     names = _state_names()
     for match in _state_pattern().finditer(text):
-        if _capitalised(match.group()):
+        if _capitalised(match.group()) and not _place(text, match.start()):
             code = names.get(re.sub(r"\s+", " ", match.group()).lower())
             if code:
                 spans.append((match.start(), [code]))
@@ -292,6 +293,23 @@ def signatories_in(text: str, when: dt.date | None = None, *, title: bool = Fals
     for _pos, codes in sorted(spans, key=lambda item: item[0]):
         add(codes)
     return out
+
+
+#: words before a state that make it a place, not a party: "held in Malaysia", "Kuala Lumpur, Malaysia"
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|hosted by|visit to|held in)\s+(?:the\s+)?$")
+_CITY_BEFORE = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s+$")
+#: where an opening clause stops naming signatories: witnesses, hosts, guests
+WITNESSES = re.compile(
+    r"\b(?:as witnessed by|witnessed by|in the presence of|with the participation of|at the invitation of|"
+    r"hosted by|together with|joined by|and the (?:invited|guest) )",
+    re.I,
+)
+
+
+def _place(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start]
+    city = _CITY_BEFORE.search(before)
+    return bool(_PLACE_BEFORE.search(before)) or bool(city and city.group(1).lower() not in _state_names())
 
 
 def lookup(name: str) -> Signatory | None:
@@ -322,7 +340,7 @@ def signatory(code: str) -> Signatory:
 
 
 def demonym_pattern() -> re.Pattern[str]:
-    """"the Russian side", "the Kazakh Party": group 1 is the adjective."""
+    """ "the Russian side", "the Kazakh Party": group 1 is the adjective."""
     adjectives = sorted({a for forms in DEMONYMS.values() for a in forms}, key=len, reverse=True)
     return re.compile(
         r"\bthe\s+(" + "|".join(re.escape(a) for a in adjectives) + r")\s+(?:side|party|delegation|government)\b"

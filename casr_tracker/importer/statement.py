@@ -77,13 +77,18 @@ def find_parties(blocks: list[Block], text: str, when: dt.date | None = None) ->
     if body:
         first = rules.sentences(body[0].body)
         opening = first[0].text if first else body[0].text
-        opening = re.split(r"\b(?:met|meeting|gathered|held|have|has|value|declare|adopt|agree|reaffirm)\b", opening)[0]
+        opening = re.split(
+            r"\b(?:met|meeting|gathered|having|held|have|has|value|declare|adopt|agree|reaffirm)\b", opening
+        )[0]
+        opening = signatories.WITNESSES.split(opening)[0]
         add(signatories.signatories_in(opening, when))
         if len(body) > 1 and body[0].text.rstrip().endswith(","):
             add(signatories.signatories_in(body[1].text, when))
     last_text = max((i for i, b in enumerate(blocks) if b.kind == "text"), default=len(blocks))
-    for block in blocks[last_text + 1 :]:
-        if block.kind in ("heading", "text") and len(block.text.split()) <= 15:
+    witnesses = False
+    for block in blocks[last_text + 1 :]:  # signature lines; a witness's ("Witnessed by:") are not
+        witnesses = witnesses or bool(signatories.WITNESSES.search(block.text))
+        if block.kind in ("heading", "text") and len(block.text.split()) <= 15 and not witnesses:
             add(signatories.signatories_in(block.text, when))
     return tuple(found)
 

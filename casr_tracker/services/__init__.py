@@ -33,11 +33,21 @@ from ..parsing import (
 )
 from .documents import import_document
 from .evidence import attach_evidence, restore_evidence, withdraw_evidence
-from .lookups import find_document, find_party, find_pledge, pledge_parties, statements
+from .lookups import (
+    find_document,
+    find_party,
+    find_pledge,
+    pledge_parties,
+    sphere_name,
+    statement_party_names,
+    statements,
+)
 from .notes import add_note, delete_note, edit_note, restore_note
 from .pledges import assess, claim_version, refresh_status, set_keywords, set_status
 
 __all__ = [
+    "sphere_name",
+    "statement_party_names",
     "FULL_DATE_HINT",
     "NOTIFY_CHANNEL",
     "URL_SCHEMES",

@@ -76,3 +76,30 @@ def find_document(session: Session, key: str | int) -> Document:
 
 def statements(session: Session) -> list[Statement]:
     return list(session.exec(select(Statement).order_by(Statement.id)))
+
+
+def statement_party_names(session: Session, statement_id: int) -> list[str]:
+    """The names of a statement's signatories, in the order they were stored."""
+    from ..models import StatementParty
+
+    return list(
+        session.exec(
+            select(Party.name)
+            .join(StatementParty, StatementParty.party_id == Party.id)
+            .where(StatementParty.statement_id == statement_id)
+            .order_by(Party.id)
+        )
+    )
+
+
+def sphere_name(session: Session, statement_id: int, text: str) -> str:
+    """The name of a statement's sphere from its code (TRD) or name, in any case."""
+    from ..models import Sphere
+
+    spheres = list(session.exec(select(Sphere).where(Sphere.statement_id == statement_id)))
+    wanted = " ".join(text.split()).lower()
+    for sphere in spheres:
+        if wanted in (sphere.code.lower(), sphere.name.lower()):
+            return sphere.name
+    names = ", ".join(f"{s.code} ({s.name})" for s in spheres)
+    raise InputError(f"Statement {statement_id} has no sphere {text!r}; its spheres are {names}.")

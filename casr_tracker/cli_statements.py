@@ -1,0 +1,186 @@
+"""The command line's statement commands: import-statement (a file or a web address, with the
+signatories confirmed by --party and a --dry-run that shows the proposal) and correct (the analyst's
+corrections of what the importer read)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlmodel import Session
+
+from . import db, services
+from .errors import InputError
+from .importer import edits, pipeline, web
+from .importer.documents import load_document
+from .models import Statement
+
+
+def _cli():
+    from . import cli  # the one place engines are opened and JSON printed
+
+    return cli
+
+
+def read_statement(source: str):
+    """A statement's text and what its format said about it, from a .txt, .md, .html or .pdf file or
+    a web address, through the same readers as documents."""
+    if web.looks_like_address(source):
+        return web.load_url(web.as_address(source))
+    return load_document(source)
+
+
+def cmd_import_statement(args) -> int:
+    cli = _cli()
+    loaded = read_statement(args.path)  # a web page is fetched before the database is opened
+    date = services.parse_date(args.date) or loaded.meta.date
+    engine = cli._engine(args)
+    name = loaded.url or Path(args.path).name
+    if args.dry_run:
+        session = Session(engine, expire_on_commit=False)
+        try:
+            parties = pipeline.resolve_parties(session, args.party) if args.party else None
+            proposal = pipeline.propose(
+                session, loaded.text, title=args.title, date=date, source_name=name, parties=parties, who=args.user
+            )
+        finally:
+            session.rollback()  # a dry run keeps nothing
+            session.close()
+        if args.json:
+            cli._print_json(proposal.to_json())
+        else:
+            _print_proposal(proposal)
+        return 0
+    with db.session_scope(engine) as session:
+        parties = pipeline.resolve_parties(session, args.party) if args.party else None
+        report = pipeline.import_statement(
+            session, loaded.text, title=args.title, date=date, source_name=name, parties=parties, who=args.user
+        )
+        signed = services.statement_party_names(session, report.statement_id)
+    if args.json:
+        cli._print_json(report.to_json())
+        return 0
+    print(report.summary())
+    if report.created:
+        print(f"  signatories: {', '.join(signed)}")
+    for label, refs in (("new", report.new), ("changed", report.changed), ("gone", report.gone)):
+        if refs and not report.created:
+            print(f"  {label}: {', '.join(refs)}")
+    return 0
+
+
+def _print_proposal(proposal: pipeline.Proposal) -> None:
+    verb = (
+        "would be imported as a new statement"
+        if proposal.created
+        else f"would update statement {proposal.statement_id}"
+    )
+    if proposal.identical:
+        verb = f"is already imported as statement {proposal.statement_id}"
+    print(f"{proposal.title} {verb}.")
+    print(f"  date: {proposal.date or 'none found (give --date)'}")
+    names = ", ".join(p["name"] for p in proposal.parties)
+    found = "read from the text" if proposal.parties_found else "as you named them"
+    print(f"  signatories ({found}): {names}")
+    unsure = [p for p in proposal.pledges if not p["sure"]]
+    print(f"  {len(proposal.pledges)} pledges, {len(unsure)} to look at:")
+    for p in proposal.pledges:
+        mark = "?" if not p["sure"] else " "
+        parties = "all" if len(p["parties"]) == len(proposal.parties) else ",".join(p["parties"])
+        text = textwrap.shorten(" ".join(p["text"].split()), 70, placeholder="…")
+        why = f"  ({p['why']})" if p["why"] else ""
+        print(f"  {mark} {p['ref']:<7} {p['strength']:<4} {parties:<10} {text}{why}")
+    if proposal.gone:
+        print(f"  gone: {', '.join(proposal.gone)}")
+
+
+def cmd_correct(args) -> int:
+    cli = _cli()
+    engine = cli._engine(args)
+    with db.session_scope(engine) as session:
+        if args.add:
+            statement = session.get(Statement, args.statement) if args.statement else None
+            if statement is None:
+                raise InputError("Name the statement the sentence is in with --statement ID (see 'pledges --json').")
+            correction = edits.Edit(
+                "add", args.add, {"strength": args.strength or "firm", "parties": _codes(session, args)}
+            )
+        else:
+            if not args.ref:
+                raise InputError("Name the pledge to correct (REF), or a sentence to add with --add.")
+            pledge = services.find_pledge(session, args.ref)
+            statement = session.get(Statement, pledge.statement_id)
+            correction = _correction(session, args, pledge)
+        report = pipeline.correct(session=session, statement=statement, correction=correction, who=args.user)
+    what = {"new": report.new, "changed": report.changed, "gone": report.gone}
+    said = "; ".join(f"{k}: {', '.join(v)}" for k, v in what.items() if v) or "nothing to change"
+    print(f"Corrected statement {report.statement_id} ({correction.kind}): {said}.")
+    return 0
+
+
+def _codes(session, args) -> tuple[str, ...] | None:
+    return pipeline.resolve_parties(session, args.party) if args.party else None
+
+
+def _correction(session, args, pledge) -> edits.Edit:
+    chosen = [k for k in ("drop", "strength", "party", "sphere", "split_at", "merge_with") if getattr(args, k)]
+    if len(chosen) != 1:
+        raise InputError(
+            "Say one correction: --drop, --strength firm|soft, --party NAME (repeated), --sphere NAME, "
+            "--split-at WORDS or --merge-with REF."
+        )
+    kind = chosen[0]
+    if kind == "drop":
+        return edits.Edit("drop", pledge.text)
+    if kind == "strength":
+        if args.strength not in ("firm", "soft"):
+            raise InputError(f"Strength {args.strength!r} is not firm or soft.")
+        return edits.Edit("strength", pledge.text, args.strength)
+    if kind == "party":
+        return edits.Edit("parties", pledge.text, _codes(session, args))
+    if kind == "sphere":
+        return edits.Edit("sphere", pledge.text, services.sphere_name(session, pledge.statement_id, args.sphere))
+    if kind == "split_at":
+        return edits.Edit("split", pledge.text, args.split_at)
+    other = services.find_pledge(session, args.merge_with)
+    return edits.Edit("merge", pledge.text, other.text)
+
+
+def add_commands(command: Callable) -> None:
+    """Register the commands with the parser's `command(name, func, help)`."""
+    p = command(
+        "import-statement",
+        cmd_import_statement,
+        "Import a statement's pledges from a file (.txt, .md, .html, .pdf) or a web address (again: update it).",
+    )
+    p.add_argument("path", metavar="PATH_OR_URL")
+    p.add_argument("--title", metavar="T", help="default: the statement's title line")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="default: the statement's dateline")
+    p.add_argument(
+        "--party",
+        action="append",
+        metavar="NAME",
+        help="a signatory (a state or organisation: KZ, Kazakhstan, EU); repeat for each; default: read from the text",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported, how sure, and keep nothing")
+    p.add_argument("--json", action="store_true", help="print the import report (or the --dry-run proposal) as JSON")
+
+    p = command(
+        "correct",
+        cmd_correct,
+        "Correct what the importer read: drop, add, split or merge a pledge, change its sphere, parties or strength "
+        "(recorded, and kept when the statement is imported again).",
+    )
+    p.add_argument("ref", metavar="REF", nargs="?")
+    p.add_argument("--drop", action="store_true", help="the sentence is no pledge")
+    p.add_argument("--strength", metavar="S", help="firm or soft")
+    p.add_argument("--party", action="append", metavar="NAME", help="the parties it binds (repeat for each)")
+    p.add_argument("--sphere", metavar="NAME", help="the sphere it belongs to (its name or code)")
+    p.add_argument("--split-at", metavar="WORDS", help="split it where these words begin")
+    p.add_argument("--merge-with", metavar="REF", help="merge it with the pledge that follows it")
+    p.add_argument("--add", metavar="SENTENCE", help="add a sentence of the statement the importer missed")
+    p.add_argument("--statement", type=int, metavar="ID", help="with --add: the statement it is in")
+
+
+__all__ = ["add_commands", "read_statement"]
