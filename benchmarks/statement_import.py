@@ -56,7 +56,9 @@ def load(path: Path) -> Labelled:
         end = start + len(unit["text"])
         pos = end
         units.append((start, end, unit["label"], frozenset(unit.get("parties") or ()), unit.get("sphere") or ""))
-    return Labelled(data["slug"], text, tuple(data["signatories"]), data.get("style", {}), data["source"]["date"], units)
+    return Labelled(
+        data["slug"], text, tuple(data["signatories"]), data.get("style", {}), data["source"]["date"], units
+    )
 
 
 def _sphere(name: str) -> str:
@@ -88,7 +90,16 @@ class Score:
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
-        for name in ("commitments", "found", "pledges", "false", "parties_right", "spheres_right", "strength_right", "refused"):
+        for name in (
+            "commitments",
+            "found",
+            "pledges",
+            "false",
+            "parties_right",
+            "spheres_right",
+            "strength_right",
+            "refused",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def row(self) -> dict:
@@ -116,7 +127,9 @@ def predicted(parse, text: str):
     for section in parsed.sections:
         if section.kind == "sphere" and section.heading_start is not None:
             last_heading = section.name
-        sphere = last_heading if section.kind == "review" else (section.name if section.heading_start is not None else "")
+        sphere = (
+            last_heading if section.kind == "review" else (section.name if section.heading_start is not None else "")
+        )
         for pledge in section.pledges:
             out.append((pledge.start, pledge.end, pledge.strength, frozenset(pledge.parties), sphere))
     return out
@@ -161,7 +174,7 @@ def score(statement: Labelled, parse) -> Score:
             s.strength_right += 1
     for u in wanted:
         if u[:2] not in used:
-            s.misses.append(f"missed {u[2]}: {statement.text[u[0]:u[1]][:100]!r}")
+            s.misses.append(f"missed {u[2]}: {statement.text[u[0] : u[1]][:100]!r}")
     return s
 
 
@@ -178,7 +191,10 @@ def run(paths: list[Path]) -> dict:
             s = score(statement, parse)
             out["statements"].setdefault(statement.slug, {})[name] = s.row() | {"misses": s.misses}
             total.add(s)
-            for key in (f"person: {statement.style.get('person', '?')}", f"structure: {statement.style.get('structure', '?')}"):
+            for key in (
+                f"person: {statement.style.get('person', '?')}",
+                f"structure: {statement.style.get('structure', '?')}",
+            ):
                 styles.setdefault(key, Score()).add(s)
         out["all"][name] = total.row()
         for key, s in styles.items():
@@ -199,9 +215,13 @@ def main(argv: list[str] | None = None) -> int:
 
     def line(label, rows):
         for name, r in rows.items():
-            cells = [("—" if r[k] is None else f"{r[k]:.2f}") for k in ("found", "false", "parties", "spheres", "strength")]
+            cells = [
+                ("—" if r[k] is None else f"{r[k]:.2f}") for k in ("found", "false", "parties", "spheres", "strength")
+            ]
             refused = "  REFUSED" if r["refused"] else ""
-            print(f"{label[:46]:46} {name:7} {cells[0]:>6} {cells[1]:>6} {cells[2]:>7} {cells[3]:>7} {cells[4]:>8}  {r['n']}{refused}")
+            found, false, parties, spheres, strength = cells
+            figures = f"{found:>6} {false:>6} {parties:>7} {spheres:>7} {strength:>8}"
+            print(f"{label[:46]:46} {name:7} {figures}  {r['n']}{refused}")
             label = ""
 
     print(head)

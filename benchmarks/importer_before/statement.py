@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from casr_tracker.errors import ImportProblem
+
 from . import rules
 from .rules import Span
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..models import Event, EventKind, Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
 from ..errors import ImportProblem
+from ..models import Event, EventKind, Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
 from . import edits, rules, signatories
 from .documents import read_text, sha256_text
 from .statement import ParsedPledge, ParsedSection, ParsedStatement, parse_statement

@@ -196,7 +196,7 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (
-        r"(?:are|is|were|was|remain(?:s|ed)?|stay|also|fully|firmly|strongly) (?:\w+ )?(?:committed|determined|resolved) to\b",
+        r"(?:are|is|were|was|remain(?:s|ed)?|stay|also|fully|firmly|strongly) (?:\w+ )?(?:committed|determined|resolved|dedicated)(?:,[^,]{1,100},)? to\b",
         "firm",
         False,
     ),
@@ -221,9 +221,9 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
     (r"(?:are|is|were|remain(?:s|ed)?) (?:\w+ )?interested in\b", "soft", False),
     (r"(?:are|were) exploring (?:avenues|ways|options|the possibility)\b", "soft", False),
     (r"(?:strive|strove|striving|endeavou?r(?:ed|ing)?|seek|seeking|sought) to\b", "soft", False),
-    (r"call(?:s|ed)? (?:for|on|upon)\b", "soft", False),
+    (r"(?:call(?:s|ed)? (?:for|on|upon)|urge[sd]?)\b", "soft", False),
     (
-        r"(?:support(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|favou?r(?:s|ed)?|advocate[sd]?(?: for)?|stand for)\b(?! of| by)",
+        r"(?:support(?:s|ed|ing)?|encourag(?:e|es|ed|ing)|favou?r(?:s|ed)?|advocate[sd]?(?: for)?)\b(?! of| by)",
         "soft",
         False,
     ),
@@ -243,6 +243,14 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
     (r"is in our (?:common|mutual|shared) interests?\b", "soft", True),
 )
 _MARKERS = tuple((re.compile(r"\b" + rx, re.I), strength, imp) for rx, strength, imp in MARKERS)
+#: markers that are nouns: they commit only after a verb that undertakes them ("reaffirm our commitment")
+NOUN_MARKERS = frozenset(
+    [
+        r"commitment to\b",
+        r"(?:intention|determination|resolve) to\b",
+        r"(?:readiness|willingness|interest|desire|keenness) (?:to|in)\b",
+    ]
+)
 
 #: sentences that look like commitments but are context (beliefs, structure, others' actions)
 CONTEXT_PATTERNS: tuple[str, ...] = (
@@ -268,14 +276,16 @@ _ALL_SUBJECTS = re.compile(
 #: words that may stand between a subject and its marker: "we also note the need", "the Parties
 #: reaffirmed their commitment", "the Leaders further expressed their readiness"
 _LINKING_WORDS = frozenset(
-    """also further fully firmly strongly jointly hereby therefore all will continue continued to note noted express
-    expressed reaffirm reaffirmed reiterate reiterated confirm confirmed declare declared our the their its that are
-    is were was remain remained remains collectively once again both have has firmly stand stood shall together
-    each in this regard context connection spirit end furthermore moreover additionally actively consistently
-    unanimously duly hereby mutually affirm affirmed reconfirm reconfirmed joint shared stated today again
-    renewed renew underlined emphasize emphasise emphasized emphasised underscore underscored highlight
-    highlighted stress stressed share shares shared unwavering steadfast strong full continued common ironclad
-    sincere collective firm""".split()
+    """
+    also further fully firmly strongly jointly hereby therefore all will continue continued to note noted
+    express expressed reaffirm reaffirmed reiterate reiterated confirm confirmed declare declared our the
+    their its that are is were was remain remained remains collectively once again both have has firmly stand
+    stood shall together each in this regard context connection spirit end furthermore moreover additionally
+    actively consistently unanimously duly hereby mutually affirm affirmed reconfirm reconfirmed joint shared
+    stated today again renewed renew underlined emphasize emphasise emphasized emphasised underscore
+    underscored highlight highlighted stress stressed share shares shared unwavering steadfast strong full
+    continued common ironclad sincere collective firm a an
+    """.split()  # noqa: SIM905
 )
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|be|been)\b", re.I)
 _ALL_COUNTRIES = re.compile(r"\ball (?:our |the )?(?:countries|states|parties)\b", re.I)
@@ -357,15 +367,27 @@ _NAMED_LEADERS = re.compile(
 )
 
 
+#: first words of markers that can also be nouns: after a possessive they are someone's, not a verb
+_NOUN_LIKE = frozenset(
+    """plan plans commitment intention determination resolve readiness willingness interest desire keenness
+    support aim aims call calls pledge pledges""".split()  # noqa: SIM905
+)
+_NOUN_VERB = re.compile(
+    r"\b(?:(?:re)?affirm|reiterat|express|confirm|share|emphasi[sz]|underscor|underlin|stress|renew|declar|highlight|"
+    r"recommit|pledg|demonstrat|remain|have|has|with|of|in|is|are|note|voice)\w*",
+    re.I,
+)
+
+
 def _leaders_before(clause: str) -> bool:
     """True when the clause ends with leaders named together ("Prime Minister Modi and President
     Biden", "they", "the two leaders") and then only linking words."""
     words = clause.split()
     for k in range(0, min(5, len(words)) + 1):
         head, tail = " ".join(words[: len(words) - k]), " ".join(words[len(words) - k :])
-        if head and _linking(tail):
-            if _NAMED_LEADERS.search(head) or re.search(r"\b(?:they|both leaders|the two leaders)$", head, re.I):
-                return True
+        named = _NAMED_LEADERS.search(head) or re.search(r"\b(?:they|both leaders|the two leaders)$", head, re.I)
+        if head and named and _linking(tail):
+            return True
     return False
 
 
@@ -376,18 +398,18 @@ def _opener_subject(
     is (the main clause's subject, or the signatories for a recital with no main clause)."""
     if not _OPENER.match(sentence):
         return 0, None
+    participle = bool(re.match(r"^\W*(?:\d+\.\s+)?(?:[A-Z][a-z]+ing|[A-Z]{3,}ING)\b", sentence))
     if sentence.rstrip().endswith((",", ";")):  # a recital: "REAFFIRMING the importance of …;"
-        return len(sentence), (statement_parties, False)
-    for comma in re.finditer(r",\s+", sentence):
+        # one opened by an adjective ("Determined to deepen …,") states an attitude, as the seed's preamble
+        # does; left out so that the shipped statement's refs stay those analysts already cite
+        return (len(sentence), (statement_parties, False)) if participle else (0, None)
+    for comma in re.finditer(r",\s+", sentence):  # "Reaffirming X, the Leaders agreed …": theirs
         rest = sentence[comma.end() :]
-        head = re.match(r"(?:[\w'’().-]+\s+){0,12}?", rest)
-        for match in _ALL_SUBJECTS.finditer(rest[:120]):
-            if match.start() <= (head.end() if head else 0) + 40 and not _FINITE_VERB.search(rest[: match.start()]):
-                return comma.start(), (statement_parties, True)
-            break
-    if sentence.rstrip().endswith((",", ";")) or len(sentence.split()) < 60:
-        if not re.search(r",\s+(?:the|we|our|both|\w+ (?:and|of) )", sentence):
-            return len(sentence), (statement_parties, False)
+        first = _ALL_SUBJECTS.search(rest[:120])
+        if first and first.start() <= 40 and not _FINITE_VERB.search(rest[: first.start()]):
+            return comma.start(), (statement_parties, True)
+    if len(sentence.split()) < 60 and not re.search(r",\s+(?:the|we|our|both|\w+ (?:and|of) )", sentence):
+        return len(sentence), (statement_parties, False)
     return 0, None
 
 
@@ -399,7 +421,8 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
     strength is firm when any such marker is firm and not hedged ("will strive" is soft).
     """
     if lead_in:
-        joined = lead_in.rstrip().rstrip(":") + " " + sentence
+        lead = re.split(r"\b(?:the|as) follows?\b|\bthe following\b", lead_in)[0] if "follow" in lead_in else lead_in
+        joined = lead.rstrip().rstrip(":") + " " + sentence
         inherited = classify(joined, statement_parties)
         if inherited is not None:
             own = classify(sentence, statement_parties)
@@ -412,7 +435,11 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
     opener_end, opener_subject = _opener_subject(sentence, statement_parties)
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
-            if re.search(r"(?:['’]s?|s['’])\s*$", sentence[: match.start()]):
+            before = sentence[: match.start()]
+            if rx.pattern[2:] in NOUN_MARKERS and not _NOUN_VERB.search(" ".join(before.split()[-6:])):
+                continue  # "this reflects our joint determination to": said of, not undertaken
+            noun_like = match.group().split()[0].lower() in _NOUN_LIKE
+            if noun_like and re.search(r"(?:['’]s?|s['’])(?:\s+\w+){0,2}\s*$", before):
                 continue  # "the Philippines' plan to", "India's interest in": a noun, someone else's
             if impersonal:
                 subject: tuple[tuple[str, ...], bool] | None = (statement_parties, False)

@@ -84,7 +84,9 @@ def find_parties(blocks: list[Block], text: str, when: dt.date | None = None) ->
         add(signatories.signatories_in(opening, when))
         if len(body) > 1 and body[0].text.rstrip().endswith(","):
             add(signatories.signatories_in(body[1].text, when))
-    last_text = max((i for i, b in enumerate(blocks) if b.kind == "text"), default=len(blocks))
+    last_text = max(
+        (i for i, b in enumerate(blocks) if b.kind == "text" and len(b.text.split()) > 12), default=len(blocks)
+    )
     witnesses = False
     for block in blocks[last_text + 1 :]:  # signature lines; a witness's ("Witnessed by:") are not
         witnesses = witnesses or bool(signatories.WITNESSES.search(block.text))

@@ -224,7 +224,7 @@ def test_a_status_after_today_is_refused_with_one_sentence(run):
     [
         (b"", "is empty"),
         (b"\x00\x01\x02binary" * 100, "binary"),
-        (b"Just a sentence. We will do it.", "no sphere headings"),
+        (b"Just a sentence. The ministers met in Tashkent.", "commits its parties to anything"),
     ],
 )
 def test_bad_statement_files(run, snapshot, tmp_path, content, message):

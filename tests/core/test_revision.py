@@ -178,6 +178,8 @@ READS = {
     "services.pledge_parties",
     "services.find_party",
     "services.find_document",
+    "services.statement_party_names",
+    "services.sphere_name",
     "services.data_revision",
     "services.statements",
     "services.claim_version",
