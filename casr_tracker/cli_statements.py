@@ -8,8 +8,6 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlmodel import Session
-
 from . import db, services
 from .errors import InputError
 from .importer import edits, pipeline, web
@@ -38,15 +36,11 @@ def cmd_import_statement(args) -> int:
     engine = cli._engine(args)
     name = loaded.url or Path(args.path).name
     if args.dry_run:
-        session = Session(engine, expire_on_commit=False)
-        try:
+        with db.session_scope(engine, write=False) as session:  # propose keeps nothing
             parties = pipeline.resolve_parties(session, args.party) if args.party else None
             proposal = pipeline.propose(
                 session, loaded.text, title=args.title, date=date, source_name=name, parties=parties, who=args.user
             )
-        finally:
-            session.rollback()  # a dry run keeps nothing
-            session.close()
         if args.json:
             cli._print_json(proposal.to_json())
         else:

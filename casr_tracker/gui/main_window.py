@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import services
 from ..errors import CasrError
 from ..queries import recent_changes
 from ..scorecard import scorecard, status_by_sphere
 from ..services import statements
 from ..wording import counted
 from .dialogs import BulkStatusDialog
+from .import_preview import ImportPreview
 from .menus import build_menus, menu_actions
 from .ops import Changes, Tracker
 from .panels.detail import DetailPanel
@@ -18,6 +20,7 @@ from .panels.documents import DocumentsPanel
 from .panels.pledges import PledgesPanel
 from .qt import (
     QAction,
+    QDialog,
     QFileDialog,
     QIcon,
     QInputDialog,
@@ -281,17 +284,63 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{done} of {counted(len(ids), 'pledge')} set to “{status_label(status)}”.", 8000)
 
     def choose_statement(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a statement", "", "Text files (*.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import a statement",
+            "",
+            "Statements (*.txt *.md *.html *.htm *.pdf);;All files (*)",
+        )
         if path:
             self.import_statement(path)
 
-    def import_statement(self, path: str) -> None:
-        """Import (or update) a statement off the GUI thread; say what came of it."""
+    def import_statement(self, path: str, *, confirm: bool = True) -> None:
+        """Read a statement, show what was read for the analyst to confirm (the import preview), then
+        import it with their corrections off the GUI thread; say what came of it."""
+        from ..cli_statements import read_statement
         from ..importer import pipeline
-        from ..importer.documents import read_text
+
+        name = Path(path).name
+        try:
+            loaded = read_statement(path)
+
+            def again(party_names, extra):
+                def read(session):
+                    codes = pipeline.resolve_parties(session, party_names) if party_names else None
+                    return pipeline.propose(session, loaded.text, source_name=name, parties=codes, corrections=extra)
+
+                return self.tracker.read(read)
+
+            proposal = again(None, [])
+        except CasrError as error:
+            self.show_message(str(error))
+            return
+        preview = None
+        if confirm:
+            preview = ImportPreview(proposal, again, self)
+            self.import_preview = preview
+            accepted = preview.exec() == QDialog.DialogCode.Accepted
+            self.activateWindow()  # back to the window the preview was over
+            if not accepted:
+                self.statusBar().showMessage("Import cancelled; nothing was saved.", 8000)
+                return
+        title = preview.title.text().strip() if preview else None
+        typed_date = preview.date.text().strip() if preview else ""
+        names = preview.party_names() if preview else None
+        who = self.tracker.user
 
         def work(session):
-            return pipeline.import_statement(session, read_text(path), source_name=Path(path).name)
+            codes = pipeline.resolve_parties(session, names) if names else None
+            corrections = preview.corrections(lambda typed: pipeline.resolve_parties(session, typed)) if preview else []
+            return pipeline.import_statement(
+                session,
+                loaded.text,
+                title=title or None,
+                date=services.parse_date(typed_date) if typed_date else proposal.date,
+                source_name=name,
+                parties=codes,
+                corrections=corrections,
+                who=who,
+            )
 
         def done(report) -> None:
             self.pledges.show_statement(report.statement_id)
@@ -302,7 +351,7 @@ class MainWindow(QMainWindow):
         def failed(error) -> None:
             self.show_message(str(error) if isinstance(error, CasrError) else f"The import failed: {error}")
 
-        self.statusBar().showMessage(f"Importing {Path(path).name}…")
+        self.statusBar().showMessage(f"Importing {name}…")
         self.statement_job = self.tracker.write_in_background(work, done, failed)
 
     def report_action(self, action: str) -> None:

@@ -462,9 +462,15 @@ class Proposal:
 
 
 def propose(session: Session, text: str, **options) -> Proposal:
-    """The import as it would be (`import_statement`'s options), read back from the caller's
-    transaction, which the caller must roll back: nothing of it is kept."""
-    report = import_statement(session, text, **options)
+    """The import as it would be (`import_statement`'s options): made in the session's transaction,
+    read back, and rolled back, so nothing of it is kept."""
+    try:
+        return _read_back(session, import_statement(session, text, **options))
+    finally:
+        session.rollback()
+
+
+def _read_back(session: Session, report: ImportReport) -> Proposal:
     statement = session.get(Statement, report.statement_id)
     rows = session.exec(
         select(Pledge, Sphere)

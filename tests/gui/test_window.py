@@ -354,9 +354,10 @@ def test_the_installed_pyside_keeps_none_alive(qapp):
 
 def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
     from casr_tracker.gui.app import open_window
-    from casr_tracker.gui.qt import QSettings
+    from casr_tracker.gui.qt import QApplication, QDialogButtonBox, QSettings
 
-    from ..conftest import DATA, STATEMENT
+    from ..conftest import STATEMENT
+    from .person import Dialogs, choose_file, click, press
 
     window = open_window(
         f"sqlite:///{tmp_path / 'empty.sqlite3'}",
@@ -367,11 +368,28 @@ def test_a_statement_can_be_imported_from_the_window(qtbot, tmp_path):
     window.show()
     qtbot.waitUntil(lambda: window.is_loaded, timeout=20000)
     assert window.pledges.table_stack.currentIndex() == 1 and "Import statement" in window.pledges.empty.text()
-    window.import_statement(str(STATEMENT))
+
+    def confirm(dialog):
+        assert len(dialog.proposal.pledges) == 41
+        click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
+
+    dialogs = (
+        Dialogs(qtbot)
+        .expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, STATEMENT))
+        .expect("ImportPreview", confirm)
+    )
+    press(qtbot, window, "Ctrl+Shift+O")
+    dialogs.done()
     qtbot.waitUntil(lambda: window.pledges.table_model.total == 41, timeout=20000)
     assert "Imported statement 1" in window.last_import
-    window.import_statement(str(DATA / "nowhere.txt"))
-    qtbot.waitUntil(lambda: "does not exist" in window.last_message, timeout=10000)
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    dialogs = Dialogs(qtbot).expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, binary))
+    window.activateWindow()  # back from the preview
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    press(qtbot, window, "Ctrl+Shift+O")
+    dialogs.done()
+    qtbot.waitUntil(lambda: "binary" in window.last_message, timeout=10000)
     window.tracker.engine.dispose()
 
 

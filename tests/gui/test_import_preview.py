@@ -1,0 +1,199 @@
+"""The import preview, as an analyst uses it: File → Import statement…, check what was read (only the
+unsure pledges shown first), untick a sentence that is no pledge, change a strength, name the
+signatories, add a missed sentence, then Import; or Cancel, and nothing is saved."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from casr_tracker.gui.qt import QApplication, QDialogButtonBox, QInputDialog, QPoint, Qt, QTimer
+from casr_tracker.models import Event, Party, Pledge, Statement
+
+from ..conftest import DATA
+from .person import LEFT, Dialogs, choose_file, click, click_row, press, type_into
+
+C5 = DATA / "statements" / "2023-09-21-c5plus1-new-york-declaration.txt"
+
+
+def _button(dialog, text: str):
+    box = dialog.findChild(QDialogButtonBox)
+    return next(b for b in box.buttons() if b.text() == text)
+
+
+def _visible_rows(dialog) -> list[int]:
+    return [row for row in range(dialog.table.rowCount()) if not dialog.table.isRowHidden(row)]
+
+
+def _untick(qtbot, dialog, row: int) -> None:
+    """Click the Keep box of a row where it is drawn: at the left of its cell."""
+    table = dialog.table
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(
+        table.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, rect.topLeft() + QPoint(10, rect.height() // 2)
+    )
+
+
+def answer_nested(handler) -> None:
+    """Answer the next dialog that a dialog's button opens (a handler of Dialogs runs in its timer, which
+    does not fire again while the nested dialog waits): the first modal one other than the preview."""
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QInputDialog):
+            handler(box)
+        else:
+            QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(50, poll)
+
+
+def _statements(win):
+    return win.tracker.read(lambda s: list(s.exec(select(Statement).order_by(Statement.id))))
+
+
+def test_the_analyst_confirms_and_corrects_what_was_read(open_win, qtbot, tmp_path):
+    win = open_win()
+    seen: dict = {}
+
+    def check_and_correct(dialog):
+        seen["title"] = dialog.title.text()
+        seen["signatories"] = dialog.parties.text()
+        assert dialog.only_unsure.isChecked()
+        unsure = [p for p in dialog.proposal.pledges if not p["sure"]]
+        assert unsure and len(_visible_rows(dialog)) == len(unsure)  # only what it is unsure of, first
+        assert "to look at" in dialog.summary.text()
+        click(qtbot, dialog.only_unsure)  # now every pledge
+        assert len(_visible_rows(dialog)) == len(dialog.proposal.pledges)
+        seen["total"] = len(dialog.proposal.pledges)
+        # the first row is no pledge, says the analyst: untick it
+        first = dialog.proposal.pledges[dialog.table.item(0, 0).data(Qt.ItemDataRole.UserRole)]
+        seen["dropped"] = first["text"]
+        click_row(qtbot, dialog.table, 0)
+        _untick(qtbot, dialog, 0)
+        assert dialog.table.item(0, 0).checkState() == Qt.CheckState.Unchecked
+        # the second is only soft
+        second = dialog.proposal.pledges[dialog.table.item(1, 0).data(Qt.ItemDataRole.UserRole)]
+        seen["softened"] = second["text"]
+        combo = dialog.table.cellWidget(1, 3)
+        combo.setFocus()
+        target = "soft" if second["strength"] == "firm" else "firm"
+        seen["strength"] = target
+        qtbot.keyClicks(combo, target)
+        assert combo.currentText() == target
+        click(qtbot, _button(dialog, "Import"))
+
+    dialogs = (
+        Dialogs(qtbot)
+        .expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, C5))
+        .expect("ImportPreview", check_and_correct)
+    )
+    press(qtbot, win, "Ctrl+Shift+O")
+    dialogs.done()
+    assert seen["title"].startswith("C5+1 Leaders")
+    assert "United States" in seen["signatories"] and "Kazakhstan" in seen["signatories"]
+    qtbot.waitUntil(lambda: len(_statements(win)) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: "Imported statement 2" in win.statusBar().currentMessage(), timeout=20000)
+    statement = _statements(win)[1]
+    assert statement.title.startswith("C5+1 Leaders") and statement.date.isoformat() == "2023-09-21"
+    pledges = win.tracker.read(
+        lambda s: list(s.exec(select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False)))  # noqa: E712
+    )
+    texts = {p.text: p for p in pledges}
+    assert len(pledges) == seen["total"] - 1 and seen["dropped"] not in texts
+    assert texts[seen["softened"]].strength == seen["strength"]
+    # the list shows the new statement, every pledge of it
+    qtbot.waitUntil(lambda: win.pledges.table_model.total == len(pledges), timeout=10000)
+    # the corrections are recorded, and a re-import of the text keeps them
+    edits = win.tracker.read(
+        lambda s: [json.loads(e.data) for e in s.exec(select(Event).where(Event.kind == "import_edit"))]
+    )
+    assert sorted(e["edit"] for e in edits) == ["drop", "strength"]
+    from casr_tracker.importer import pipeline
+
+    edited = C5.read_text(encoding="utf-8").replace("This week, we", "This very week, we")
+    report = win.tracker.write(lambda s: pipeline.import_statement(s, edited))
+    assert report.statement_id == statement.id and not report.new
+    again = win.tracker.read(
+        lambda s: {
+            p.text: p.strength
+            for p in s.exec(select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False))
+        }  # noqa: E712
+    )
+    assert seen["dropped"] not in again and again[seen["softened"]] == seen["strength"]
+
+
+def test_signatories_typed_by_the_analyst_bind_the_pledges(open_win, qtbot):
+    win = open_win()
+    seen: dict = {}
+
+    def name_them(dialog):
+        type_into(qtbot, dialog.parties, "Kazakhstan, US")
+        click(qtbot, dialog.reread)
+        seen["parties"] = {tuple(p["parties"]) for p in dialog.proposal.pledges}
+        seen["note"] = dialog.parties_note.text()
+        click(qtbot, _button(dialog, "Import"))
+
+    dialogs = (
+        Dialogs(qtbot)
+        .expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, C5))
+        .expect("ImportPreview", name_them)
+    )
+    press(qtbot, win, "Ctrl+Shift+O")
+    dialogs.done()
+    assert seen["parties"] <= {("KZ", "US"), ("US",), ("KZ",)} and ("KZ", "US") in seen["parties"]
+    assert seen["note"] == "As you named them."
+    qtbot.waitUntil(lambda: len(_statements(win)) == 2, timeout=20000)
+    codes = win.tracker.read(lambda s: sorted(p.code for p in s.exec(select(Party))))
+    assert "US" in codes
+
+
+def test_a_missed_sentence_is_added_and_a_wrong_name_is_said(open_win, qtbot):
+    win = open_win()
+    seen: dict = {}
+    missed = "Collectively, we embrace the C5+1 goal of seeking\nregional solutions to global challenges."
+
+    def add(dialog):
+        answer_nested(lambda box: (box.setTextValue(missed), box.accept()))
+        click(qtbot, dialog.add_button)
+        seen["added"] = any(p["text"] == missed for p in dialog.proposal.pledges)
+        type_into(qtbot, dialog.parties, "Narnia")
+        click(qtbot, dialog.reread)
+        seen["error"] = dialog.error.text() if dialog.error.isVisible() else ""
+        click(qtbot, _button(dialog, "Cancel"))
+
+    dialogs = (
+        Dialogs(qtbot).expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, C5)).expect("ImportPreview", add)
+    )
+    press(qtbot, win, "Ctrl+Shift+O")
+    dialogs.done()
+    assert seen["added"]
+    assert seen["error"].startswith("Unknown party 'Narnia'")
+    assert win.statusBar().currentMessage() == "Import cancelled; nothing was saved."
+    assert len(_statements(win)) == 1  # the seed statement only
+
+
+def test_a_statement_in_a_web_page_file_is_read_like_a_document(open_win, qtbot, tmp_path):
+    win = open_win()
+    page = tmp_path / "statement.html"
+    body = "".join(f"<p>{line}</p>" for line in C5.read_text(encoding="utf-8").split("\n\n")[2:])
+    page.write_text(
+        f"<html><head><title>C5+1 Leaders’ Joint Statement</title></head><body><article><h1>C5+1 Leaders’ Joint Statement</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    seen = {}
+
+    def look(dialog):
+        seen["n"] = len(dialog.proposal.pledges)
+        seen["title"] = dialog.title.text()
+        click(qtbot, _button(dialog, "Cancel"))
+
+    dialogs = (
+        Dialogs(qtbot)
+        .expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, page))
+        .expect("ImportPreview", look)
+    )
+    press(qtbot, win, "Ctrl+Shift+O")
+    dialogs.done()
+    assert seen["n"] >= 20 and seen["title"].startswith("C5+1 Leaders")
