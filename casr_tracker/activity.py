@@ -139,10 +139,29 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
     if kind == EventKind.keywords.value:
         summary = data.get("keywords") or "(none)"
         return line("keywords", event.recorded_at.date(), summary, data | {"subject_id": event.subject_id})
+    if kind == EventKind.import_edit.value:
+        return line(
+            "reading corrected", event.recorded_at.date(), _reading(data), data | {"statement_id": event.subject_id}
+        )
     if kind in CORRECTIONS:
         summary = _correction(event, data, evidence, notes, titles, found)
         return line(CORRECTIONS[kind], event.recorded_at.date(), summary, data | {"subject_id": event.subject_id})
     return None
+
+
+def _reading(data: dict) -> str:
+    """What an analyst corrected in the importer's reading of the pledge's sentence."""
+    value = data.get("value")
+    said = {
+        "drop": "not a pledge (dropped)",
+        "add": "added: the importer had missed it",
+        "strength": f"strength set to {value}",
+        "parties": f"binds {', '.join(value or [])}",
+        "sphere": f"moved to {value}",
+        "split": f"split where “{value}” begins",
+        "merge": "merged with the sentence after it",
+    }
+    return said.get(data.get("edit", ""), str(data.get("edit")))
 
 
 def _source(item: Evidence, titles: dict, page: int | None = None) -> str:

@@ -32,6 +32,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(301)
             self.send_header("Location", "/news/gas-uzbekistan")
             self.end_headers()
+        elif self.path == "/statement":  # a joint statement as a ministry's web page
+            self._send(200, (PAGES / "statement-india-us.html").read_bytes())
         elif self.path == "/empty":
             self._send(200, (PAGES / "empty.html").read_bytes())
         elif self.path == "/report.pdf":

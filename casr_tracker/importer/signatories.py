@@ -343,7 +343,7 @@ def demonym_pattern() -> re.Pattern[str]:
     """ "the Russian side", "the Kazakh Party": group 1 is the adjective."""
     adjectives = sorted({a for forms in DEMONYMS.values() for a in forms}, key=len, reverse=True)
     return re.compile(
-        r"\bthe\s+(" + "|".join(re.escape(a) for a in adjectives) + r")\s+(?:side|party|delegation|government)\b"
+        r"\b[Tt]he\s+(" + "|".join(re.escape(a) for a in adjectives) + r")\s+(?:side|party|delegation|government)\b"
     )
 
 

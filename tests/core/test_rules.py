@@ -90,6 +90,27 @@ CASES = [
         None,
     ),
     ("By following single standards, we have been able to coordinate railway network management.", None, None),
+    # third person, past tense (communiqués), and words between subject and marker
+    ("The Parties agreed to hold the next meeting in Tashkent in 2024.", "firm", SIX),
+    ("The Ministers reaffirmed their commitment to the full implementation of the Roadmap.", "firm", SIX),
+    ("The Sides expressed their readiness to expand cooperation in transport.", "soft", SIX),
+    ("We remain committed to the goals of the Astana summit.", "firm", SIX),
+    ("We are also committed to closer cooperation on water.", "firm", SIX),
+    ("We resolve to deepen cooperation on energy.", "firm", SIX),
+    ("The Leaders tasked their foreign ministers to prepare a joint action plan.", "firm", SIX),
+    ("Member states intend to step up the exchange of information.", "firm", SIX),
+    ("The Parties, noting the progress achieved, agreed to continue the consultations.", "firm", SIX),
+    ("Uzbekistan will host the next round of consultations.", "firm", ("UZ",)),
+    ("The Ministry of Foreign Affairs of Kazakhstan will work to simplify visa procedures.", "firm", ("KZ",)),
+    ("The Russian side stands ready to share its experience.", "soft", ("RU",)),
+    ("Reaffirming their commitment to the UN Charter, the Leaders agreed to meet annually.", "firm", SIX),
+    ("We look forward to the next summit in Dushanbe.", "soft", SIX),
+    # someone else's plan, a third party, a fact about a signatory
+    ("We welcome Kazakhstan's plan to build a logistics hub.", None, None),
+    ("Afghanistan will hold consultations with its neighbours.", None, None),
+    ("The Parties held talks and signed six agreements.", None, None),
+    ("This reflects our joint determination to resolve the dispute.", None, None),
+    ("We will focus our efforts on the following:", None, None),
 ]
 
 
@@ -101,6 +122,12 @@ def test_classify(sentence, strength, parties):
     else:
         assert found is not None, "pledge missed"
         assert (found.strength, found.parties) == (strength, parties)
+
+
+def test_a_list_item_inherits_its_lead_in():
+    found = rules.classify("expand trade and investment;", SIX, lead_in="We will:")
+    assert found is not None and (found.strength, found.parties) == ("firm", SIX)
+    assert rules.classify("expand trade and investment;", SIX) is None
 
 
 def test_we_binds_only_the_statements_own_parties():
