@@ -118,8 +118,8 @@ def test_the_analyst_confirms_and_corrects_what_was_read(open_win, qtbot, tmp_pa
     again = win.tracker.read(
         lambda s: {
             p.text: p.strength
-            for p in s.exec(select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False))
-        }  # noqa: E712
+            for p in s.exec(select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False))  # noqa: E712
+        }
     )
     assert seen["dropped"] not in again and again[seen["softened"]] == seen["strength"]
 
