@@ -97,19 +97,19 @@ def cmd_correct(args) -> int:
             statement = session.get(Statement, args.statement) if args.statement else None
             if statement is None:
                 raise InputError("Name the statement the sentence is in with --statement ID (see 'pledges --json').")
-            correction = edits.Edit(
-                "add", args.add, {"strength": args.strength or "firm", "parties": _codes(session, args)}
-            )
+            kind = "add"
+            value = {"strength": args.strength or "firm", "parties": _codes(session, args)}
+            correction = edits.Edit(kind, args.add, value)
+            report = pipeline.correct(session=session, statement=statement, correction=correction, who=args.user)
         else:
             if not args.ref:
                 raise InputError("Name the pledge to correct (REF), or a sentence to add with --add.")
             pledge = services.find_pledge(session, args.ref)
-            statement = session.get(Statement, pledge.statement_id)
-            correction = _correction(session, args, pledge)
-        report = pipeline.correct(session=session, statement=statement, correction=correction, who=args.user)
-    what = {"new": report.new, "changed": report.changed, "gone": report.gone}
+            kind, value = _correction(session, args, pledge)
+            report = pipeline.correct_pledge(session, pledge_id=pledge.id, kind=kind, value=value, who=args.user)
+    what = {"new": report.new, "changed": report.changed, "gone": report.gone}  # said once it is saved
     said = "; ".join(f"{k}: {', '.join(v)}" for k, v in what.items() if v) or "nothing to change"
-    print(f"Corrected statement {report.statement_id} ({correction.kind}): {said}.")
+    print(f"Corrected statement {report.statement_id} ({kind}): {said}.")
     return 0
 
 
@@ -117,7 +117,7 @@ def _codes(session, args) -> tuple[str, ...] | None:
     return pipeline.resolve_parties(session, args.party) if args.party else None
 
 
-def _correction(session, args, pledge) -> edits.Edit:
+def _correction(session, args, pledge) -> tuple[str, object]:
     chosen = [k for k in ("drop", "strength", "party", "sphere", "split_at", "merge_with") if getattr(args, k)]
     if len(chosen) != 1:
         raise InputError(
@@ -125,20 +125,15 @@ def _correction(session, args, pledge) -> edits.Edit:
             "--split-at WORDS or --merge-with REF."
         )
     kind = chosen[0]
-    if kind == "drop":
-        return edits.Edit("drop", pledge.text)
-    if kind == "strength":
-        if args.strength not in ("firm", "soft"):
-            raise InputError(f"Strength {args.strength!r} is not firm or soft.")
-        return edits.Edit("strength", pledge.text, args.strength)
     if kind == "party":
-        return edits.Edit("parties", pledge.text, _codes(session, args))
+        return "parties", args.party
     if kind == "sphere":
-        return edits.Edit("sphere", pledge.text, services.sphere_name(session, pledge.statement_id, args.sphere))
+        return "sphere", services.sphere_name(session, pledge.statement_id, args.sphere)
     if kind == "split_at":
-        return edits.Edit("split", pledge.text, args.split_at)
-    other = services.find_pledge(session, args.merge_with)
-    return edits.Edit("merge", pledge.text, other.text)
+        return "split", args.split_at
+    if kind == "merge_with":
+        return "merge", services.find_pledge(session, args.merge_with).text
+    return kind, args.strength if kind == "strength" else None
 
 
 def add_commands(command: Callable) -> None:

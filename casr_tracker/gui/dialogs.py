@@ -288,3 +288,72 @@ class RetractDialog(FormDialog):
 
     def collect(self) -> dict:
         return {"reason": self.reason.text()}
+
+
+class ReadingDialog(FormDialog):
+    """Correct how the importer read a pledge: no pledge at all, its strength, the parties it binds,
+    its sphere, split it where some words begin, or merge it with the pledge after it. The correction
+    is recorded and kept by every later import of the statement."""
+
+    CHOICES = (
+        ("drop", "It is no pledge (drop it)"),
+        ("strength", "Its strength is"),
+        ("parties", "It binds"),
+        ("sphere", "It belongs to the sphere"),
+        ("split", "Split it where these words begin"),
+        ("merge", "Merge it with the pledge after it"),
+    )
+
+    def __init__(self, ref: str, text: str, strength: str, parties: str, spheres: list[str], sphere: str, parent=None):
+        super().__init__(f"Correct how {ref} was read", parent)
+        self.setMinimumWidth(620)
+        sentence = QLabel(text)
+        sentence.setTextFormat(Qt.TextFormat.PlainText)
+        sentence.setWordWrap(True)
+        self.choice = QComboBox()
+        for key, label in self.CHOICES:
+            self.choice.addItem(label, key)
+        self.strength = QComboBox()
+        self.strength.addItems(["firm", "soft"])
+        self.strength.setCurrentText("soft" if strength == "firm" else "firm")
+        self.parties = QLineEdit(parties)
+        self.parties.setToolTip("Codes or names, separated by commas (KZ, Russia, EU)")
+        self.sphere = QComboBox()
+        self.sphere.addItems(spheres)
+        self.sphere.setCurrentText(sphere)
+        self.words = QLineEdit()
+        self.words.setPlaceholderText("the first words of the second part")
+        self.form.addRow(sentence)
+        self.form.addRow("Correction:", self.choice)
+        self.form.addRow("Strength:", self.strength)
+        self.form.addRow("Parties:", self.parties)
+        self.form.addRow("Sphere:", self.sphere)
+        self.form.addRow("Split at:", self.words)
+        self.choice.currentIndexChanged.connect(self._show_field)
+        self.finish_form()
+        self._show_field()
+
+    def _show_field(self) -> None:
+        key = self.choice.currentData()
+        for field, wanted in (
+            (self.strength, "strength"),
+            (self.parties, "parties"),
+            (self.sphere, "sphere"),
+            (self.words, "split"),
+        ):
+            field.setVisible(key == wanted)
+            self.form.labelForField(field).setVisible(key == wanted)
+
+    def collect(self) -> dict:
+        key = self.choice.currentData()
+        value = {
+            "strength": self.strength.currentText(),
+            "parties": [p.strip() for p in self.parties.text().split(",") if p.strip()],
+            "sphere": self.sphere.currentText(),
+            "split": self.words.text().strip(),
+        }.get(key)
+        if key == "parties" and not value:
+            raise CasrError("Name at least one party the pledge binds.")
+        if key == "split" and not value:
+            raise CasrError("Type the words where the second pledge begins.")
+        return {"kind": key, "value": value}

@@ -11,7 +11,7 @@ from ..queries import recent_changes
 from ..scorecard import scorecard, status_by_sphere
 from ..services import statements
 from ..wording import counted
-from .dialogs import BulkStatusDialog
+from .dialogs import BulkStatusDialog, ReadingDialog
 from .import_preview import ImportPreview
 from .menus import build_menus, menu_actions
 from .ops import Changes, Tracker
@@ -265,6 +265,27 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         self.set_status_of(ids, **dialog.values)
+
+    def correct_reading(self) -> None:
+        """Correct how the importer read the selected pledge (recorded; kept by later imports)."""
+        from ..importer import pipeline
+
+        ids = self.pledges.selected_ids()
+        if len(ids) != 1:
+            self.show_message("Select the one pledge whose reading you want to correct.")
+            return
+        read = self.tracker.read(lambda session: pipeline.reading_of(session, ids[0]))
+        parties = ", ".join(read["parties"])
+        dialog = ReadingDialog(
+            read["ref"], read["text"], read["strength"], parties, read["spheres"], read["sphere"], self
+        )
+        dialog.submit = lambda values: self.tracker.write(
+            lambda session: pipeline.correct_pledge(session, pledge_id=ids[0], who=self.tracker.user, **values)
+        )
+        if dialog.exec():
+            self.statusBar().showMessage(
+                f"Corrected how {read['ref']} was read; kept when the statement is imported again.", 10000
+            )
 
     def set_status_of(self, ids: list[int], status: str, comment: str = "", effective=None) -> None:
         """One undoable step that gives every pledge in `ids` the same new status."""

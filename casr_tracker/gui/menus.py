@@ -53,6 +53,14 @@ def build_menus(window) -> None:
     add(edit, "Pre&ferences…", window.edit_preferences, [QKeySequence.StandardKey.Preferences, "Ctrl+,"])
     bulk = add(edit, "Set &status of selected pledges…", window.bulk_status, "Ctrl+Shift+S")
     window.pledges.table.addAction(bulk)  # the table's context menu
+    reading = add(
+        edit,
+        "Correct how the pledge was &read…",
+        window.correct_reading,
+        "Ctrl+Shift+K",
+        "No pledge, another strength, parties or sphere, split or merged: kept when the statement is imported again",
+    )
+    window.pledges.table.addAction(reading)
     attach = add(edit, "&Attach selected passage…", window.attach_from_reader, "Ctrl+E")
     attach.setStatusTip("In the Documents tab: attach the selected passage to a pledge")
     view = bar.addMenu("&View")

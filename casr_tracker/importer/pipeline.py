@@ -438,6 +438,47 @@ def correct(session: Session, *, statement: Statement, correction: edits.Edit, w
     return report
 
 
+def reading_of(session: Session, pledge_id: int) -> dict:
+    """How a pledge was read, and the spheres of its statement: what a correction starts from."""
+    pledge = session.get(Pledge, pledge_id)
+    spheres = session.exec(select(Sphere).where(Sphere.statement_id == pledge.statement_id).order_by(col(Sphere.order)))
+    codes = session.exec(
+        select(Party.code).join(PledgeParty, PledgeParty.party_id == Party.id).where(PledgeParty.pledge_id == pledge.id)
+    ).all()
+    names = [s.name for s in spheres]
+    return {
+        "ref": pledge.ref,
+        "text": pledge.text,
+        "strength": pledge.strength,
+        "parties": list(codes),
+        "sphere": session.get(Sphere, pledge.sphere_id).name,
+        "spheres": names,
+    }
+
+
+def correct_pledge(session: Session, *, pledge_id: int, kind: str, value=None, who: str = "") -> ImportReport:
+    """One correction of how a stored pledge was read (see `correct`): parties as typed names, a
+    merge with the next pledge of the statement unless `value` names the sentence to merge with."""
+    pledge = session.get(Pledge, pledge_id)
+    if kind == "strength" and value not in ("firm", "soft"):
+        raise ImportProblem(f"Strength {value!r} is not firm or soft.")
+    if kind == "parties":
+        value = resolve_parties(session, list(value or []))
+    if kind == "merge" and value is None:
+        following = session.exec(
+            select(Pledge)
+            .where(Pledge.statement_id == pledge.statement_id, Pledge.seq > pledge.seq, Pledge.retired == False)  # noqa: E712
+            .order_by(col(Pledge.seq))
+        ).first()
+        if following is None:
+            raise ImportProblem(
+                f"{pledge.ref} is the last pledge of its statement: there is none after it to merge with."
+            )
+        value = following.text
+    statement = session.get(Statement, pledge.statement_id)
+    return correct(session=session, statement=statement, correction=edits.Edit(kind, pledge.text, value), who=who)
+
+
 @dataclass
 class Proposal:
     """What an import would do, for the analyst to confirm: the statement's title, date and

@@ -160,6 +160,11 @@ WRITES = {
         ),
         {"statement"},
     ),
+    "pipeline.correct_pledge": (
+        None,
+        lambda s, _: pipeline.correct_pledge(s, pledge_id=services.find_pledge(s, "TRD-2").id, kind="drop", who="ann"),
+        {"statement"},
+    ),
     "pipeline.correct": (
         None,
         lambda s, _: pipeline.correct(
@@ -194,6 +199,7 @@ READS = {
     "pipeline.propose",
     "pipeline.stored_edits",
     "pipeline.resolve_parties",
+    "pipeline.reading_of",
 }
 
 

@@ -197,3 +197,29 @@ def test_a_statement_in_a_web_page_file_is_read_like_a_document(open_win, qtbot,
     press(qtbot, win, "Ctrl+Shift+O")
     dialogs.done()
     assert seen["n"] >= 20 and seen["title"].startswith("C5+1 Leaders")
+
+
+def test_after_import_the_reading_of_a_pledge_is_corrected_from_the_menu(win, qtbot):
+    from casr_tracker.gui.qt import QComboBox
+
+    from .test_by_hand import click_ref
+
+    click_ref(qtbot, win, "TRD-3")
+    before = win.tracker.read(lambda s: s.exec(select(Pledge).where(Pledge.ref == "TRD-3")).one().strength)
+
+    def soften(dialog):
+        assert dialog.windowTitle() == "Correct how TRD-3 was read"
+        choice = dialog.choice
+        choice.setFocus()
+        choice.setCurrentIndex(choice.findData("strength"))  # as chosen from the list
+        assert dialog.strength.isVisible() and not dialog.parties.isVisible()
+        assert isinstance(dialog.strength, QComboBox)
+        click(qtbot, _button(dialog, "OK"))
+
+    dialogs = Dialogs(qtbot).expect("ReadingDialog", soften)
+    press(qtbot, win, "Ctrl+Shift+K")
+    dialogs.done()
+    after = win.tracker.read(lambda s: s.exec(select(Pledge).where(Pledge.ref == "TRD-3")).one().strength)
+    assert after != before
+    assert "Corrected how TRD-3 was read" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: any(r.ref == "TRD-3" and r.strength == after for r in win.pledges.table_model.rows()), timeout=5000)
