@@ -222,4 +222,6 @@ def test_after_import_the_reading_of_a_pledge_is_corrected_from_the_menu(win, qt
     after = win.tracker.read(lambda s: s.exec(select(Pledge).where(Pledge.ref == "TRD-3")).one().strength)
     assert after != before
     assert "Corrected how TRD-3 was read" in win.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: any(r.ref == "TRD-3" and r.strength == after for r in win.pledges.table_model.rows()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(r.ref == "TRD-3" and r.strength == after for r in win.pledges.table_model.rows()), timeout=5000
+    )
