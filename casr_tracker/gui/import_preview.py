@@ -82,7 +82,11 @@ class ImportPreview(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        for column, width in enumerate((48, 72, 190, 80, 150, 0, 150)):
+            if width:
+                self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
         tools = QHBoxLayout()
@@ -146,8 +150,11 @@ class ImportPreview(QDialog):
             strength.addItems(["firm", "soft"])
             strength.setCurrentText(pledge["strength"])
             self.table.setCellWidget(row, 3, strength)
-            parties = QLineEdit(", ".join(pledge["parties"]))
-            parties.setToolTip("Codes or names of the parties this pledge binds, separated by commas")
+            everyone = set(pledge["parties"]) == {p["code"] for p in proposal.parties}
+            parties = QLineEdit("all" if everyone else ", ".join(pledge["parties"]))
+            parties.setToolTip(
+                "The parties this pledge binds: all (every signatory), or codes or names separated by commas"
+            )
             self.table.setCellWidget(row, 4, parties)
             self.table.setItem(row, 5, self._cell(" ".join(pledge["text"].split())))
             self.table.setItem(row, 6, self._cell(pledge["why"]))
@@ -163,6 +170,10 @@ class ImportPreview(QDialog):
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         item.setToolTip(text)
         return item
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # now that the sentence column has its width
 
     def _filter(self) -> None:
         only = self.only_unsure.isChecked()
@@ -201,6 +212,9 @@ class ImportPreview(QDialog):
             if strength != pledge["strength"]:
                 out.append(edits.Edit("strength", pledge["text"], strength))
             typed = _names(parties)
+            signed = [p["code"] for p in self.proposal.parties]
+            if [t.lower() for t in typed] == ["all"]:
+                typed = signed
             if typed != list(pledge["parties"]):
                 out.append(edits.Edit("parties", pledge["text"], codes_of(typed)))
         return out

@@ -432,6 +432,7 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
     if any(rx.search(sentence) for rx in _CONTEXT):
         return None
     found: list[tuple[int, str, tuple[str, ...], str, bool]] = []
+    coordinated: list[tuple[int, str, str]] = []
     opener_end, opener_subject = _opener_subject(sentence, statement_parties)
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
@@ -449,6 +450,14 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
                 subject = _subject_parties(sentence[: match.start()], statement_parties)
             if subject and subject[0]:
                 found.append((match.start(), strength, subject[0], match.group(), subject[1]))
+            elif re.search(r"(?:,\s*|\s)and(?:\s+\w+ly)?\s*$", before):
+                coordinated.append((match.start(), strength, match.group()))
+    # "We support X, and commit to Y": a verb joined by "and" has the subject of the one before it
+    for start, strength, marker in coordinated:
+        earlier = [item for item in found if item[0] < start]
+        if earlier:
+            last = max(earlier, key=lambda item: item[0])
+            found.append((start, strength, last[2], marker, last[4]))
     if not found:
         return None
     found.sort(key=lambda item: item[0])
