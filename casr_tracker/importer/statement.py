@@ -194,6 +194,9 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         section.pledges = find_pledges(body, signed, blocks)
         sections.append(section)
     sections = [s for s in sections if s.pledges]  # a heading with no pledge (signature lines, context) is no sphere
+    if sections and not any(s.kind == "sphere" for s in sections):  # every pledge before the first heading
+        first = sections[0]
+        first.name, first.kind = WHOLE_TEXT, "sphere"
     if not any(s.pledges for s in sections):
         raise ImportProblem(
             "No sentence of the text commits its parties to anything, so there are no pledges to import."

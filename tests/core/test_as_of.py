@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from casr_tracker import corrections, db, services, undo
+from casr_tracker.errors import StaleEdit
 from casr_tracker.models import Document, Event, Evidence, Note, Pledge, frozen_time
 from casr_tracker.reports import build_report
 from casr_tracker.reports.csv import render_csv
@@ -141,7 +142,7 @@ def act_retract(s, day, n):
 
 
 def act_undo(s, day, n):
-    with contextlib.suppress(services.InputError):  # nothing left to undo
+    with contextlib.suppress(services.InputError, StaleEdit):  # nothing left to undo, or changed again since
         undo.undo_last(session=s, who=["ana", "bo"][n % 2])
 
 
