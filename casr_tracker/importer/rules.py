@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import signatories
+
 #: states that a text can call "Central Asian countries"
 CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
 
@@ -317,9 +319,17 @@ def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[t
     reaffirmed their commitment to", "Kazakhstan and Uzbekistan will"): "we", "the Parties",
     "the Leaders", "member states" … bind every signatory; named signatories bind themselves; a
     named state or organisation that did not sign binds nobody."""
-    from . import signatories
-
     clause = re.split(r"\bthat\b|;|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas\b", prefix)[-1]
+    pronoun = re.match(r"\s*(?:it|they)\b(.*)$", clause, re.I)
+    if pronoun and _linking(pronoun.group(1)) and re.search(r"\bthat\s*$", prefix[: len(prefix) - len(clause)]):
+        # "The European Union confirms that it will": it is who confirms
+        said_by = prefix[: len(prefix) - len(clause)]
+        verb = re.search(r"\s+\w+\s+that\s*$", said_by)
+        found = _subject_parties(said_by[: verb.start()] + " " if verb else said_by, statement_parties)
+        singular = pronoun.group(0).strip().lower().startswith("it")
+        if found and (not singular or len(found[0]) == 1):  # "it" is one signatory, "they" any
+            return found
+        return None
     everyone = [m.start() for m in _ALL_SUBJECTS.finditer(clause) if _linking(clause[m.end() :])]
     named: list[str] = []
     named_at = -1
@@ -408,7 +418,10 @@ def _opener_subject(
         first = _ALL_SUBJECTS.search(rest[:120])
         if first and first.start() <= 40 and not _FINITE_VERB.search(rest[: first.start()]):
             return comma.start(), (statement_parties, True)
-    if len(sentence.split()) < 60 and not re.search(r",\s+(?:the|we|our|both|\w+ (?:and|of) )", sentence):
+        named = [m for m in signatories.mentions(rest[:80]) if m[0] <= 40 and not _FINITE_VERB.search(rest[: m[0]])]
+        if named:  # "Recognizing X, the European Union intends to …": the main clause says who
+            return comma.start(), None
+    if participle:  # no main clause of a signatory: a recital ("REAFFIRMING our shared commitment to …, which …")
         return len(sentence), (statement_parties, False)
     return 0, None
 
@@ -440,7 +453,9 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
             if rx.pattern[2:] in NOUN_MARKERS and not _NOUN_VERB.search(" ".join(before.split()[-6:])):
                 continue  # "this reflects our joint determination to": said of, not undertaken
             noun_like = match.group().split()[0].lower() in _NOUN_LIKE
-            if noun_like and re.search(r"(?:['’]s?|s['’])(?:\s+\w+){0,2}\s*$", before):
+            possessive = re.search(r"(\w+)(?:['’]s?|s['’])(?:\s+\w+){0,2}\s*$", before)
+            ours = possessive and re.search(r"\bour\s+(?:\w+\s+)?\w+['’]s?\s*(?:\w+\s+){0,2}$", before)
+            if noun_like and possessive and not ours:
                 continue  # "the Philippines' plan to", "India's interest in": a noun, someone else's
             if impersonal:
                 subject: tuple[tuple[str, ...], bool] | None = (statement_parties, False)

@@ -105,11 +105,17 @@ CASES = [
     ("The Russian side stands ready to share its experience.", "soft", ("RU",)),
     ("Reaffirming their commitment to the UN Charter, the Leaders agreed to meet annually.", "firm", SIX),
     ("We look forward to the next summit in Dushanbe.", "soft", SIX),
+    ("Russia confirms that it will host the forum in 2025.", "firm", ("RU",)),
+    ("The Parties confirmed that they will meet in Bishkek.", "firm", SIX),
+    ("We support the reform of the WTO, and commit to a rules-based trading system.", "firm", SIX),
+    ("REAFFIRMING our shared commitment to peace and stability in the region, which is vital.", "firm", SIX),
+    ("We underscore our nations' unwavering commitment to freedom of navigation.", "firm", SIX),
     # someone else's plan, a third party, a fact about a signatory
     ("We welcome Kazakhstan's plan to build a logistics hub.", None, None),
     ("Afghanistan will hold consultations with its neighbours.", None, None),
     ("The Parties held talks and signed six agreements.", None, None),
     ("This reflects our joint determination to resolve the dispute.", None, None),
+    ("We note that it will rain in Astana tomorrow.", None, None),
     ("We will focus our efforts on the following:", None, None),
 ]
 
