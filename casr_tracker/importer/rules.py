@@ -299,7 +299,7 @@ def _linking(tail: str) -> bool:
     tail = re.sub(r",[^,]{0,120},", " ", tail)  # "the Parties, noting X, agreed"
     tail = re.sub(r"\s[–—-]\s[^–—]{0,160}\s[–—-]\s", " ", tail)  # "the UAE – home to IRENA – will"
     last = re.split(r"\band\b", tail)[-1] if len(tail.split()) <= 14 else tail
-    words = re.findall(r"[\w'-]+", last.lower())
+    words = [w for w in (w.strip("'’") for w in re.findall(r"[\w'’-]+", last.lower())) if w]
     return all(w in _LINKING_WORDS or w.endswith("ly") for w in words) and len(words) <= 6
 
 
