@@ -417,6 +417,19 @@ def check_bulk_status(win, qtbot, dialogs, tmp_path):
     assert _status_of_first_three(win) == ["not_started"] * 3
 
 
+def check_correct_reading(win, qtbot, dialogs, tmp_path):
+    click_ref(qtbot, win, "TRD-3")
+
+    def drop(dialog):
+        dialog.choice.setCurrentIndex(dialog.choice.findData("drop"))
+        click(qtbot, ok_button(dialog))
+
+    dialogs.expect("ReadingDialog", drop)
+    yield
+    qtbot.waitUntil(lambda: "TRD-3" not in [r.ref for r in win.pledges.table_model.rows()], timeout=5000)
+    assert win.statusBar().currentMessage().startswith("Corrected how TRD-3 was read")
+
+
 def check_attach(win, qtbot, dialogs, tmp_path):
     dialogs.expect("QMessageBox", lambda box: box.accept())
     yield
@@ -471,6 +484,7 @@ MENU = {
     "Find": check_find,
     "Preferences": check_preferences,
     "Set status of selected pledges": check_bulk_status,
+    "Correct how the pledge was read": check_correct_reading,
     "Attach selected passage": check_attach,
     "Pledges": check_tab(0),
     "Documents": check_tab(1),
