@@ -141,7 +141,7 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
         return line("keywords", event.recorded_at.date(), summary, data | {"subject_id": event.subject_id})
     if kind == EventKind.import_edit.value:
         return line(
-            "reading corrected", event.recorded_at.date(), _reading(data), data | {"statement_id": event.subject_id}
+            "reading corrected", event.recorded_at.date(), reading_said(data), data | {"statement_id": event.subject_id}
         )
     if kind in CORRECTIONS:
         summary = _correction(event, data, evidence, notes, titles, found)
@@ -149,7 +149,7 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
     return None
 
 
-def _reading(data: dict) -> str:
+def reading_said(data: dict) -> str:
     """What an analyst corrected in the importer's reading of the pledge's sentence."""
     value = data.get("value")
     said = {

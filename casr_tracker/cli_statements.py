@@ -107,10 +107,18 @@ def cmd_correct(args) -> int:
             pledge = services.find_pledge(session, args.ref)
             kind, value = _correction(session, args, pledge)
             report = pipeline.correct_pledge(session, pledge_id=pledge.id, kind=kind, value=value, who=args.user)
-    what = {"new": report.new, "changed": report.changed, "gone": report.gone}  # said once it is saved
-    said = "; ".join(f"{k}: {', '.join(v)}" for k, v in what.items() if v) or "nothing to change"
-    print(f"Corrected statement {report.statement_id} ({kind}): {said}.")
+    from .activity import reading_said
+
+    # said once it is saved
+    ref = (report.new or report.changed or [getattr(args, "ref", "") or ""])[0]
+    print(f"Corrected how {ref} was read: {reading_said(correction_json(kind, value))}.")
+    if report.gone and kind != "drop":
+        print(f"  gone: {', '.join(report.gone)}")
     return 0
+
+
+def correction_json(kind: str, value) -> dict:
+    return edits.Edit(kind, "", value).to_json()
 
 
 def _codes(session, args) -> tuple[str, ...] | None:

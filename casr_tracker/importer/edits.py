@@ -8,6 +8,7 @@ statement to the corrected one. Stored edits are events (kind `import_edit`), re
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -43,21 +44,40 @@ class Edit:
 @dataclass
 class Applied:
     statement: ParsedStatement
-    #: edits whose pledge or sentence is no longer in the text
+    #: edits whose pledge or sentence is no longer in the text, with why
     stale: list[Edit] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+#: how alike a pledge's sentence must still be for a correction made to it to apply (as re-imports pair)
+SIMILARITY = 0.75
+
+
 def _find(parsed: ParsedStatement, text: str) -> tuple[ParsedSection, int] | None:
+    """The pledge a correction names: the same sentence, or the most alike one when it was edited since."""
     wanted = _norm(text)
+    best: tuple[float, ParsedSection, int] | None = None
     for section in parsed.sections:
         for i, pledge in enumerate(section.pledges):
-            if _norm(pledge.text) == wanted:
+            mine = _norm(pledge.text)
+            if mine == wanted:
                 return section, i
-    return None
+            matcher = difflib.SequenceMatcher(None, wanted, mine)
+            if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= SIMILARITY and (best is None or ratio > best[0]):
+                best = (ratio, section, i)
+    return (best[1], best[2]) if best else None
+
+
+def _quoted(text: str) -> str:
+    words = " ".join(text.split())
+    return f"“{words[:70]}…”" if len(words) > 70 else f"“{words}”"
 
 
 def _section_at(parsed: ParsedStatement, offset: int) -> ParsedSection:
@@ -81,15 +101,16 @@ def _span_of(text: str, source: str, near: int = 0) -> tuple[int, int] | None:
     return min(found)[1:] if found else None
 
 
-def apply_edit(parsed: ParsedStatement, edit: Edit) -> bool:
-    """Apply one edit in place; False when its pledge or sentence is not in this text."""
+def apply_edit(parsed: ParsedStatement, edit: Edit) -> str:
+    """Apply one edit in place; "" when it applied, else why not (one sentence)."""
     source = parsed.text
     if edit.kind == "add":
-        if _find(parsed, edit.text):
-            return True
+        found = _find(parsed, edit.text)
+        if found and _norm(found[0].pledges[found[1]].text) == _norm(edit.text):
+            return ""
         span = _span_of(edit.text, source)
         if span is None:
-            return False
+            return f"The sentence {_quoted(edit.text)} is not in the statement's text."
         strength, parties = "firm", parsed.parties
         if isinstance(edit.value, dict):
             strength = edit.value.get("strength", strength)
@@ -100,10 +121,10 @@ def apply_edit(parsed: ParsedStatement, edit: Edit) -> bool:
         )
         section.pledges.append(pledge)
         section.pledges.sort(key=lambda p: p.start)
-        return True
+        return ""
     found = _find(parsed, edit.text)
     if found is None:
-        return False
+        return f"No pledge of the statement reads {_quoted(edit.text)} any more."
     section, i = found
     pledge = section.pledges[i]
     if edit.kind == "drop":
@@ -115,14 +136,14 @@ def apply_edit(parsed: ParsedStatement, edit: Edit) -> bool:
     elif edit.kind == "sphere":
         target = next((s for s in parsed.sections if s.name == edit.value), None)
         if target is None:
-            return False
+            return f"The statement has no sphere {_quoted(str(edit.value))}."
         del section.pledges[i]
         target.pledges.append(replace(pledge, sure=True, why=""))
         target.pledges.sort(key=lambda p: p.start)
     elif edit.kind == "split":
         at = _span_of(str(edit.value), pledge.text)
         if at is None or at[0] == 0:
-            return False
+            return f"The words {_quoted(str(edit.value))} do not begin a second part of {_quoted(pledge.text)}."
         cut = pledge.start + at[0]
         first_end = pledge.start + len(pledge.text[: at[0]].rstrip())
         section.pledges[i : i + 1] = [
@@ -132,17 +153,22 @@ def apply_edit(parsed: ParsedStatement, edit: Edit) -> bool:
     elif edit.kind == "merge":
         other = _find(parsed, str(edit.value))
         if other is None or other[0] is not section or other[1] != i + 1:
-            return False
+            return f"{_quoted(str(edit.value))} does not follow {_quoted(pledge.text)} in the same sphere."
         second = section.pledges[i + 1]
         section.pledges[i : i + 2] = [
             replace(pledge, text=source[pledge.start : second.end], end=second.end, sure=True, why="")
         ]
     else:
         raise ImportProblem(f"Unknown correction {edit.kind!r}: one of {', '.join(KINDS)}.")
-    return True
+    return ""
 
 
 def apply_edits(parsed: ParsedStatement, edits: list[Edit]) -> Applied:
     """The statement with the analyst's edits applied in order; those that no longer fit are listed."""
-    stale = [edit for edit in edits if not apply_edit(parsed, edit)]
-    return Applied(parsed, stale)
+    applied = Applied(parsed)
+    for edit in edits:
+        reason = apply_edit(parsed, edit)
+        if reason:
+            applied.stale.append(edit)
+            applied.reasons.append(reason)
+    return applied

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import ImportProblem
 from ..models import Event, EventKind, Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
+from ..wording import counted
 from . import edits, rules, signatories
 from .documents import read_text, sha256_text
 from .statement import ParsedPledge, ParsedSection, ParsedStatement, parse_statement
@@ -42,6 +43,8 @@ class ImportReport:
     spheres: int = 0
     #: what was read (after the analyst's corrections); not part of the JSON report
     parsed: ParsedStatement | None = None
+    #: corrections recorded before that no longer fit the text, with why
+    stale: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "parsed"}
@@ -50,11 +53,14 @@ class ImportReport:
         if self.identical:
             return f"Statement {self.statement_id} ({self.title}) is already imported; nothing changed."
         verb = "Imported" if self.created else "Updated"
-        return (
-            f"{verb} statement {self.statement_id} ({self.title}): {self.spheres} spheres, "
+        said = (
+            f"{verb} statement {self.statement_id} ({self.title}): {counted(self.spheres, 'sphere')}, "
             f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
             f"{len(self.gone)} gone pledges."
         )
+        if self.stale:
+            said += f" {counted(len(self.stale), 'earlier correction')} no longer fit: {_stale(self.stale)}"
+        return said
 
 
 @dataclass
@@ -135,6 +141,21 @@ def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[P
     return pairs
 
 
+def _revive(session: Session, statement_id: int, parsed: ParsedStatement, pairs: dict) -> None:
+    """A sentence that was gone from the text and is back gets its retired pledge again, with its ref
+    and its work (a pledge the analyst dropped stays dropped: its sentence is no pledge any more)."""
+    new_pledges = [p for _s, p in parsed.pledges]
+    unpaired = [i for i in range(len(new_pledges)) if i not in pairs]
+    if not unpaired:
+        return
+    retired = list(session.exec(select(Pledge).where(Pledge.statement_id == statement_id, Pledge.retired == True)))  # noqa: E712
+    if not retired:
+        return
+    found = _pair([new_pledges[i] for i in unpaired], retired)
+    for k, paired in found.items():
+        pairs[unpaired[k]] = paired
+
+
 def match(
     session: Session, parsed: ParsedStatement, title: str | None = None, *, target: Statement | None = None
 ) -> ImportPlan:
@@ -151,6 +172,7 @@ def match(
     if target is not None:
         stored = list(session.exec(select(Pledge).where(Pledge.statement_id == target.id, Pledge.retired == False)))  # noqa: E712
         pairs = _pair([p for _s, p in parsed.pledges], stored)
+        _revive(session, target.id, parsed, pairs)
         kept = {p.id for p, _same in pairs.values()}
         return ImportPlan(parsed, target, False, pairs, [p for p in stored if p.id not in kept])
     new_pledges = [p for _s, p in parsed.pledges]
@@ -185,6 +207,7 @@ def match(
     if best is None:
         return ImportPlan(parsed, None, identical=False)
     _share, statement, pairs, stored = best
+    _revive(session, statement.id, parsed, pairs)
     kept = {p.id for p, _same in pairs.values()}
     return ImportPlan(parsed, statement, False, pairs, [p for p in stored if p.id not in kept])
 
@@ -368,10 +391,15 @@ def stored_edits(session: Session, statement_id: int) -> list[edits.Edit]:
 
 
 def _record_edits(session: Session, statement_id: int, new_edits: list[edits.Edit], who: str) -> None:
+    pledges = list(session.exec(select(Pledge).where(Pledge.statement_id == statement_id)))
     for edit in new_edits:
-        pledge = session.exec(
-            select(Pledge).where(Pledge.statement_id == statement_id, Pledge.text == edit.text)
-        ).first()
+        wanted = _norm(edit.text)
+        pledge = (
+            next((p for p in pledges if _norm(p.text) == wanted and not p.retired), None)
+            or next((p for p in pledges if _norm(p.text) == wanted), None)
+            or next((p for p in pledges if _norm(p.text).startswith(wanted) and not p.retired), None)  # merged
+            or next((p for p in pledges if wanted.startswith(_norm(p.text)) and not p.retired), None)  # split
+        )
         session.add(
             Event(
                 kind=EventKind.import_edit.value,
@@ -382,6 +410,32 @@ def _record_edits(session: Session, statement_id: int, new_edits: list[edits.Edi
             )
         )
     session.flush()
+
+
+def signatory_codes(session: Session, statement_id: int) -> tuple[str, ...]:
+    """The codes of a stored statement's signatories, in the order stored."""
+    return tuple(
+        session.exec(
+            select(Party.code)
+            .join(StatementParty, StatementParty.party_id == Party.id)
+            .where(StatementParty.statement_id == statement_id)
+            .order_by(col(Party.id))
+        )
+    )
+
+
+def _set_signatories(session: Session, statement: Statement, codes: tuple[str, ...]) -> None:
+    stored = ensure_parties(session, codes)
+    for link in session.exec(select(StatementParty).where(StatementParty.statement_id == statement.id)):
+        session.delete(link)
+    session.flush()
+    for code in codes:
+        session.add(StatementParty(statement_id=statement.id, party_id=stored[code].id))
+    session.flush()
+
+
+def _stale(reasons: list[str]) -> str:
+    return " ".join(dict.fromkeys(reasons))
 
 
 def import_statement(
@@ -395,45 +449,82 @@ def import_statement(
     corrections: list[edits.Edit] | None = None,
     who: str = "",
 ) -> ImportReport:
-    """parse → match → (the analyst's corrections) → apply, in the caller's transaction. Without a title
-    or date, the statement's own (its title line, its dateline) are used. Corrections recorded for
-    the statement before are applied again, so a re-import of an edited text keeps them."""
+    """parse → match → (the analyst's corrections) → apply, in the caller's transaction.
+
+    Without a title or date, the statement's own (its title line, its dateline) are used. Again with
+    an edited text: the signatories confirmed before are kept unless `parties` names others, and the
+    corrections recorded before are applied again (to the same sentence, or to the most alike one
+    when it was edited); those that no longer fit are listed in the report."""
+    text = clean_text(text)
     parsed = parse(text, parties)
     plan = match(session, parsed, title)
-    if plan.identical and not corrections:
-        return apply(session, plan, title="", date=date, source_name=source_name)
+    if plan.target is not None:
+        stored_parties = signatory_codes(session, plan.target.id)
+        wanted = tuple(parties) if parties else stored_parties
+        if wanted != stored_parties:
+            _set_signatories(session, plan.target, wanted)
+        if wanted != parsed.parties or plan.identical and (wanted != stored_parties or corrections):
+            parsed = parse(text, wanted)
+            plan = match(session, parsed, title, target=plan.target)
+        if plan.identical:
+            _restate(plan.target, title, date)
+            return apply(session, plan, title="", date=date, source_name=source_name)
     before = stored_edits(session, plan.target.id) if plan.target is not None else []
+    stale: list[str] = []
     if before or corrections:
         applied = edits.apply_edits(parsed, before + list(corrections or []))
-        if any(edit in applied.stale for edit in corrections or []):
-            stale = next(edit for edit in corrections or [] if edit in applied.stale)
-            raise ImportProblem(f"The correction {stale.kind!r} does not fit the text: no pledge {stale.text[:60]!r}.")
-        plan = match(session, applied.statement, title, target=plan.target if plan.identical else None)
+        new_reasons = [r for e, r in zip(applied.stale, applied.reasons, strict=True) if e in (corrections or [])]
+        if new_reasons:
+            raise ImportProblem(_stale(new_reasons))
+        stale = applied.reasons
+        plan = match(session, applied.statement, title, target=plan.target)
     default_title = title or (plan.target.title if plan.target else "") or parsed.title or _title_from(source_name)
     report = apply(session, plan, title=default_title, date=date or parsed.date, source_name=source_name)
+    if plan.target is not None:
+        _restate(plan.target, title, date)
     report.parsed = plan.parsed
+    report.stale = stale
     if corrections:
         _record_edits(session, report.statement_id, list(corrections), who)
     return report
 
 
+def _restate(statement: Statement, title: str | None, date: dt.date | None) -> None:
+    """A title or date the analyst gives again replaces the stored one."""
+    if title and title != statement.title:
+        statement.title = title
+    if date and date != statement.date:
+        statement.date = date
+
+
+#: characters a copy from a web page leaves in a text that no reader sees: zero-width spaces and joiners
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean_text(text: str) -> str:
+    """A statement's text without invisible characters (offsets are into this text)."""
+    return text.translate(_INVISIBLE)
+
+
 def correct(session: Session, *, statement: Statement, correction: edits.Edit, who: str = "") -> ImportReport:
     """Correct the reading of an imported statement (drop, add, split, merge a pledge; change its
     sphere, parties or strength): recorded as an event and kept by every later import of the text."""
-    parties = tuple(
-        session.exec(
-            select(Party.code)
-            .join(StatementParty, StatementParty.party_id == Party.id)
-            .where(StatementParty.statement_id == statement.id)
-            .order_by(col(Party.id))
-        )
-    )
+    parties = signatory_codes(session, statement.id)
+    if correction.kind == "parties":
+        strangers = [code for code in correction.value or () if code not in parties]
+        if strangers:
+            names = ", ".join(signatories.signatory(c).name for c in parties)
+            raise ImportProblem(
+                f"{', '.join(signatories.signatory(c).name for c in strangers)} did not sign statement "
+                f"{statement.id}; its signatories are {names}."
+            )
     parsed = parse(statement.text, parties)
     applied = edits.apply_edits(parsed, [*stored_edits(session, statement.id), correction])
     if correction in applied.stale:
-        raise ImportProblem(f"No pledge of statement {statement.id} reads {correction.text[:60]!r}; nothing changed.")
+        raise ImportProblem(applied.reasons[applied.stale.index(correction)] + " Nothing was changed.")
     plan = match(session, applied.statement, target=statement)
     report = apply(session, plan, title=statement.title, date=statement.date, source_name=statement.source_name)
+    report.parsed = plan.parsed
     _record_edits(session, statement.id, [correction], who)
     return report
 

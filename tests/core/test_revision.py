@@ -200,6 +200,7 @@ READS = {
     "pipeline.stored_edits",
     "pipeline.resolve_parties",
     "pipeline.reading_of",
+    "pipeline.signatory_codes",
 }
 
 
