@@ -76,6 +76,8 @@ def _print_proposal(proposal: pipeline.Proposal) -> None:
     print(f"  date: {proposal.date or 'none found (give --date)'}")
     names = ", ".join(p["name"] for p in proposal.parties)
     found = "read from the text" if proposal.parties_found else "as you named them"
+    if proposal.parties_assumed:
+        found = "none found in the text, so these are assumed: name them with --party"
     print(f"  signatories ({found}): {names}")
     unsure = [p for p in proposal.pledges if not p["sure"]]
     print(f"  {len(proposal.pledges)} pledges, {len(unsure)} to look at:")
@@ -87,6 +89,8 @@ def _print_proposal(proposal: pipeline.Proposal) -> None:
         print(f"  {mark} {p['ref']:<7} {p['strength']:<4} {parties:<10} {text}{why}")
     if proposal.gone:
         print(f"  gone: {', '.join(proposal.gone)}")
+    for reason in proposal.stale:
+        print(f"  an earlier correction no longer fits: {reason}")
 
 
 def cmd_correct(args) -> int:

@@ -109,6 +109,16 @@ def undo(*, session: Session, event_ids: Iterable[int], who: str) -> str:
 def undo_last(*, session: Session, who: str) -> tuple[Event, str]:
     """Undo `who`'s last change. Returns the change undone and a sentence that says what was undone."""
     event = last_change(session, who)
+    reading = session.exec(
+        select(Event).where(Event.who == who, Event.kind == EventKind.import_edit.value).order_by(col(Event.id).desc())
+    ).first()
+    if reading is not None and (event is None or reading.id > event.id):
+        pledge = session.get(Pledge, reading.pledge_id) if reading.pledge_id else None
+        ref = pledge.ref if pledge else "a pledge"
+        raise InputError(
+            f"The last change corrected how {ref} was read; undo does not take that back (nor the changes "
+            "before it): correct the reading again with 'correct' or Edit → Correct how the pledge was read…"
+        )
     if event is None:
         raise InputError(f"{who or 'You'} made no change that can be undone.")
     what = undo(session=session, event_ids=[event.id], who=who)

@@ -296,12 +296,12 @@ class ReadingDialog(FormDialog):
     is recorded and kept by every later import of the statement."""
 
     CHOICES = (
-        ("drop", "It is no pledge (drop it)"),
         ("strength", "Its strength is"),
         ("parties", "It binds"),
         ("sphere", "It belongs to the sphere"),
         ("split", "Split it where these words begin"),
         ("merge", "Merge it with the pledge after it"),
+        ("drop", "It is no pledge (drop it)"),
     )
 
     def __init__(self, ref: str, text: str, strength: str, parties: str, spheres: list[str], sphere: str, parent=None):

@@ -104,10 +104,15 @@ class ImportPreview(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._import)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.buttons = buttons
+        for button in self.findChildren(QPushButton):  # Return in a cell must not import or read again
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.resolve: Callable[[list[str]], tuple[str, ...]] | None = None
+        self.chosen: list[edits.Edit] = []
         self.show_proposal(proposal)
         self.title.setText(proposal.title)
         self.date.setText(proposal.date.isoformat() if proposal.date else "")
@@ -118,11 +123,15 @@ class ImportPreview(QDialog):
     def show_proposal(self, proposal: Proposal) -> None:
         self.proposal = proposal
         self.parties.setText(", ".join(p["name"] for p in proposal.parties))
-        self.parties_note.setText(
-            "Read from the title, the opening and the signature lines: check them."
-            if proposal.parties_found
-            else "As you named them."
-        )
+        if self.named_parties:
+            note = "As you named them."
+        elif proposal.parties_assumed:
+            note = "No signatories found in the text: these are assumed. Name the real ones and read again."
+        elif proposal.parties_found:
+            note = "Read from the title, the opening and the signature lines: check them."
+        else:
+            note = "As you named them."
+        self.parties_note.setText(note)
         spheres = list(dict.fromkeys(p["sphere"] for p in proposal.pledges))
         unsure = sum(1 for p in proposal.pledges if not p["sure"])
         verb = "new statement" if proposal.created else f"an update of statement {proposal.statement_id}"
@@ -130,6 +139,7 @@ class ImportPreview(QDialog):
             f"{len(proposal.pledges)} pledges in {len(spheres)} spheres ({verb}); "
             f"{unsure} to look at, marked in yellow."
             + (f" Gone from the text: {', '.join(proposal.gone)}." if proposal.gone else "")
+            + "".join(f" An earlier correction no longer fits: {reason}" for reason in proposal.stale)
         )
         self.table.setRowCount(0)
         order = sorted(range(len(proposal.pledges)), key=lambda i: (proposal.pledges[i]["sure"], i))
@@ -180,6 +190,7 @@ class ImportPreview(QDialog):
         for row in range(self.table.rowCount()):
             pledge = self.proposal.pledges[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]
             self.table.setRowHidden(row, only and pledge["sure"])
+        self.table.resizeRowsToContents()
 
     # --- what the analyst changed --------------------------------------------------------------
 
@@ -232,18 +243,44 @@ class ImportPreview(QDialog):
 
     # --- reading again -------------------------------------------------------------------------
 
+    def _import(self) -> None:
+        """Check the choices (party names known, corrections that fit) before closing; a problem is
+        said here, and nothing typed is lost."""
+        try:
+            self.chosen = self.corrections(self.resolve) if self.resolve else self.corrections(tuple)
+            if self.resolve and self.party_names():
+                self.resolve(self.party_names())
+        except CasrError as error:
+            self._say(str(error))
+            return
+        self.accept()
+
     def _read_again(self, extra: list[edits.Edit]) -> bool:
+        state = {pledge["text"]: choice for pledge, *choice in self.rows()}
         try:
             proposal = self.again(self.party_names(), extra)
         except CasrError as error:
-            self.error.setText(str(error))
-            self.error.show()
+            self._say(str(error))
             return False
         self.error.hide()
         self.extra = extra
         self.named_parties = self.party_names()
         self.show_proposal(proposal)
+        self._restore(state)
         return True
+
+    def _restore(self, state: dict) -> None:
+        """What the analyst had chosen on each row, back on the rows of the new reading."""
+        for row in range(self.table.rowCount()):
+            pledge = self.proposal.pledges[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]
+            if pledge["text"] not in state:
+                continue
+            kept, sphere, strength, parties = state[pledge["text"]]
+            self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if kept else Qt.CheckState.Unchecked)
+            self.table.cellWidget(row, 2).setCurrentText(sphere)
+            self.table.cellWidget(row, 3).setCurrentText(strength)
+            if self.named_parties is None:
+                self.table.cellWidget(row, 4).setText(parties)
 
     def _reread(self) -> None:
         self._read_again(self.extra)

@@ -283,8 +283,11 @@ class MainWindow(QMainWindow):
             lambda session: pipeline.correct_pledge(session, pledge_id=ids[0], who=self.tracker.user, **values)
         )
         if dialog.exec():
+            self.undo_stack.clear()  # as in the core: an undo would reach past the correction to older changes
             self.statusBar().showMessage(
-                f"Corrected how {read['ref']} was read; kept when the statement is imported again.", 10000
+                f"Corrected how {read['ref']} was read; kept when the statement is imported again "
+                "(Ctrl+Z does not take it back).",
+                10000,
             )
 
     def set_status_of(self, ids: list[int], status: str, comment: str = "", effective=None) -> None:
@@ -338,6 +341,7 @@ class MainWindow(QMainWindow):
         preview = None
         if confirm:
             preview = ImportPreview(proposal, again, self)
+            preview.resolve = lambda typed: self.tracker.read(lambda session: pipeline.resolve_parties(session, typed))
             self.import_preview = preview
             accepted = preview.exec() == QDialog.DialogCode.Accepted
             self.activateWindow()  # back to the window the preview was over
@@ -351,7 +355,7 @@ class MainWindow(QMainWindow):
 
         def work(session):
             codes = pipeline.resolve_parties(session, names) if names else None
-            corrections = preview.corrections(lambda typed: pipeline.resolve_parties(session, typed)) if preview else []
+            corrections = preview.chosen if preview else []
             return pipeline.import_statement(
                 session,
                 loaded.text,

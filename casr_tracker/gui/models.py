@@ -203,9 +203,9 @@ class PledgeTableModel(RowsModel):
         if column == 1:
             return row.sphere
         if column == 2:
-            return row.text
+            return " ".join(row.text.split())  # a hard-wrapped statement's line breaks are not the pledge's
         if column == 3:
-            return "All" if row.binds_all else ", ".join(row.parties)
+            return "All" if row.binds_all else ", ".join(row.party_codes)
         if column == 4:
             return row.strength
         if column == self.STATUS_COLUMN:

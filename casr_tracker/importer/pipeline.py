@@ -585,6 +585,10 @@ class Proposal:
     parties_found: bool
     pledges: list[dict]
     gone: list[str]
+    #: no signatories found in the text nor named: the Central Asia + Russia six are assumed
+    parties_assumed: bool = False
+    #: corrections recorded before that no longer fit the text, with why
+    stale: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -648,6 +652,8 @@ def _read_back(session: Session, report: ImportReport) -> Proposal:
         parsed.parties_found if parsed else True,
         pledges,
         report.gone,
+        parsed.parties_assumed if parsed else False,
+        report.stale,
     )
 
 

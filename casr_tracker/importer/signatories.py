@@ -64,9 +64,16 @@ EXTRA_NAMES = {
     "MM": ("Myanmar", "Burma"),
     "BN": ("Brunei Darussalam", "Brunei"),
     "AE": ("UAE", "United Arab Emirates"),
-    "SA": ("Saudi Arabia", "Kingdom of Saudi Arabia"),
     "IR": ("Islamic Republic of Iran", "Iran"),
     "AF": ("Afghanistan", "Islamic Republic of Afghanistan"),
+    "CD": ("Democratic Republic of the Congo", "DR Congo", "DRC"),
+    "CI": ("Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast"),
+    "CV": ("Cape Verde", "Cabo Verde"),
+    "TL": ("East Timor", "Timor-Leste"),
+    "SZ": ("Swaziland", "Eswatini"),
+    "MK": ("North Macedonia", "Macedonia"),
+    "KN": ("Saint Kitts and Nevis", "St Kitts and Nevis", "St. Kitts and Nevis"),
+    "SA": ("Saudi Arabia", "Kingdom of Saudi Arabia", "KSA"),
 }
 #: adjectives for "the Russian side", "the Kazakh Party", "Uzbek authorities"
 DEMONYMS = {
@@ -145,9 +152,10 @@ ORGANISATIONS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, int, int],
     "OTS": ("Organization of Turkic States", ("Organization of Turkic States", "OTS"), ()),
     "CICA": ("Conference on Interaction and Confidence-Building Measures in Asia", ("CICA",), ()),
     "ECO": ("Economic Cooperation Organization", ("ECO",), ()),
+    "NATO": ("North Atlantic Treaty Organization", ("NATO", "North Atlantic Treaty Organisation"), ()),
 }
 #: groups of organisations as signatories themselves (they sign, not their members)
-_SIGNS_AS_ITSELF = {"EU", "AFU", "UN", "OSCE", "OTS", "CICA", "ECO"}
+_SIGNS_AS_ITSELF = {"EU", "AFU", "UN", "OSCE", "OTS", "CICA", "ECO", "NATO"}
 
 
 @cache
@@ -314,7 +322,7 @@ def _place(text: str, start: int) -> bool:
 
 def lookup(name: str) -> Signatory | None:
     """A signatory from what an analyst types: a code (KZ, EU), a name or a formal name."""
-    text = re.sub(r"\s+", " ", name.strip())
+    text = re.sub(r"\s+", " ", name.strip()).replace("’", "'")
     if not text:
         return None
     upper = text.upper()

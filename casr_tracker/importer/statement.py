@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import ImportProblem
 from . import rules, signatories
-from .layout import MARKER, Block, dateline_date, read_blocks
+from .layout import DATE, MARKER, Block, dateline_date, read_blocks
 
 #: the six parties of the Central Asia + Russia format, used when a text names none
 DEFAULT_PARTIES = ("KZ", "KG", "RU", "TJ", "TM", "UZ")
@@ -51,6 +51,8 @@ class ParsedStatement:
     date: dt.date | None = None
     #: True when the signatories were read from the text (False: the analyst named them, or none found)
     parties_found: bool = True
+    #: True when none were found and none named: the Central Asia + Russia six are assumed
+    parties_assumed: bool = False
 
     @property
     def spheres(self) -> list[ParsedSection]:
@@ -169,9 +171,10 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         raise ImportProblem("The statement text is empty.")
     title = next((re.sub(r"\s+", " ", b.text) for b in blocks if b.kind == "title"), "")
     date = next((dateline_date(b.text) for b in blocks if b.kind == "dateline" and dateline_date(b.text)), None)
-    if date is None:  # "We, the leaders …, gathered in Jakarta on 6 September 2023"
+    if date is None:  # "We, the leaders …, gathered in Jakarta on 6 September 2023": its one date
         first = next((b for b in blocks if b.kind in ("text", "item")), None)
-        date = dateline_date(first.text) if first is not None else None
+        if first is not None and len({m.group() for m in DATE.finditer(first.text)}) == 1:
+            date = dateline_date(first.text)
     if parties:
         signed, found = tuple(parties), False
     else:
@@ -192,6 +195,8 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         taken.add(code)
         section = ParsedSection(name, kind, code, order, heading.start if heading else None)
         section.pledges = find_pledges(body, signed, blocks)
+        if not parties and not found:  # nobody is named: who is bound is the analyst's to say
+            section.pledges = [replace(p, sure=False, why="signatories assumed") for p in section.pledges]
         sections.append(section)
     sections = [s for s in sections if s.pledges]  # a heading with no pledge (signature lines, context) is no sphere
     if sections and not any(s.kind == "sphere" for s in sections):  # every pledge before the first heading
@@ -203,4 +208,4 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         )
     for order, section in enumerate(sections):
         section.order = order
-    return ParsedStatement(text, signed, sections, title, date, found)
+    return ParsedStatement(text, signed, sections, title, date, found, not parties and not found)

@@ -90,3 +90,12 @@ def test_a_statement_from_a_web_page(run):
     proposal = json.loads(result.out)
     assert [p["code"] for p in proposal["parties"]] == ["IN", "US"] and len(proposal["pledges"]) >= 15
     assert proposal["title"] == "Joint Statement from India and the United States"
+
+
+def test_undo_does_not_skip_a_correction_to_undo_what_came_before(run):
+    assert run("status", "TRD-1", "in_progress").code == 0
+    assert run("correct", "TRD-2", "--drop").code == 0
+    result = run("undo")
+    assert result.code == 2 and "corrected how TRD-2 was read" in result.err
+    rows = {r["ref"]: r for r in json.loads(run("pledges", "--json").out)}
+    assert rows["TRD-1"]["status"] == "in_progress" and "TRD-2" not in rows

@@ -155,9 +155,26 @@ def test_a_missed_sentence_is_added_and_a_wrong_name_is_said(open_win, qtbot):
     missed = "Collectively, we embrace the C5+1 goal of seeking\nregional solutions to global challenges."
 
     def add(dialog):
+        click(qtbot, dialog.only_unsure)
+        untick = dialog.proposal.pledges[dialog.table.item(0, 0).data(Qt.ItemDataRole.UserRole)]["text"]
+        _untick(qtbot, dialog, 0)
         answer_nested(lambda box: (box.setTextValue(missed), box.accept()))
         click(qtbot, dialog.add_button)
         seen["added"] = any(p["text"] == missed for p in dialog.proposal.pledges)
+        row = next(
+            r
+            for r in range(dialog.table.rowCount())
+            if dialog.proposal.pledges[dialog.table.item(r, 0).data(Qt.ItemDataRole.UserRole)]["text"] == untick
+        )
+        seen["still unticked"] = dialog.table.item(row, 0).checkState() == Qt.CheckState.Unchecked
+        # a wrong name typed in a row, then Return: the preview stays, and Import says what is wrong
+        cell = dialog.table.cellWidget(row + 1 if row + 1 < dialog.table.rowCount() else 0, 4)
+        type_into(qtbot, cell, "Narnia")
+        qtbot.keyClick(cell, Qt.Key.Key_Return)
+        seen["open after Return"] = dialog.isVisible()
+        click(qtbot, _button(dialog, "Import"))
+        seen["row error"] = dialog.error.text()
+        seen["open after Import"] = dialog.isVisible()
         type_into(qtbot, dialog.parties, "Narnia")
         click(qtbot, dialog.reread)
         seen["error"] = dialog.error.text() if dialog.error.isVisible() else ""
@@ -168,7 +185,9 @@ def test_a_missed_sentence_is_added_and_a_wrong_name_is_said(open_win, qtbot):
     )
     press(qtbot, win, "Ctrl+Shift+O")
     dialogs.done()
-    assert seen["added"]
+    assert seen["added"] and seen["still unticked"]
+    assert seen["open after Return"] and seen["open after Import"]
+    assert seen["row error"].startswith("Unknown party 'Narnia'")
     assert seen["error"].startswith("Unknown party 'Narnia'")
     assert win.statusBar().currentMessage() == "Import cancelled; nothing was saved."
     assert len(_statements(win)) == 1  # the seed statement only
