@@ -299,7 +299,7 @@ def cmd_gui(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="casr-tracker",
-        description="Track the pledges of the 2020 Central Asia + Russia joint statement.",
+        description="Track the pledges of joint statements (seeded with the 2020 Central Asia + Russia statement).",
         epilog="With no command, the window opens.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -100,7 +100,7 @@ def cmd_correct(args) -> int:
         if args.add:
             statement = session.get(Statement, args.statement) if args.statement else None
             if statement is None:
-                raise InputError("Name the statement the sentence is in with --statement ID (see 'pledges --json').")
+                raise InputError("Name the statement the sentence is in with --statement ID (see 'statements').")
             kind = "add"
             value = {"strength": args.strength or "firm", "parties": _codes(session, args)}
             correction = edits.Edit(kind, args.add, value)
@@ -148,8 +148,36 @@ def _correction(session, args, pledge) -> tuple[str, object]:
     return kind, args.strength if kind == "strength" else None
 
 
+def cmd_statements(args) -> int:
+    cli = _cli()
+    engine = cli._engine(args)
+    with db.session_scope(engine, write=False) as session:
+        rows = [
+            {
+                "id": statement.id,
+                "title": statement.title,
+                "date": statement.date.isoformat() if statement.date else None,
+                "signatories": services.statement_party_names(session, statement.id),
+                "pledges": services.live_pledge_count(session, statement.id),
+            }
+            for statement in services.statements(session)
+        ]
+    if args.json:
+        cli._print_json(rows)
+        return 0
+    for row in rows:
+        parties = ", ".join(row["signatories"])
+        print(
+            f"{row['id']:>3}  {row['date'] or 'no date':<10}  {row['pledges']:>4} pledges  {row['title']}  ({parties})"
+        )
+    return 0
+
+
 def add_commands(command: Callable) -> None:
     """Register the commands with the parser's `command(name, func, help)`."""
+    p = command("statements", cmd_statements, "List the statements: id, date, pledges, title and signatories.")
+    p.add_argument("--json", action="store_true")
+
     p = command(
         "import-statement",
         cmd_import_statement,
@@ -181,7 +209,7 @@ def add_commands(command: Callable) -> None:
     p.add_argument("--split-at", metavar="WORDS", help="split it where these words begin")
     p.add_argument("--merge-with", metavar="REF", help="merge it with the pledge that follows it")
     p.add_argument("--add", metavar="SENTENCE", help="add a sentence of the statement the importer missed")
-    p.add_argument("--statement", type=int, metavar="ID", help="with --add: the statement it is in")
+    p.add_argument("--statement", type=int, metavar="ID", help="with --add: the statement it is in (see 'statements')")
 
 
 __all__ = ["add_commands", "read_statement"]

@@ -494,9 +494,20 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
 _VOWELS = set("AEIOUY")
 
 
+#: first words of a heading that say what is done, not about what: "Strengthening Economic Ties" is ECN
+_HEADING_VERBS = frozenset(
+    """expanded expanding enhanced enhancing strengthening strengthened promoting promoted addressing supporting
+    leveraging preserving fighting building deepening advancing fostering ensuring developing further new joint
+    the a an our and of for on in""".split()  # noqa: SIM905
+)
+
+
 def sphere_code(name: str, taken: set[str]) -> str:
-    """A three-letter code for a heading: its first letter and the next two consonants (TRD, TRN)."""
-    word = re.sub(r"[^A-Za-z]", "", name.split()[0] if name.split() else "X").upper() or "X"
+    """A three-letter code for a heading: the first letter and the next two consonants of its first word
+    of substance (TRD for "Trade and economy", MRT for "Promoting Maritime Cooperation")."""
+    words = [re.sub(r"[^A-Za-z]", "", w) for w in name.split()]
+    words = [w for w in words if len(w) >= 3] or ["X"]
+    word = next((w for w in words if w.lower() not in _HEADING_VERBS), words[0]).upper()
     consonants = [c for c in word[1:] if c not in _VOWELS]
     code = (word[0] + "".join(consonants[:2])).ljust(3, "X")
     candidate, n = code, 2

@@ -37,6 +37,7 @@ from .lookups import (
     find_document,
     find_party,
     find_pledge,
+    live_pledge_count,
     pledge_parties,
     sphere_name,
     statement_party_names,
@@ -46,6 +47,7 @@ from .notes import add_note, delete_note, edit_note, restore_note
 from .pledges import assess, claim_version, refresh_status, set_keywords, set_status
 
 __all__ = [
+    "live_pledge_count",
     "sphere_name",
     "statement_party_names",
     "FULL_DATE_HINT",

@@ -103,3 +103,12 @@ def sphere_name(session: Session, statement_id: int, text: str) -> str:
             return sphere.name
     names = ", ".join(f"{s.code} ({s.name})" for s in spheres)
     raise InputError(f"Statement {statement_id} has no sphere {text!r}; its spheres are {names}.")
+
+
+def live_pledge_count(session: Session, statement_id: int) -> int:
+    """How many pledges of a statement are in force (not retired)."""
+    from sqlalchemy import func
+
+    return session.exec(
+        select(func.count()).select_from(Pledge).where(Pledge.statement_id == statement_id, Pledge.retired == False)  # noqa: E712
+    ).one()

@@ -184,6 +184,7 @@ READS = {
     "services.find_party",
     "services.find_document",
     "services.statement_party_names",
+    "services.live_pledge_count",
     "services.sphere_name",
     "services.data_revision",
     "services.statements",
