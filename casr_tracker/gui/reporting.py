@@ -10,7 +10,7 @@ from .. import db, services
 from ..errors import CasrError
 from ..reports import EXTENSIONS, PUBLISHERS, build_report
 from ..reports.model import Report
-from ..reports.output import write_report
+from ..reports.output import format_for, write_report
 from .dialogs import FormDialog
 from .ops import Tracker, run_in_background
 from .printing import header_of, paint_blocks, print_report, report_blocks
@@ -123,16 +123,26 @@ class Reporter:
         progress.setMinimumDuration(200)
         engine = self.tracker.engine
 
+        # a PDF is laid out and painted with Qt's text documents and fonts, which belong to the GUI
+        # thread: painted on a worker, it hung now and then; the other formats are written off it
+        on_gui_thread = write and format_for(options.path, options.fmt) == "pdf"
+
         def work():
             with db.session_scope(engine) as session:
                 report = build_report(
                     session, as_of=options.as_of, since=options.since, statement_id=options.statement_id
                 )
-            if write:
+            if write and not on_gui_thread:
                 write_report(report, options.path, options.fmt)
             return report
 
         def done(report: Report) -> None:
+            if on_gui_thread:
+                try:
+                    write_report(report, options.path, options.fmt)
+                except CasrError as error:
+                    failed(error)
+                    return
             self.busy = False
             progress.close()
             then(report)
