@@ -47,6 +47,8 @@ def _engine(args) -> Engine:
 def cmd_pledges(args) -> int:
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
+        if args.statement is not None and args.statement not in {s.id for s in services.statements(session)}:
+            raise InputError(f"There is no statement {args.statement}; 'casr-tracker statements' lists them.")
         rows = queries.pledge_rows(
             session,
             sphere=args.sphere,
@@ -330,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", metavar="ST", help="one of: " + ", ".join(s.value for s in Status))
     p.add_argument("--party", metavar="P", help="party code or name")
     p.add_argument("--search", metavar="TEXT", help="words in the pledge, its notes or evidence quotes")
-    p.add_argument("--statement", type=int, metavar="ID")
+    p.add_argument("--statement", type=int, metavar="ID", help="only this statement's (see 'statements')")
     p.add_argument("--json", action="store_true")
 
     p = command("status", cmd_status, "Change a pledge's status (recorded in its history).")

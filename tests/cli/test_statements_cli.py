@@ -99,3 +99,12 @@ def test_undo_does_not_skip_a_correction_to_undo_what_came_before(run):
     assert result.code == 2 and "corrected how TRD-2 was read" in result.err
     rows = {r["ref"]: r for r in json.loads(run("pledges", "--json").out)}
     assert rows["TRD-1"]["status"] == "in_progress" and "TRD-2" not in rows
+
+
+def test_statements_are_listed_with_their_ids(run):
+    run("import-statement", str(INDIA))
+    rows = json.loads(run("statements", "--json").out)
+    assert [r["id"] for r in rows] == [1, 2]
+    assert rows[1]["signatories"] == ["India", "United States"] and rows[1]["pledges"] >= 15
+    missing = run("pledges", "--statement", "99")
+    assert missing.code == 2 and "There is no statement 99" in missing.err
