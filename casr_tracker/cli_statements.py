@@ -91,6 +91,13 @@ def _print_proposal(proposal: pipeline.Proposal) -> None:
         print(f"  gone: {', '.join(proposal.gone)}")
     for reason in proposal.stale:
         print(f"  an earlier correction no longer fits: {reason}")
+    if proposal.missed:
+        print(
+            f"  {len(proposal.missed)} sentences have a commitment's words but were not taken "
+            "(add one with 'correct --add'):"
+        )
+        for m in proposal.missed:
+            print(f"  - {textwrap.shorten(' '.join(m['text'].split()), 90, placeholder='…')}")
 
 
 def cmd_correct(args) -> int:

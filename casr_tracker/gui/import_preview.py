@@ -133,6 +133,12 @@ class ImportPreview(QDialog):
             note = "As you named them."
         self.parties_note.setText(note)
         spheres = list(dict.fromkeys(p["sphere"] for p in proposal.pledges))
+        codes = [p["code"] for p in proposal.parties]
+        missed = [
+            {**m, "ref": "—", "sphere": "", "strength": "firm", "parties": codes, "sure": False, "missed": True}
+            for m in proposal.missed
+        ]
+        self.entries = list(proposal.pledges) + missed
         unsure = sum(1 for p in proposal.pledges if not p["sure"])
         verb = "new statement" if proposal.created else f"an update of statement {proposal.statement_id}"
         self.summary.setText(
@@ -140,21 +146,27 @@ class ImportPreview(QDialog):
             f"{unsure} to look at, marked in yellow."
             + (f" Gone from the text: {', '.join(proposal.gone)}." if proposal.gone else "")
             + "".join(f" An earlier correction no longer fits: {reason}" for reason in proposal.stale)
+            + (f" {len(missed)} sentences not taken are at the end: tick one to add it." if missed else "")
         )
         self.table.setRowCount(0)
         order = sorted(range(len(proposal.pledges)), key=lambda i: (proposal.pledges[i]["sure"], i))
+        order += range(len(proposal.pledges), len(self.entries))
         for row, i in enumerate(order):
-            pledge = proposal.pledges[i]
+            pledge = self.entries[i]
             self.table.insertRow(row)
             keep = QTableWidgetItem()
             keep.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            keep.setCheckState(Qt.CheckState.Checked)
+            keep.setCheckState(Qt.CheckState.Unchecked if pledge.get("missed") else Qt.CheckState.Checked)
             keep.setData(Qt.ItemDataRole.UserRole, i)
             self.table.setItem(row, 0, keep)
             self.table.setItem(row, 1, self._cell(pledge["ref"]))
             sphere = QComboBox()
             sphere.addItems(spheres)
             sphere.setCurrentText(pledge["sphere"])
+            if pledge.get("missed"):  # an added sentence goes to the sphere it stands in
+                sphere.insertItem(0, "(where it stands)")
+                sphere.setCurrentIndex(0)
+                sphere.setEnabled(False)
             self.table.setCellWidget(row, 2, sphere)
             strength = QComboBox()
             strength.addItems(["firm", "soft"])
@@ -188,7 +200,7 @@ class ImportPreview(QDialog):
     def _filter(self) -> None:
         only = self.only_unsure.isChecked()
         for row in range(self.table.rowCount()):
-            pledge = self.proposal.pledges[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]
+            pledge = self.entries[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]
             self.table.setRowHidden(row, only and pledge["sure"])
         self.table.resizeRowsToContents()
 
@@ -199,7 +211,7 @@ class ImportPreview(QDialog):
         out = []
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 0)
-            pledge = self.proposal.pledges[item.data(Qt.ItemDataRole.UserRole)]
+            pledge = self.entries[item.data(Qt.ItemDataRole.UserRole)]
             out.append(
                 (
                     pledge,
@@ -214,7 +226,17 @@ class ImportPreview(QDialog):
     def corrections(self, codes_of: Callable[[list[str]], tuple[str, ...]]) -> list[edits.Edit]:
         """The analyst's choices as corrections; `codes_of` turns typed party names into codes."""
         out = list(self.extra)
+        signed = [p["code"] for p in self.proposal.parties]
         for pledge, kept, sphere, strength, parties in self.rows():
+            typed = _names(parties)
+            if [t.lower() for t in typed] == ["all"]:
+                typed = signed
+            if pledge.get("missed"):
+                if kept:  # a sentence not taken, ticked: added as the analyst says
+                    out.append(
+                        edits.Edit("add", pledge["text"], {"strength": strength, "parties": list(codes_of(typed))})
+                    )
+                continue
             if not kept:
                 out.append(edits.Edit("drop", pledge["text"]))
                 continue
@@ -222,10 +244,6 @@ class ImportPreview(QDialog):
                 out.append(edits.Edit("sphere", pledge["text"], sphere))
             if strength != pledge["strength"]:
                 out.append(edits.Edit("strength", pledge["text"], strength))
-            typed = _names(parties)
-            signed = [p["code"] for p in self.proposal.parties]
-            if [t.lower() for t in typed] == ["all"]:
-                typed = signed
             if typed != list(pledge["parties"]):
                 out.append(edits.Edit("parties", pledge["text"], codes_of(typed)))
         return out
@@ -239,7 +257,8 @@ class ImportPreview(QDialog):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.proposal.pledges[self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)]
+        pledge = self.entries[self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)]
+        return None if pledge.get("missed") else pledge
 
     # --- reading again -------------------------------------------------------------------------
 
@@ -272,12 +291,13 @@ class ImportPreview(QDialog):
     def _restore(self, state: dict) -> None:
         """What the analyst had chosen on each row, back on the rows of the new reading."""
         for row in range(self.table.rowCount()):
-            pledge = self.proposal.pledges[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]
+            pledge = self.entries[self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]
             if pledge["text"] not in state:
                 continue
             kept, sphere, strength, parties = state[pledge["text"]]
             self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if kept else Qt.CheckState.Unchecked)
-            self.table.cellWidget(row, 2).setCurrentText(sphere)
+            if not pledge.get("missed"):
+                self.table.cellWidget(row, 2).setCurrentText(sphere)
             self.table.cellWidget(row, 3).setCurrentText(strength)
             if self.named_parties is None:
                 self.table.cellWidget(row, 4).setText(parties)

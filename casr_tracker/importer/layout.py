@@ -92,8 +92,9 @@ def paragraphs(text: str) -> list[Span]:
         widest = max(len(line.text) for line in run)
         current = run[0]
         for line in run[1:]:
-            if MARKER.match(line.text) or current.text.endswith(":"):
-                join = False
+            dash_goes_on = wrapped and line.text[0] in "–—-" and not _ends_sentence(current.text)
+            if (MARKER.match(line.text) and not dash_goes_on) or current.text.endswith(":"):
+                join = False  # a list item starts (a dash in mid-sentence of wrapped text does not)
             elif line.text[0].islower():
                 join = True
             elif wrapped:

@@ -589,6 +589,8 @@ class Proposal:
     parties_assumed: bool = False
     #: corrections recorded before that no longer fit the text, with why
     stale: list[str] = field(default_factory=list)
+    #: sentences with a commitment's words that were not taken: {text, start, end, why}
+    missed: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -654,7 +656,20 @@ def _read_back(session: Session, report: ImportReport) -> Proposal:
         report.gone,
         parsed.parties_assumed if parsed else False,
         report.stale,
+        _missed(parsed, pledges),
     )
+
+
+def _missed(parsed: ParsedStatement | None, pledges: list[dict]) -> list[dict]:
+    """The sentences not taken that no pledge covers (an analyst may have added one)."""
+    if parsed is None:
+        return []
+    spans = [(p["start"], p["end"]) for p in pledges]
+    return [
+        {"text": m.text, "start": m.start, "end": m.end, "why": m.why}
+        for m in parsed.missed
+        if not any(start < m.end and m.start < end for start, end in spans)
+    ]
 
 
 def _title_from(source_name: str) -> str:

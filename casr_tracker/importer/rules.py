@@ -426,6 +426,14 @@ def _opener_subject(
     return 0, None
 
 
+def marker_in(sentence: str) -> str:
+    """The first words of a commitment in a sentence that is not context, whoever its subject ("")."""
+    if any(rx.search(sentence) for rx in _CONTEXT):
+        return ""
+    found = [m for rx, _s, _i in _MARKERS if (m := rx.search(sentence))]
+    return min(found, key=lambda m: m.start()).group() if found else ""
+
+
 def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "") -> Commitment | None:
     """The commitment a sentence makes, or None when it is context (a fact, a belief, others' doings).
 

@@ -53,6 +53,8 @@ class ParsedStatement:
     parties_found: bool = True
     #: True when none were found and none named: the Central Asia + Russia six are assumed
     parties_assumed: bool = False
+    #: sentences with the words of a commitment that were not taken (for the analyst to look at)
+    missed: list[ParsedPledge] = field(default_factory=list)
 
     @property
     def spheres(self) -> list[ParsedSection]:
@@ -133,9 +135,12 @@ def heading_name(text: str) -> str:
     return re.sub(r"\s+", " ", MARKER.sub("", text, count=1)).strip() or text.strip()
 
 
-def find_pledges(body: list[Block], parties: tuple[str, ...], blocks: list[Block] | None = None) -> list[ParsedPledge]:
+def find_pledges(
+    body: list[Block], parties: tuple[str, ...], blocks: list[Block] | None = None, missed: list | None = None
+) -> list[ParsedPledge]:
     """The sentences of `body` that commit parties, with strength and parties bound. A list item
-    inherits the subject and commitment of its lead-in ("We will:")."""
+    inherits the subject and commitment of its lead-in ("We will:"). Sentences with the words of a
+    commitment but no signatory as its subject go to `missed`, for the analyst to look at."""
     found = []
     leads = {id(blocks[b.lead_in]) for b in blocks or [] if b.kind == "item" and b.lead_in is not None}
     for block in body:
@@ -160,6 +165,9 @@ def find_pledges(body: list[Block], parties: tuple[str, ...], blocks: list[Block
                         commitment.why,
                     )
                 )
+            elif missed is not None and (marker := rules.marker_in(sentence.text)):
+                why = f"not taken: “{marker}”, but no signatory is its subject"
+                missed.append(ParsedPledge(sentence.text, sentence.start, sentence.end, "firm", parties, False, why))
     return found
 
 
@@ -183,6 +191,7 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         signed = signed or DEFAULT_PARTIES
     taken: set[str] = set()
     sections = []
+    missed: list[ParsedPledge] = []
     for order, (name, kind, heading, body) in enumerate(_section_parts(blocks)):
         if kind == "preamble":
             code = "GEN"
@@ -194,7 +203,7 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
             code = rules.sphere_code(name, taken | {"GEN", "REV"})
         taken.add(code)
         section = ParsedSection(name, kind, code, order, heading.start if heading else None)
-        section.pledges = find_pledges(body, signed, blocks)
+        section.pledges = find_pledges(body, signed, blocks, missed)
         if not parties and not found:  # nobody is named: who is bound is the analyst's to say
             section.pledges = [replace(p, sure=False, why="signatories assumed") for p in section.pledges]
         sections.append(section)
@@ -208,4 +217,4 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
         )
     for order, section in enumerate(sections):
         section.order = order
-    return ParsedStatement(text, signed, sections, title, date, found, not parties and not found)
+    return ParsedStatement(text, signed, sections, title, date, found, not parties and not found, missed)

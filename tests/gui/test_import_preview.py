@@ -62,11 +62,17 @@ def test_the_analyst_confirms_and_corrects_what_was_read(open_win, qtbot, tmp_pa
         seen["signatories"] = dialog.parties.text()
         assert dialog.only_unsure.isChecked()
         unsure = [p for p in dialog.proposal.pledges if not p["sure"]]
-        assert unsure and len(_visible_rows(dialog)) == len(unsure)  # only what it is unsure of, first
+        missed = dialog.proposal.missed  # sentences not taken, last, to tick
+        assert unsure and missed and len(_visible_rows(dialog)) == len(unsure) + len(missed)
         assert "to look at" in dialog.summary.text()
         click(qtbot, dialog.only_unsure)  # now every pledge
-        assert len(_visible_rows(dialog)) == len(dialog.proposal.pledges)
+        assert len(_visible_rows(dialog)) == len(dialog.proposal.pledges) + len(missed)
         seen["total"] = len(dialog.proposal.pledges)
+        # the last row is a sentence the importer did not take; the analyst ticks it
+        last = dialog.table.rowCount() - 1
+        seen["ticked"] = dialog.entries[dialog.table.item(last, 0).data(Qt.ItemDataRole.UserRole)]["text"]
+        assert dialog.table.item(last, 0).checkState() == Qt.CheckState.Unchecked
+        _untick(qtbot, dialog, last)  # a click on its box ticks it
         # the first row is no pledge, says the analyst: untick it
         first = dialog.proposal.pledges[dialog.table.item(0, 0).data(Qt.ItemDataRole.UserRole)]
         seen["dropped"] = first["text"]
@@ -101,7 +107,7 @@ def test_the_analyst_confirms_and_corrects_what_was_read(open_win, qtbot, tmp_pa
         lambda s: list(s.exec(select(Pledge).where(Pledge.statement_id == statement.id, Pledge.retired == False)))  # noqa: E712
     )
     texts = {p.text: p for p in pledges}
-    assert len(pledges) == seen["total"] - 1 and seen["dropped"] not in texts
+    assert len(pledges) == seen["total"] and seen["dropped"] not in texts and seen["ticked"] in texts
     assert texts[seen["softened"]].strength == seen["strength"]
     # the list shows the new statement, every pledge of it
     qtbot.waitUntil(lambda: win.pledges.table_model.total == len(pledges), timeout=10000)
@@ -109,7 +115,7 @@ def test_the_analyst_confirms_and_corrects_what_was_read(open_win, qtbot, tmp_pa
     edits = win.tracker.read(
         lambda s: [json.loads(e.data) for e in s.exec(select(Event).where(Event.kind == "import_edit"))]
     )
-    assert sorted(e["edit"] for e in edits) == ["drop", "strength"]
+    assert sorted(e["edit"] for e in edits) == ["add", "drop", "strength"]
     from casr_tracker.importer import pipeline
 
     edited = C5.read_text(encoding="utf-8").replace("This week, we", "This very week, we")
