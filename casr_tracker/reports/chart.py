@@ -24,8 +24,13 @@ def status_chart_svg(rows: list[SphereStatus]) -> str:
     ]
     for i, row in enumerate(rows):
         y = i * (ROW + GAP)
-        name = row.sphere.name if len(row.sphere.name) <= 38 else row.sphere.name[:36] + "…"
-        parts.append(f'<text x="{LABEL - 8}" y="{y + ROW * 0.7:.1f}" text-anchor="end">{escape(name)}</text>')
+        # about 7 px a character at 12 px DejaVu Sans: a longer name would run out of the label's 242 px
+        full = row.sphere.name
+        name = full if len(full) <= 32 else full[:30].rstrip() + "…"
+        parts.append(
+            f'<text x="{LABEL - 8}" y="{y + ROW * 0.7:.1f}" text-anchor="end"><title>{escape(full)}</title>'
+            f"{escape(name)}</text>"
+        )
         x = float(LABEL)
         for status in Status:
             n = row.counts.get(status.value, 0)

@@ -108,3 +108,19 @@ def test_statements_are_listed_with_their_ids(run):
     assert rows[1]["signatories"] == ["India", "United States"] and rows[1]["pledges"] >= 15
     missing = run("pledges", "--statement", "99")
     assert missing.code == 2 and "There is no statement 99" in missing.err
+
+
+def test_a_pdf_report_of_eleven_parties_keeps_its_numbers_whole(run, tmp_path):
+    from pypdf import PdfReader
+
+    asean = STATEMENTS / "2022-05-13-asean-us-special-summit-joint-vision-statement.txt"
+    statement = json.loads(run("import-statement", str(asean), "--json").out)["statement_id"]
+    ref = json.loads(run("pledges", "--statement", str(statement), "--json").out)[0]["ref"]
+    assert run("assess", f"{statement}/{ref}", "Brunei", "1").code == 0
+    assert run("assess", f"{statement}/{ref}", "United States", "-1").code == 0
+    target = tmp_path / "asean.pdf"
+    assert run("report", "-o", str(target), "--statement", str(statement)).code == 0
+    words = " ".join(" ".join(page.extract_text() for page in PdfReader(str(target)).pages).split())
+    card = words[words.index("Compliance scorecard") :]
+    assert "+1.00 100% n=1" in card and "-1.00 0% n=1" in card  # not "+1.0" over "0", "100" over "%"
+    assert "Parties: BN Brunei" in card and "US United States" in card
