@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from textwrap import shorten
 
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from . import events
@@ -219,12 +220,15 @@ class RecentChange:
     summary: str
 
 
-def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
-    """The latest status changes, assessments, evidence and notes, newest first."""
+def recent_changes(session: Session, limit: int = 15, statement_id: int | None = None) -> list[RecentChange]:
+    """The latest status changes, assessments, evidence and notes, newest first (of one statement's
+    pledges when `statement_id` is given)."""
     out: list[RecentChange] = []
+    mine = (Pledge.statement_id == statement_id) if statement_id is not None else true()
     statuses = session.exec(
         select(StatusChange, Pledge.ref)
         .join(Pledge, Pledge.id == StatusChange.pledge_id)
+        .where(mine)
         .order_by(col(StatusChange.id).desc())
         .limit(limit)
     ).all()
@@ -237,6 +241,7 @@ def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
         select(Assessment, Pledge.ref, Party.name)
         .join(Pledge, Pledge.id == Assessment.pledge_id)
         .join(Party, Party.id == Assessment.party_id)
+        .where(mine)
         .order_by(col(Assessment.id).desc())
         .limit(limit)
     ).all()
@@ -250,13 +255,18 @@ def recent_changes(session: Session, limit: int = 15) -> list[RecentChange]:
     for evidence, ref in session.exec(
         select(Evidence, Pledge.ref)
         .join(Pledge, Pledge.id == Evidence.pledge_id)
+        .where(mine)
         .order_by(col(Evidence.id).desc())
         .limit(limit)
     ):
         summary = f"{evidence.stance} evidence added" + (" (since withdrawn)" if evidence.withdrawn_at else "")
         out.append(RecentChange(evidence.pledge_id, ref, "evidence", evidence.recorded_at, evidence.who, summary))
     for note, ref in session.exec(
-        select(Note, Pledge.ref).join(Pledge, Pledge.id == Note.pledge_id).order_by(col(Note.id).desc()).limit(limit)
+        select(Note, Pledge.ref)
+        .join(Pledge, Pledge.id == Note.pledge_id)
+        .where(mine)
+        .order_by(col(Note.id).desc())
+        .limit(limit)
     ):
         text = note.text + (" (deleted)" if note.deleted_at else "")
         out.append(RecentChange(note.pledge_id, ref, "note", note.edited_at, note.who, text))

@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         if sid is None:
             return
         statuses, card, recent = self.tracker.read(
-            lambda s: (status_by_sphere(s, sid), scorecard(s, sid), recent_changes(s))
+            lambda s: (status_by_sphere(s, sid), scorecard(s, sid), recent_changes(s, statement_id=sid))
         )
         self.dashboard.set_data(statuses, card, recent)
         self._dashboard_dirty = False

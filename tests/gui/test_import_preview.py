@@ -250,3 +250,28 @@ def test_after_import_the_reading_of_a_pledge_is_corrected_from_the_menu(win, qt
     qtbot.waitUntil(
         lambda: any(r.ref == "TRD-3" and r.strength == after for r in win.pledges.table_model.rows()), timeout=5000
     )
+
+
+def test_the_dashboard_lists_the_recent_changes_of_the_statement_shown(win, qtbot):
+    from casr_tracker.importer import pipeline
+
+    from .test_by_hand import click_ref
+
+    report = win.tracker.write(lambda s: pipeline.import_statement(s, C5.read_text(encoding="utf-8")))
+    other = win.tracker.write(
+        lambda s: (
+            s.exec(select(Pledge).where(Pledge.statement_id == report.statement_id).order_by(Pledge.seq)).first().ref
+        )
+    )
+    from casr_tracker import cli
+
+    assert (
+        cli.main(["--db", str(win.tracker.engine.url), "status", f"{report.statement_id}/{other}", "in_progress"]) == 0
+    )
+    click_ref(qtbot, win, "TRD-3")
+    win.set_status_of([next(r.id for r in win.pledges.table_model.rows() if r.ref == "TRD-3")], "in_progress")
+    press(qtbot, win, "Ctrl+3")
+    qtbot.waitUntil(lambda: win.dashboard.recent_list.count() > 0, timeout=5000)
+    lines = [win.dashboard.recent_list.item(i).text() for i in range(win.dashboard.recent_list.count())]
+    assert any("TRD-3" in line for line in lines)
+    assert not any(other in line for line in lines)  # the other statement's change is not this one's
