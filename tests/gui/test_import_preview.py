@@ -275,3 +275,48 @@ def test_the_dashboard_lists_the_recent_changes_of_the_statement_shown(win, qtbo
     lines = [win.dashboard.recent_list.item(i).text() for i in range(win.dashboard.recent_list.count())]
     assert any("TRD-3" in line for line in lines)
     assert not any(other in line for line in lines)  # the other statement's change is not this one's
+
+
+def test_split_and_merge_in_the_preview(open_win, qtbot):
+    win = open_win()
+    seen: dict = {}
+
+    def split_then_merge(dialog):
+        click(qtbot, dialog.only_unsure)  # every pledge
+        click(qtbot, dialog.split_button)  # nothing selected yet: said, nothing done
+        seen["asked"] = dialog.error.text()
+        row = next(
+            r
+            for r in range(dialog.table.rowCount())
+            if ", and " in dialog.entries[dialog.table.item(r, 0).data(Qt.ItemDataRole.UserRole)]["text"]
+        )
+        text = dialog.entries[dialog.table.item(row, 0).data(Qt.ItemDataRole.UserRole)]["text"]
+        second = text.split(", and ", 1)[1]
+        before = len(dialog.proposal.pledges)
+        click_row(qtbot, dialog.table, row)
+        answer_nested(lambda box: (box.setTextValue(second), box.accept()))
+        click(qtbot, dialog.split_button)
+        texts = [p["text"] for p in dialog.proposal.pledges]
+        seen["split"] = len(texts) == before + 1 and any(t.startswith(" ".join(second.split()[:3])) for t in texts)
+        # merge the two halves back: select the first half, Merge with next
+        first_half = next(p for p in dialog.proposal.pledges if text.startswith(p["text"]) and p["text"] != text)
+        row = next(
+            r
+            for r in range(dialog.table.rowCount())
+            if dialog.entries[dialog.table.item(r, 0).data(Qt.ItemDataRole.UserRole)]["text"] == first_half["text"]
+        )
+        click_row(qtbot, dialog.table, row)
+        click(qtbot, dialog.merge_button)
+        seen["merged"] = len(dialog.proposal.pledges) == before
+        click(qtbot, _button(dialog, "Cancel"))
+
+    dialogs = (
+        Dialogs(qtbot)
+        .expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, C5))
+        .expect("ImportPreview", split_then_merge)
+    )
+    press(qtbot, win, "Ctrl+Shift+O")
+    dialogs.done()
+    assert seen["asked"] == "Select the pledge to split first."
+    assert seen["split"] and seen["merged"]
+    assert len(_statements(win)) == 1  # cancelled: nothing saved
