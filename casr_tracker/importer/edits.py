@@ -49,7 +49,8 @@ class Applied:
     reasons: list[str] = field(default_factory=list)
 
 
-def _norm(text: str) -> str:
+def normalised(text: str) -> str:
+    """A sentence as compared: its words, in lower case, one space between."""
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -59,11 +60,11 @@ SIMILARITY = 0.75
 
 def _find(parsed: ParsedStatement, text: str) -> tuple[ParsedSection, int] | None:
     """The pledge a correction names: the same sentence, or the most alike one when it was edited since."""
-    wanted = _norm(text)
+    wanted = normalised(text)
     best: tuple[float, ParsedSection, int] | None = None
     for section in parsed.sections:
         for i, pledge in enumerate(section.pledges):
-            mine = _norm(pledge.text)
+            mine = normalised(pledge.text)
             if mine == wanted:
                 return section, i
             matcher = difflib.SequenceMatcher(None, wanted, mine)
@@ -106,7 +107,7 @@ def apply_edit(parsed: ParsedStatement, edit: Edit) -> str:
     source = parsed.text
     if edit.kind == "add":
         found = _find(parsed, edit.text)
-        if found and _norm(found[0].pledges[found[1]].text) == _norm(edit.text):
+        if found and normalised(found[0].pledges[found[1]].text) == normalised(edit.text):
             return ""
         span = _span_of(edit.text, source)
         if span is None:

@@ -85,10 +85,6 @@ def parse(text: str, parties: tuple[str, ...] | None = None) -> ParsedStatement:
     return parse_statement(text, parties)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w{4,}", text.lower()))
 
@@ -102,9 +98,9 @@ def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[P
     free = {p.id: p for p in stored}
     by_text: dict[str, list[Pledge]] = {}
     for p in stored:
-        by_text.setdefault(_norm(p.text), []).append(p)
+        by_text.setdefault(edits.normalised(p.text), []).append(p)
     for i, new in enumerate(parsed):
-        same = [p for p in by_text.get(_norm(new.text), []) if p.id in free]
+        same = [p for p in by_text.get(edits.normalised(new.text), []) if p.id in free]
         if same:
             pairs[i] = (same[0], True)
             del free[same[0].id]
@@ -124,11 +120,11 @@ def _pair(parsed: list[ParsedPledge], stored: list[Pledge]) -> dict[int, tuple[P
         for word in mine:
             for pid in index.get(word, ()):
                 shared[pid] = shared.get(pid, 0) + 1
-        text = _norm(new.text)
+        text = edits.normalised(new.text)
         for pid, n in shared.items():
             if n < 0.5 * min(len(mine), len(words[pid])):
                 continue
-            matcher = difflib.SequenceMatcher(None, text, _norm(free[pid].text))
+            matcher = difflib.SequenceMatcher(None, text, edits.normalised(free[pid].text))
             if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
                 continue
             ratio = matcher.ratio()
@@ -391,14 +387,17 @@ def stored_edits(session: Session, statement_id: int) -> list[edits.Edit]:
 
 
 def _record_edits(session: Session, statement_id: int, new_edits: list[edits.Edit], who: str) -> None:
-    pledges = list(session.exec(select(Pledge).where(Pledge.statement_id == statement_id)))
+    pledges = [
+        (edits.normalised(p.text), p) for p in session.exec(select(Pledge).where(Pledge.statement_id == statement_id))
+    ]
+    live = [(text, p) for text, p in pledges if not p.retired]
     for edit in new_edits:
-        wanted = _norm(edit.text)
+        wanted = edits.normalised(edit.text)
         pledge = (
-            next((p for p in pledges if _norm(p.text) == wanted and not p.retired), None)
-            or next((p for p in pledges if _norm(p.text) == wanted), None)
-            or next((p for p in pledges if _norm(p.text).startswith(wanted) and not p.retired), None)  # merged
-            or next((p for p in pledges if wanted.startswith(_norm(p.text)) and not p.retired), None)  # split
+            next((p for text, p in live if text == wanted), None)
+            or next((p for text, p in pledges if text == wanted), None)  # dropped: retired
+            or next((p for text, p in live if text.startswith(wanted)), None)  # merged with the next
+            or next((p for text, p in live if wanted.startswith(text)), None)  # split: its first part
         )
         session.add(
             Event(

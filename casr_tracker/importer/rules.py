@@ -11,10 +11,6 @@ from dataclasses import dataclass
 
 from . import signatories
 
-#: states that a text can call "Central Asian countries"
-CENTRAL_ASIA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
-
-
 # --- spans, paragraphs, sentences --------------------------------------------------------------
 
 
@@ -291,7 +287,6 @@ _LINKING_WORDS = frozenset(
 )
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|be|been)\b", re.I)
 _ALL_COUNTRIES = re.compile(r"\ball (?:our |the )?(?:countries|states|parties)\b", re.I)
-_CENTRAL_ASIAN_GROUP = re.compile(r"\bCentral Asian (?:countries|states|nations|partners|republics)\b", re.I)
 
 
 def _linking(tail: str) -> bool:

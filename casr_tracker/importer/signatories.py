@@ -232,19 +232,6 @@ def states_named(text: str) -> list[str]:
     return out
 
 
-def organisations_named(text: str) -> list[str]:
-    out: list[str] = []
-    names = _org_names()
-    for match in _org_pattern().finditer(text):
-        found = match.group()
-        if len(found) <= 6 and found != found.upper():
-            continue  # "eu", "Un": not the abbreviation
-        code = names.get(re.sub(r"\s+", " ", found).lower())
-        if code and code not in out:
-            out.append(code)
-    return out
-
-
 def members(org: str, when: dt.date | None = None) -> tuple[str, ...]:
     """The member states of an organisation in the year of `when` (today when None)."""
     year = (when or dt.date.today()).year

@@ -65,7 +65,7 @@ class ParsedStatement:
         return [(s, p) for s in self.sections for p in s.pledges]
 
 
-def find_parties(blocks: list[Block], text: str, when: dt.date | None = None) -> tuple[str, ...]:
+def find_parties(blocks: list[Block], when: dt.date | None = None) -> tuple[str, ...]:
     """The signatories: named in the title, in the first sentence of the text ("We, the ministers of
     …", "The Government of X and the Government of Y,") and in the signature lines after the last
     paragraph; states, organisations that sign as such, and members of a named organisation."""
@@ -186,7 +186,7 @@ def parse_statement(text: str, parties: tuple[str, ...] | list[str] | None = Non
     if parties:
         signed, found = tuple(parties), False
     else:
-        signed = find_parties(blocks, text, date)
+        signed = find_parties(blocks, date)
         found = bool(signed)
         signed = signed or DEFAULT_PARTIES
     taken: set[str] = set()
