@@ -198,7 +198,7 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
         "firm",
         False,
     ),
-    (r"commitment to\b", "firm", False),
+    (r"commitments? to\b", "firm", False),
     (
         r"(?:instruct(?:s|ed)?|task(?:s|ed)?|mandated?|direct(?:s|ed)?|challenge[sd]?|call(?:s|ed)? (?:on|upon)) (?:our|their|its|the relevant|relevant) [\w\s,'’-]{1,80}? to\b",
         "firm",
@@ -209,13 +209,14 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
     (r"continu(?:e|es|ing) to\b", "firm", False),
     (r"(?:intention|determination|resolve) to\b", "firm", False),
     (r"intend(?:s|ed)? for\b", "firm", False),
-    (r"(?:launch|launches|are launching|hereby establish|establish|announce the establishment)\b", "firm", False),
-    (r"are (?:pursuing|partnering|working)\b", "firm", False),
+    (r"(?:launch|launches|hereby establish|establish|announce the establishment)\b", "firm", False),
+    (r"are (?:also |now |jointly |together )?(?:launching|pursuing|partnering|working)\b", "firm", False),
     (r"aim(?:s)? to\b", "soft", False),
+    (r"(?:share[sd]?|embrace[sd]?) (?:the|a|our) (?:[\w+-]+ ){0,2}goals? of\b", "soft", False),
     (r"(?:are|is|were|was|remain(?:s|ed)?) (?:\w+ )?ready to\b", "soft", False),
     (r"st(?:and|ands|ood) ready\b", "soft", False),
     (r"(?:readiness|willingness|interest|desire|keenness) (?:to|in)\b", "soft", False),
-    (r"may\b(?! be (?:held|considered))", "soft", False),
+    (r"(?-i:[Mm]ay)\b(?! be (?:held|considered)|\s+\d)", "soft", False),
     (r"(?:are|is|were|remain(?:s|ed)?) (?:\w+ )?interested in\b", "soft", False),
     (r"(?:are|were) exploring (?:avenues|ways|options|the possibility)\b", "soft", False),
     (r"(?:strive|strove|striving|endeavou?r(?:ed|ing)?|seek|seeking|sought) to\b", "soft", False),
@@ -226,12 +227,12 @@ MARKERS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (
-        r"(?:note[sd]?|reaffirm(?:s|ed)?|stress(?:es|ed)?|emphasi[sz](?:e|es|ed)|underline[sd]?|underscore[sd]?|recogni[sz](?:e|es|ed)|highlight(?:s|ed)?) the (?:need|necessity)\b",
+        r"(?:note[sd]?|reaffirm(?:s|ed)?|stress(?:es|ed)?|emphasi[sz](?:e|es|ed)|underline[sd]?|underscore[sd]?|recogni[sz](?:e|es|ed)|acknowledge[sd]?|highlight(?:s|ed)?) the (?:need|necessity)\b",
         "soft",
         False,
     ),
     (
-        r"(?:not(?:e|es|ed|ing)|(?:re)?affirm(?:s|ed|ing)?|stress(?:es|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|underlin(?:e|es|ed|ing)|underscor(?:e|es|ed|ing)|highlight(?:s|ed|ing)?) the importance of\b",
+        r"(?:not(?:e|es|ed|ing)|(?:re)?affirm(?:s|ed|ing)?|stress(?:es|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|underlin(?:e|es|ed|ing)|underscor(?:e|es|ed|ing)|recogni[sz](?:e|es|ed)|highlight(?:s|ed|ing)?) the importance of\b",
         "soft",
         False,
     ),
@@ -244,7 +245,7 @@ _MARKERS = tuple((re.compile(r"\b" + rx, re.I), strength, imp) for rx, strength,
 #: markers that are nouns: they commit only after a verb that undertakes them ("reaffirm our commitment")
 NOUN_MARKERS = frozenset(
     [
-        r"commitment to\b",
+        r"commitments? to\b",
         r"(?:intention|determination|resolve) to\b",
         r"(?:readiness|willingness|interest|desire|keenness) (?:to|in)\b",
     ]
@@ -268,7 +269,8 @@ _ALL_SUBJECTS = re.compile(
     r"(?:\s+and\s+(?:of\s+)?government)?|ministers|foreign ministers|presidents|prime ministers|participants|"
     r"member states|states|countries|nations|governments|signatories|delegations|co-chairs|organi[sz]ation|members)|"
     r"member states|participants|all parties|the (?:joint )?(?:task force|working group|committee|commission|"
-    r"council|secretariat|coordination mechanism)|(?:the )?(?:foreign )?ministries(?:'\s+\w+)?)\b",
+    r"council|secretariat|coordination mechanism)|(?:the )?(?:foreign )?ministries(?:'\s+\w+)?|"
+    r"(?:the|this|our)\s+(?:[\w+.-]+\s+)?(?:group|grouping)(?:\s+of\s+(?:countries|states|nations))?)\b",
     re.I,
 )
 #: words that may stand between a subject and its marker: "we also note the need", "the Parties
@@ -282,7 +284,7 @@ _LINKING_WORDS = frozenset(
     actively consistently unanimously duly hereby mutually affirm affirmed reconfirm reconfirmed joint shared
     stated today again renewed renew underlined emphasize emphasise emphasized emphasised underscore
     underscored highlight highlighted stress stressed share shares shared unwavering steadfast strong full
-    continued common ironclad sincere collective firm a an
+    continued common ironclad sincere collective firm a an announce announced announces
     """.split()  # noqa: SIM905
 )
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|be|been)\b", re.I)
@@ -303,6 +305,12 @@ _CONNECTORS = re.compile(
     r"\b(?:and|the|of|government|governments|ministry|ministries|foreign|affairs|side|sides|party|republic|"
     r"president|presidents|leaders?|heads?|state|delegation|both|as well as)\b|['’]s\b|,",
     re.I,
+)
+
+
+#: a name after one of these is the object of a preposition, not a subject
+_OBJECT_OF = re.compile(
+    r"\b(?:from|for|by|with|to|in|on|at|between|among|against|toward|towards|into|than)\s+(?:the\s+)?$", re.I
 )
 
 
@@ -330,6 +338,8 @@ def _subject_parties(prefix: str, statement_parties: tuple[str, ...]) -> tuple[t
     named_at = -1
     strangers = False
     for start, end, codes in signatories.mentions(clause):
+        if _OBJECT_OF.search(clause[:start]):
+            continue  # "the representatives from the U.S. side will be": the U.S. is not who
         tail = re.sub(r",[^,]{0,120},", " ", clause[end:])  # "the United States, under the IVLP, plans to"
         tail = re.sub(r"^\s*(?:(?:[A-Z][\w.&-]*|of|for|and)\s+)*?(?=[a-z]|$)", " ", tail)  # "U.S. Department of State"
         pieces, pos = [], 0
@@ -379,9 +389,18 @@ _NOUN_LIKE = frozenset(
 )
 _NOUN_VERB = re.compile(
     r"\b(?:(?:re)?affirm|reiterat|express|confirm|share|emphasi[sz]|underscor|underlin|stress|renew|declar|highlight|"
-    r"recommit|pledg|demonstrat|remain|have|has|with|of|in|is|are|note|voice)\w*",
+    r"recommit|pledg|demonstrat|announc|remain|have|has|with|of|in|is|are|note|voice)\w*",
     re.I,
 )
+
+
+_NOT_VERBS = frozenset("with of in is are has have".split())  # noqa: SIM905
+
+
+def _word_start(text: str, n: int) -> int:
+    """Where the last `n` words of `text` begin."""
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    return starts[-n] if len(starts) >= n else 0
 
 
 def _leaders_before(clause: str) -> bool:
@@ -421,6 +440,27 @@ def _opener_subject(
     return 0, None
 
 
+_SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|whose|where|whereas|while|if|when|as)\b|;", re.I)
+
+
+def _opening_subject(
+    before: str, statement_parties: tuple[str, ...]
+) -> tuple[tuple[str, ...], bool] | None:
+    """The signatories that open a sentence as the subject of its first verb ("We affirm …",
+    "The United States and Japan welcome …"), when what follows up to `before`'s end stays in the
+    main clause; None otherwise."""
+    words = list(re.finditer(r"\S+", before))
+    best = None
+    for i in range(1, min(len(words) - 1, 10) + 1):
+        head, verb = before[: words[i - 1].end()], words[i].group()
+        if not re.fullmatch(r"[a-z]+", verb) or verb in ("and", "of", "the", "side", "sides", "government"):
+            continue
+        subject = _subject_parties(head + " ", statement_parties)
+        if subject and not _SUBORDINATE.search(before[words[i].end() :]):
+            best = subject
+    return best
+
+
 def marker_in(sentence: str) -> str:
     """The first words of a commitment in a sentence that is not context, whoever its subject ("")."""
     if any(rx.search(sentence) for rx in _CONTEXT):
@@ -445,6 +485,7 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
             if own is not None and own.parties != inherited.parties:
                 return own
             return Commitment(inherited.strength, inherited.parties, inherited.marker, inherited.sure, "a list item")
+    sentence = " ".join(sentence.split())  # a hard-wrapped sentence reads as one line
     if any(rx.search(sentence) for rx in _CONTEXT):
         return None
     found: list[tuple[int, str, tuple[str, ...], str, bool]] = []
@@ -453,8 +494,13 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
     for rx, strength, impersonal in _MARKERS:
         for match in rx.finditer(sentence):
             before = sentence[: match.start()]
-            if rx.pattern[2:] in NOUN_MARKERS and not _NOUN_VERB.search(" ".join(before.split()[-6:])):
-                continue  # "this reflects our joint determination to": said of, not undertaken
+            undertaking = None
+            if rx.pattern[2:] in NOUN_MARKERS:
+                window = before[_word_start(before, 8) :]
+                verbs = [v for v in _NOUN_VERB.finditer(window) if v.group().lower() not in _NOT_VERBS]
+                undertaking = len(before) - len(window) + verbs[-1].start() if verbs else None
+                if not undertaking and not _NOUN_VERB.search(before[_word_start(before, 6) :]):
+                    continue  # "this reflects our joint determination to": said of, not undertaken
             noun_like = match.group().split()[0].lower() in _NOUN_LIKE
             possessive = re.search(r"(\w+)(?:['’]s?|s['’])(?:\s+\w+){0,2}\s*$", before)
             ours = possessive and re.search(r"\bour\s+(?:\w+\s+)?\w+['’]s?\s*(?:\w+\s+){0,2}$", before)
@@ -464,8 +510,13 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
                 subject: tuple[tuple[str, ...], bool] | None = (statement_parties, False)
             elif match.start() < opener_end:
                 subject = opener_subject
+                head = match.group().split()[0].lower()
+                if opener_end == len(sentence) and head.endswith("s") and head not in _NOUN_LIKE and not undertaking:
+                    subject = None  # "Undertaking this agenda … underscores the importance of": a gerund's verb
             else:
                 subject = _subject_parties(sentence[: match.start()], statement_parties)
+                if not subject and undertaking:  # "We therefore share a … policy interest in": who shares
+                    subject = _subject_parties(sentence[:undertaking], statement_parties)
             if subject and subject[0]:
                 found.append((match.start(), strength, subject[0], match.group(), subject[1]))
             elif re.search(r"(?:,\s*|\s)and(?:\s+\w+ly)?\s*$", before):
@@ -476,6 +527,10 @@ def classify(sentence: str, statement_parties: tuple[str, ...], lead_in: str = "
         if earlier:
             last = max(earlier, key=lambda item: item[0])
             found.append((start, strength, last[2], marker, last[4]))
+        elif not marker.split()[0].lower().endswith("ing") and (
+            opening := _opening_subject(sentence[:start], statement_parties)
+        ):
+            found.append((start, strength, opening[0], marker, opening[1]))  # "We affirm X, and intend to Y"
     if not found:
         return None
     found.sort(key=lambda item: item[0])
