@@ -106,7 +106,7 @@ CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
 #: organisations that sign statements: code → (name, other names, members as (code, from year, to year))
 _Y = 1990
 ORGANISATIONS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, int, int], ...]]] = {
-    "EU": ("European Union", ("EU",), ()),
+    "EU": ("European Union", ("EU", "European Commission"), ()),
     "ASEAN": (
         "Association of Southeast Asian Nations",
         ("ASEAN",),
