@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from . import atomic
 from .errors import BadFile, InputError, StorageError
 
 BACKUP_DIR = "backups"
@@ -57,14 +58,25 @@ def backup(url: str, target: str | Path, *, force: bool = False) -> Path:
     target = Path(target).expanduser()
     if target.is_dir():
         target = target / f"tracker-{_stamp()}.sqlite3"
+    if _is_tracker_itself(source, target):
+        raise InputError(f"{target} is the tracker itself; back it up to another file.")
+    atomic.check_target(target)
     if target.exists() and not force:
         raise InputError(f"{target} already exists; choose another name or add --force to replace it.")
-    if not target.parent.is_dir():
-        raise InputError(f"The folder {target.parent} does not exist.")
-    if target.exists():
-        target.unlink()
-    _copy(source, target)
+    with atomic.replacing(target, "The backup") as temporary:  # the old backup stays until the new one is whole
+        _copy(source, temporary)
     return target
+
+
+def _is_tracker_itself(source: Path, target: Path) -> bool:
+    """True when `target` is the tracker's own file (by any name) or one of its WAL/journal files."""
+    try:
+        if target.exists() and os.path.samefile(source, target):
+            return True
+        same_folder = target.parent.resolve() == source.parent.resolve()
+    except OSError:
+        return False
+    return same_folder and target.name in {f"{source.name}{end}" for end in ("-wal", "-shm", "-journal")}
 
 
 def _check_tracker_file(path: Path) -> None:

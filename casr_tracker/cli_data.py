@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from . import db
+from . import atomic, db
 from .seeding import open_tracker
 
 
@@ -40,7 +39,7 @@ def cmd_export(args) -> int:
     with db.session_scope(engine, write=False) as session:
         data = transfer.export_all(session)
     if args.output:
-        Path(args.output).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        atomic.write_text(args.output, json.dumps(data, ensure_ascii=False, indent=1), "The export")
         print(f"Exported to {args.output}", file=sys.stderr)
     else:
         _print_json(data)

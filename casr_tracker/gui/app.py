@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .. import backups
+from .. import atomic, backups
 from ..errors import CasrError
 from ..seeding import open_tracker
 from ..users import default_user
@@ -112,8 +112,9 @@ def screenshot(window: MainWindow, path: str) -> None:
     width, height = max(window.width(), MIN_SCREENSHOT[0]), max(window.height(), MIN_SCREENSHOT[1])
     window.resize(width, height)
     QApplication.processEvents()
-    if not window.grab().save(path):
-        raise CasrError(f"The screenshot could not be written to {path}.")
+    with atomic.replacing(path, "The screenshot") as temporary:
+        if not window.grab().save(str(temporary), "PNG"):
+            raise CasrError(f"The screenshot could not be written to {path}.")
 
 
 def check_display(screenshot: bool) -> None:

@@ -8,7 +8,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from ..errors import CasrError
+from ..errors import CasrError, StorageError
 from ..reports.chart import status_chart_svg
 from ..reports.html import render_html
 from ..reports.model import Report
@@ -16,8 +16,11 @@ from .qt import (
     QAbstractTextDocumentLayout,
     QApplication,
     QByteArray,
+    QFile,
+    QFileDevice,
     QFont,
     QImage,
+    QIODevice,
     QMarginsF,
     QPageLayout,
     QPageSize,
@@ -165,11 +168,24 @@ def print_report(report: Report, device) -> int:
 def write_pdf(report: Report, path: str) -> int:
     """Write the report as an A4 PDF; returns the number of pages."""
     ensure_application()
-    writer = QPdfWriter(path)
-    writer.setResolution(300)
-    writer.setTitle(report.title)
-    writer.setCreator("CASR Tracker")
-    writer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
-    )
-    return print_report(report, writer)
+    # the PDF goes through a file of ours, whose error state QPdfWriter itself would not report
+    # (on a full disk it left a 0-byte file and said nothing)
+    output = QFile(str(path))
+    if not output.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
+        raise StorageError(f"The report could not be written to {path}: {output.errorString()}.")
+    try:
+        writer = QPdfWriter(output)
+        writer.setResolution(300)
+        writer.setTitle(report.title)
+        writer.setCreator("CASR Tracker")
+        writer.setPageLayout(
+            QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        )
+        pages = print_report(report, writer)
+        del writer
+        output.flush()
+        if output.error() != QFileDevice.FileError.NoError:
+            raise StorageError(f"The report could not be written to {path}: {output.errorString()}.")
+    finally:
+        output.close()
+    return pages
