@@ -85,9 +85,8 @@ def cmd_status(args) -> int:
             effective=date,
             expect_version=args.expect_version,
         )
-        print(
-            f"{pledge.ref}: {change.old} → {change.new} (effective {change.effective_date}, version {pledge.version})"
-        )
+    # said once the transaction is committed: a failed commit never reads as saved
+    print(f"{pledge.ref}: {change.old} → {change.new} (effective {change.effective_date}, version {pledge.version})")
     return 0
 
 
@@ -106,7 +105,7 @@ def cmd_assess(args) -> int:
             justification=args.comment or "",
             date=date,
         )
-        print(f"{pledge.ref}: {party.name} scored {assessment.score:+d} (as of {assessment.date})")
+    print(f"{pledge.ref}: {party.name} scored {assessment.score:+d} (as of {assessment.date})")
     return 0
 
 
@@ -115,7 +114,7 @@ def cmd_note(args) -> int:
     with db.session_scope(engine) as session:
         pledge = services.find_pledge(session, args.ref)
         note = services.add_note(session=session, pledge=pledge, text=args.text, who=args.user)
-        print(f"{pledge.ref}: note {note.id} saved")
+    print(f"{pledge.ref}: note {note.id} saved")
     return 0
 
 
@@ -125,7 +124,7 @@ def cmd_keywords(args) -> int:
         pledge = services.find_pledge(session, args.ref)
         if args.words is not None:
             services.set_keywords(session=session, pledge=pledge, keywords=args.words, who=args.user)
-        print(f"{pledge.ref}: {pledge.keywords or 'no keywords'}")
+    print(f"{pledge.ref}: {pledge.keywords or 'no keywords'}")
     return 0
 
 
@@ -163,22 +162,23 @@ def cmd_import_document(args) -> int:
             author=args.author or "",
             url=args.url or "",
         )
-        if args.json:
-            row = next(r for r in queries.document_rows(session) if r["id"] == document.id)
-            _print_json({**row, "created": created})
-            return 0
-        if created:
-            print(
-                f"Imported document {document.id}: {document.title} "
-                f"({document.date or 'no date found'}; {document.author or 'no author found'})"
-            )
-            note = "" if document.date else detect_metadata(document.text).date_note
-            if note:
-                print(note.replace("Edit details (document edit --date)", f"'document edit {document.id} --date'"))
-        else:
-            asked = args.title or args.date or args.author or args.url
-            hint = f"; change its details with 'casr-tracker document edit {document.id}'" if asked else ""
-            print(f"Already imported as document {document.id}: {document.title}{hint}")
+        row = next(r for r in queries.document_rows(session) if r["id"] == document.id) if args.json else None
+    # said once the transaction is committed
+    if row is not None:
+        _print_json({**row, "created": created})
+        return 0
+    if created:
+        print(
+            f"Imported document {document.id}: {document.title} "
+            f"({document.date or 'no date found'}; {document.author or 'no author found'})"
+        )
+        note = "" if document.date else detect_metadata(document.text).date_note
+        if note:
+            print(note.replace("Edit details (document edit --date)", f"'document edit {document.id} --date'"))
+    else:
+        asked = args.title or args.date or args.author or args.url
+        hint = f"; change its details with 'casr-tracker document edit {document.id}'" if asked else ""
+        print(f"Already imported as document {document.id}: {document.title}{hint}")
     return 0
 
 
@@ -217,8 +217,8 @@ def cmd_evidence_add(args) -> int:
             date=date,
             who=args.user,
         )
-        where = f"document {document.id} [{evidence.start}:{evidence.end}]" if document else evidence.url
-        print(f"{pledge.ref}: evidence {evidence.id} ({evidence.stance}) from {where}")
+    where = f"document {document.id} [{evidence.start}:{evidence.end}]" if document else evidence.url
+    print(f"{pledge.ref}: evidence {evidence.id} ({evidence.stance}) from {where}")
     return 0
 
 

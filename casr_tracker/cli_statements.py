@@ -49,7 +49,14 @@ def cmd_import_statement(args) -> int:
     with db.session_scope(engine) as session:
         parties = pipeline.resolve_parties(session, args.party) if args.party else None
         report = pipeline.import_statement(
-            session, loaded.text, title=args.title, date=date, source_name=name, parties=parties, who=args.user
+            session,
+            loaded.text,
+            title=args.title,
+            date=date,
+            source_name=name,
+            parties=parties,
+            who=args.user,
+            retire_at_most=None if args.confirm else pipeline.RETIRE_WITHOUT_ASKING,
         )
         signed = services.statement_party_names(session, report.statement_id)
     if args.json:
@@ -200,6 +207,11 @@ def add_commands(command: Callable) -> None:
         help="a signatory (a state or organisation: KZ, Kazakhstan, EU); repeat for each; default: read from the text",
     )
     p.add_argument("--dry-run", action="store_true", help="show what would be imported, how sure, and keep nothing")
+    p.add_argument(
+        "--confirm",
+        action="store_true",
+        help=f"retire the pledges gone from the text even when more than {pipeline.RETIRE_WITHOUT_ASKING} would go",
+    )
     p.add_argument("--json", action="store_true", help="print the import report (or the --dry-run proposal) as JSON")
 
     p = command(

@@ -348,6 +348,23 @@ class MainWindow(QMainWindow):
             if not accepted:
                 self.statusBar().showMessage("Import cancelled; nothing was saved.", 8000)
                 return
+        planned = preview.proposal if preview else proposal
+        retire_at_most: int | None = pipeline.RETIRE_WITHOUT_ASKING
+        if len(planned.gone) > pipeline.RETIRE_WITHOUT_ASKING:
+            answer = QMessageBox.question(
+                self,
+                "Retire pledges?",
+                f"This import would retire {len(planned.gone)} pledges of statement {planned.statement_id} "
+                f"({', '.join(planned.gone[:8])}{' …' if len(planned.gone) > 8 else ''}): they are gone from "
+                "the text. Their history is kept, and importing the earlier text brings them back.\n\n"
+                "Retire them and import?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.statusBar().showMessage("Import cancelled; nothing was saved.", 8000)
+                return
+            retire_at_most = None
         title = preview.title.text().strip() if preview else None
         typed_date = preview.date.text().strip() if preview else ""
         names = preview.party_names() if preview else None
@@ -365,6 +382,7 @@ class MainWindow(QMainWindow):
                 parties=codes,
                 corrections=corrections,
                 who=who,
+                retire_at_most=retire_at_most,
             )
 
         def done(report) -> None:

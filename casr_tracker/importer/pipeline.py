@@ -447,8 +447,13 @@ def import_statement(
     parties: tuple[str, ...] | None = None,
     corrections: list[edits.Edit] | None = None,
     who: str = "",
+    retire_at_most: int | None = None,
 ) -> ImportReport:
     """parse → match → (the analyst's corrections) → apply, in the caller's transaction.
+
+    `retire_at_most`: an import that would retire more of a stored statement's pledges than this is
+    refused (ImportProblem, nothing written once the caller's transaction rolls back); the command
+    line passes RETIRE_WITHOUT_ASKING unless the analyst confirmed.
 
     Without a title or date, the statement's own (its title line, its dateline) are used. Again with
     an edited text: the signatories confirmed before are kept unless `parties` names others, and the
@@ -483,9 +488,23 @@ def import_statement(
         _restate(plan.target, title, date)
     report.parsed = plan.parsed
     report.stale = stale
+    if retire_at_most is not None and len(report.gone) > retire_at_most:
+        raise ImportProblem(
+            f"This import would retire {len(report.gone)} pledges of statement {report.statement_id} "
+            f"({_few(report.gone)}); see the plan with --dry-run, and add --confirm to import it anyway "
+            "(their history is kept, and importing the earlier text brings them back)."
+        )
     if corrections:
         _record_edits(session, report.statement_id, list(corrections), who)
     return report
+
+
+#: an import may retire this many of a statement's pledges without the analyst confirming it
+RETIRE_WITHOUT_ASKING = 3
+
+
+def _few(refs: list[str], shown: int = 5) -> str:
+    return ", ".join(refs[:shown]) + (f" and {len(refs) - shown} more" if len(refs) > shown else "")
 
 
 def _restate(statement: Statement, title: str | None, date: dt.date | None) -> None:
