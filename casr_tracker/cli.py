@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ from . import __version__, cli_corrections, cli_data, cli_statements, db, querie
 from .errors import CasrError, InputError
 from .importer.documents import detect_metadata
 from .models import Status
+from .parsing import parse_id
 from .seeding import open_tracker
 from .users import default_user
 from .wording import counted
@@ -25,6 +27,14 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def whole_number(text: str) -> int:
+    """argparse's type for ids, versions and counts: ASCII digits an id can hold, one clear line otherwise."""
+    number = parse_id(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 to 999999999999999999)")
+    return number
 
 
 def _print_json(data) -> None:
@@ -332,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", metavar="ST", help="one of: " + ", ".join(s.value for s in Status))
     p.add_argument("--party", metavar="P", help="party code or name")
     p.add_argument("--search", metavar="TEXT", help="words in the pledge, its notes or evidence quotes")
-    p.add_argument("--statement", type=int, metavar="ID", help="only this statement's (see 'statements')")
+    p.add_argument("--statement", type=whole_number, metavar="ID", help="only this statement's (see 'statements')")
     p.add_argument("--json", action="store_true")
 
     p = command("status", cmd_status, "Change a pledge's status (recorded in its history).")
@@ -340,7 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("status", metavar="STATUS", help="one of: " + ", ".join(s.value for s in Status))
     p.add_argument("--comment", metavar="TEXT")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="effective date (default: today)")
-    p.add_argument("--expect-version", type=int, metavar="N", help="refuse if the pledge is no longer at version N")
+    p.add_argument(
+        "--expect-version", type=whole_number, metavar="N", help="refuse if the pledge is no longer at version N"
+    )
 
     p = command("assess", cmd_assess, "Score a party's compliance with a pledge: -1, 0 or +1.")
     p.add_argument("ref", metavar="REF")
@@ -398,7 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("suggest", cmd_suggest, "Suggest which pledges each passage of a document speaks to.")
     p.add_argument("document", metavar="DOCUMENT_ID_OR_PATH")
-    p.add_argument("--top", type=int, default=3, metavar="K", help="candidates per passage (default 3)")
+    p.add_argument("--top", type=whole_number, default=3, metavar="K", help="candidates per passage (default 3)")
     p.add_argument(
         "--min-strength", choices=["low", "medium", "strong"], default="low", help="leave out weaker matches"
     )
@@ -409,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["pdf", "html", "md", "csv", "xlsx"], help="default: from the file's extension")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="statuses and scores as they stood that day (default today)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="also list the status changes after this date")
-    p.add_argument("--statement", type=int, metavar="ID", help="one statement (default: all)")
+    p.add_argument("--statement", type=whole_number, metavar="ID", help="one statement (default: all)")
 
     cli_data.add_commands(command)
     return parser
@@ -420,9 +432,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
-    if args.func is not cmd_gui:
-        args.user = args.user or default_user()
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show "→" (cp1252) gets "?" instead
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
     try:
+        if args.db is not None and not args.db.strip():
+            raise InputError(
+                "--db is empty; give a database URL such as sqlite:///tracker.sqlite3, or leave --db out "
+                "for the default tracker."
+            )
+        if args.func is not cmd_gui:
+            args.user = args.user or default_user()
         return args.func(args)
     except CasrError as error:
         print(f"casr-tracker: {error}", file=sys.stderr)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from . import atomic, db
+from .errors import BadFile
 from .seeding import open_tracker
 
 
@@ -58,8 +59,11 @@ def cmd_import_json(args) -> int:
 
 
 def cmd_copy(args) -> int:
-    from . import transfer
+    from . import backups, transfer
 
+    source = backups.sqlite_file(args.source)
+    if source is not None and not source.is_file():  # opening it would make it (a misspelt name)
+        raise BadFile(f"{source} does not exist; check the --from URL.")
     counts = transfer.copy_tracker(args.source, args.target)
     total = sum(counts.values())
     print(f"Copied {total} rows: " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))

@@ -228,7 +228,12 @@ def add_commands(command: Callable) -> None:
     p.add_argument("--split-at", metavar="WORDS", help="split it where these words begin")
     p.add_argument("--merge-with", metavar="REF", help="merge it with the pledge that follows it")
     p.add_argument("--add", metavar="SENTENCE", help="add a sentence of the statement the importer missed")
-    p.add_argument("--statement", type=int, metavar="ID", help="with --add: the statement it is in (see 'statements')")
+    p.add_argument(
+        "--statement",
+        type=_cli().whole_number,
+        metavar="ID",
+        help="with --add: the statement it is in (see 'statements')",
+    )
 
 
 __all__ = ["add_commands", "read_statement"]

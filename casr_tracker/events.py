@@ -70,7 +70,10 @@ def data_of(event: Event) -> dict:
 
 
 def end_of(day: dt.date) -> dt.datetime:
-    """The first moment after `day` (UTC): what was recorded before it was known at the end of the day."""
+    """The first moment after `day` (UTC): what was recorded before it was known at the end of the day
+    (for the last day a date can name, 31 December 9999, its last moment)."""
+    if day >= dt.date.max:
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
 
 

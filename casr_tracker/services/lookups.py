@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import Session, select
 
 from ..errors import InputError, NotFound, UnknownParty
@@ -13,6 +15,7 @@ from ..models import (
     PledgeParty,
     Statement,
 )
+from ..parsing import parse_id
 
 
 def find_pledge(session: Session, ref: str) -> Pledge:
@@ -21,8 +24,9 @@ def find_pledge(session: Session, ref: str) -> Pledge:
     statement_id = None
     if "/" in text:
         head, _, text = text.partition("/")
-        if head.isdigit():
-            statement_id = int(head)
+        statement_id = parse_id(head)
+        if statement_id is None:
+            raise NotFound(f"There is no pledge {ref.strip()!r}; 'casr-tracker pledges' lists them.")
     query = select(Pledge).where(Pledge.ref == text)
     if statement_id is not None:
         query = query.where(Pledge.statement_id == statement_id)
@@ -62,8 +66,9 @@ def find_party(session: Session, text: str) -> Party:
 def find_document(session: Session, key: str | int) -> Document:
     """A document by id, or by the path of a file that has been imported (matched by content)."""
     text = str(key).strip()
-    if text.isdigit():
-        document = session.get(Document, int(text))
+    if parse_id(text) is not None or (text.isdigit() and not Path(text).exists()):
+        number = parse_id(text)
+        document = session.get(Document, number) if number is not None else None
         if document is None:
             raise NotFound(f"There is no document {text}; 'casr-tracker documents' lists them.")
         return document
