@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from ..models import Status
 from .csv import TEXT_COLUMNS, pledge_table
@@ -24,7 +25,12 @@ def write_xlsx(report: Report, path: str) -> None:
     for st in report.statements:
         sheet = book.create_sheet("Scorecard" if len(report.statements) == 1 else f"Scorecard {st.id}")
         _scorecard(sheet, st, report.as_of)
-    book.save(path)
+    # made in memory and written in one go: a zip file that fails to close on a full disk would
+    # otherwise complain again from its finaliser, after the error was reported
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with open(path, "wb") as handle:
+        handle.write(buffer.getvalue())
 
 
 def _pledges(sheet, report: Report) -> None:
