@@ -348,7 +348,34 @@ class MainWindow(QMainWindow):
             if not accepted:
                 self.statusBar().showMessage("Import cancelled; nothing was saved.", 8000)
                 return
-        planned = preview.proposal if preview else proposal
+        # a title the analyst typed names the statement to update (as --title does); the one read from the
+        # text does not (two statements may share a title line)
+        typed_title = preview.title.text().strip() if preview else ""
+        title = typed_title if typed_title and typed_title != proposal.title else None
+        typed_date = preview.date.text().strip() if preview else ""
+        names = preview.party_names() if preview else None
+        who = self.tracker.user
+        try:
+            date = services.parse_date(typed_date) if typed_date else proposal.date
+        except CasrError as error:
+            self.show_message(str(error))
+            return
+
+        def options(session) -> dict:
+            return {
+                "title": title or None,
+                "date": date,
+                "source_name": name,
+                "parties": pipeline.resolve_parties(session, names) if names else None,
+                "corrections": preview.chosen if preview else [],
+            }
+
+        # the plan as it will be imported (the title typed in the preview may name a stored statement)
+        try:
+            planned = self.tracker.read(lambda session: pipeline.propose(session, loaded.text, **options(session)))
+        except CasrError as error:
+            self.show_message(str(error))
+            return
         retire_at_most: int | None = pipeline.RETIRE_WITHOUT_ASKING
         if len(planned.gone) > pipeline.RETIRE_WITHOUT_ASKING:
             answer = QMessageBox.question(
@@ -365,24 +392,10 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Import cancelled; nothing was saved.", 8000)
                 return
             retire_at_most = None
-        title = preview.title.text().strip() if preview else None
-        typed_date = preview.date.text().strip() if preview else ""
-        names = preview.party_names() if preview else None
-        who = self.tracker.user
 
         def work(session):
-            codes = pipeline.resolve_parties(session, names) if names else None
-            corrections = preview.chosen if preview else []
             return pipeline.import_statement(
-                session,
-                loaded.text,
-                title=title or None,
-                date=services.parse_date(typed_date) if typed_date else proposal.date,
-                source_name=name,
-                parties=codes,
-                corrections=corrections,
-                who=who,
-                retire_at_most=retire_at_most,
+                session, loaded.text, **options(session), who=who, retire_at_most=retire_at_most
             )
 
         def done(report) -> None:

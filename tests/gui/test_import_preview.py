@@ -320,3 +320,44 @@ def test_split_and_merge_in_the_preview(open_win, qtbot):
     assert seen["asked"] == "Select the pledge to split first."
     assert seen["split"] and seen["merged"]
     assert len(_statements(win)) == 1  # cancelled: nothing saved
+
+
+def test_an_import_that_would_retire_pledges_asks_first(open_win, qtbot, tmp_path):
+    """A short text under the seeded statement's title would retire its 41 pledges: the window asks,
+    Cancel keeps everything, Retire retires them (the earlier text brings them back)."""
+    win = open_win()
+    title = _statements(win)[0].title
+    short = tmp_path / "short.txt"
+    short.write_text("A short joint statement\n\nTrade\n\nWe will cooperate on trade.\n", encoding="utf-8")
+    seen: list[str] = []
+
+    def import_it(dialog):  # as an update of the seeded statement, named by its title
+        dialog.title.selectAll()
+        qtbot.keyClicks(dialog.title, title)
+        click(qtbot, _button(dialog, "Import"))
+
+    def answer(button_text: str):
+        def _answer(box):
+            seen.append(box.text())
+            click(qtbot, next(b for b in box.buttons() if button_text in b.text().replace("&", "")))
+
+        return _answer
+
+    for choice in ("Cancel", "Yes"):
+        dialogs = (
+            Dialogs(qtbot)
+            .expect("QFileDialog", lambda dialog: choose_file(qtbot, dialog, short))
+            .expect("ImportPreview", import_it)
+            .expect("QMessageBox", answer(choice))
+        )
+        win.activateWindow()
+        press(qtbot, win, "Ctrl+Shift+O")
+        dialogs.done()
+        if choice == "Cancel":
+            assert "would retire 41 pledges of statement 1" in seen[-1]
+            assert "Import cancelled" in win.statusBar().currentMessage()
+            live = win.tracker.read(lambda s: len(list(s.exec(select(Pledge).where(Pledge.retired == False)))))  # noqa: E712
+            assert live == 41 and win.pledges.table_model.total == 41
+    qtbot.waitUntil(lambda: "41 gone" in win.statusBar().currentMessage(), timeout=30000)
+    retired = win.tracker.read(lambda s: len(list(s.exec(select(Pledge).where(Pledge.retired == True)))))  # noqa: E712
+    assert retired == 41
