@@ -62,7 +62,7 @@ def cmd_copy(args) -> int:
     from . import backups, transfer
 
     source = backups.sqlite_file(args.source)
-    if source is not None and not source.is_file():  # opening it would make it (a misspelt name)
+    if source is not None and not source.is_file() and args.source != args.target:  # opening would make it
         raise BadFile(f"{source} does not exist; check the --from URL.")
     counts = transfer.copy_tracker(args.source, args.target)
     total = sum(counts.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,11 @@ from sqlmodel import Session, create_engine
 from . import backups
 from .changes import Changes, changes_of, data_revision  # (importing it sets the session hooks)
 from .errors import StorageError
+
+# psycopg logs what it ignores while closing a broken connection ("error ignored terminating
+# <psycopg.Pipeline [BAD]>"); with no handler Python prints it on stderr, after the one sentence that
+# already said the server went away. The app reports database errors itself.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 ENV_VAR = "CASR_TRACKER_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -31,8 +31,19 @@ from .rows import _save
 def _claim_version(session: Session, pledge: Pledge, expect_version: int | None, **values) -> None:
     """Move the pledge to version+1 only if nobody else has since (compare-and-swap). Call it before
     writing anything else, so a refused edit leaves no trace and names the real other editor."""
-    expected = pledge.version if expect_version is None else expect_version
-    if expect_version is not None and pledge.version != expect_version:
+    if expect_version is None:
+        # a change that asked for no version applies to the pledge as it is now: the row is locked and
+        # moved on whatever version another writer left it at (under contention, a compare-and-swap on
+        # the version read a moment ago refused plain commands as stale)
+        session.execute(
+            update(Pledge)
+            .where(col(Pledge.id) == pledge.id)
+            .values(version=col(Pledge.version) + 1, updated_at=utcnow(), **values)
+        )
+        session.refresh(pledge)
+        return
+    expected = expect_version
+    if pledge.version != expect_version:
         _refuse_stale(session, pledge, expect_version)
     result = session.execute(
         update(Pledge)
@@ -98,8 +109,8 @@ def set_status(
     if pledge.retired:
         raise InputError(f"{pledge.ref} is no longer in its statement; its status cannot change.")
     check_not_after_today(effective, f"A status of {pledge.ref}")
+    _claim_version(session, pledge, expect_version)  # first: it locks the pledge, whose status is then current
     old = pledge.status
-    _claim_version(session, pledge, expect_version)
     change = StatusChange(
         pledge_id=pledge.id,
         old=old,
