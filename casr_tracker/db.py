@@ -55,6 +55,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _read_only_place(folder: Path) -> bool:
+    """True for a folder on a read-only file system, or one this user may not write in."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):
+        pass
+    return not os.access(folder, os.W_OK)
+
+
 def _sqlite_begin(connection) -> None:
     """A writing transaction takes SQLite's write lock at once (BEGIN IMMEDIATE), so two processes
     never both read and then fail to write; a reading one stays deferred."""
@@ -78,6 +88,11 @@ def make_engine(url: str) -> Engine:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError:
                 raise StorageError(f"The folder {file.parent} cannot be created.") from None
+            if file.is_file() and _read_only_place(file.parent):
+                # SQLite cannot make the WAL's index file beside a tracker on a read-only disk or in a
+                # folder the user may not write: such a tracker is opened as an unchanging file, to read
+                # (a change is refused as "read-only")
+                url = parsed.set(database=f"file:{file.resolve()}?mode=ro&immutable=1", query={"uri": "true"})
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

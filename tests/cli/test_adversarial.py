@@ -288,3 +288,30 @@ def test_copy_from_a_misspelt_file_creates_nothing(tmp_path, capsys):
     code = cli.main(["copy", "--from", f"sqlite:///{typo}", "--to", f"sqlite:///{target}"])
     assert code == 2 and "does not exist" in capsys.readouterr().err
     assert not typo.exists() and not target.exists()
+
+
+def test_a_tracker_on_a_read_only_disk_is_read_and_refuses_changes(run, tmp_path, capsys):
+    """docs/bad-input.md: "PATH is read-only; changes cannot be saved. (reading still works)" — on a
+    read-only file system the tracker could not even be opened (SQLite's WAL index cannot be made)."""
+    assert run("status", "TRD-1", "in_progress")[0] == 0
+    source = tmp_path / "tracker.sqlite3"
+    disk = tmp_path / "ro"
+    disk.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
+    if made.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI could not mount a tmpfs: {made.stderr.decode().strip()}")
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        assert cli.main(["--db", f"sqlite:///{source}", "backup", str(disk / "t.sqlite3")]) == 0
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        url = f"sqlite:///{disk / 't.sqlite3'}"
+        capsys.readouterr()
+        assert cli.main(["--db", url, "pledges", "--status", "in_progress"]) == 0
+        assert "TRD-1" in capsys.readouterr().out
+        assert cli.main(["--db", url, "check"]) == 0
+        assert cli.main(["--db", url, "report", "-o", str(tmp_path / "r.md")]) == 0
+        assert cli.main(["--db", url, "status", "TRD-2", "in_progress"]) == 2
+        assert capsys.readouterr().err.strip().endswith("is read-only; changes cannot be saved.")
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
