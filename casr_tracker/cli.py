@@ -139,6 +139,8 @@ def cmd_keywords(args) -> int:
 
 
 def cmd_history(args) -> int:
+    from .neutral import for_terminal as shown  # notes and names printed, never obeyed; one line each
+
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
         pledge = services.find_pledge(session, args.ref)
@@ -146,12 +148,13 @@ def cmd_history(args) -> int:
         if args.json:
             _print_json([e.to_json() for e in entries])
             return 0
-        print(f"{pledge.ref} [{pledge.status}, version {pledge.version}] {textwrap.shorten(pledge.text, 90)}")
+        heading = f"{pledge.ref} [{pledge.status}, version {pledge.version}] {textwrap.shorten(shown(pledge.text), 90)}"
+        print(shown(heading))
         if not entries:
             print("  no history yet")
         for e in entries:
             who = f" ({e.who})" if e.who else ""
-            print(f"  #{e.id:<5} {e.date}  {e.kind:<21} {e.summary}{who}")
+            print(shown(f"  #{e.id:<5} {e.date}  {e.kind:<21} {e.summary}{who}"))
     return 0
 
 
@@ -240,6 +243,8 @@ def _evidence_source(detail: dict) -> str:
 
 
 def cmd_evidence_list(args) -> int:
+    from .neutral import for_terminal as shown  # quotes, titles and URLs printed, never obeyed; one line each
+
     engine = _engine(args)
     with db.session_scope(engine, write=False) as session:
         pledge = services.find_pledge(session, args.ref)
@@ -253,13 +258,14 @@ def cmd_evidence_list(args) -> int:
     withdrawn = [e for e in items if e.detail["withdrawn_at"]]
     for e in live:
         page = f" (p. {e.detail['page']})" if e.detail.get("page") else ""
-        print(f"  {e.date}  {e.detail['stance']:<11} {textwrap.shorten(_evidence_source(e.detail), 90)}{page}")
+        source = textwrap.shorten(shown(_evidence_source(e.detail)), 90)
+        print(shown(f"  {e.date}  {e.detail['stance']:<11} {source}{page}"))
     if withdrawn:  # kept in the history, no longer counted: listed apart, each with the day it was withdrawn
         print("Withdrawn (no longer counted):")
     for e in withdrawn:
         d = e.detail
-        source = textwrap.shorten(_evidence_source(d), 70)
-        print(f"  {e.date}  {d['stance']:<11} {source}  [withdrawn on {d['withdrawn_at'][:10]}]")
+        source = textwrap.shorten(shown(_evidence_source(d)), 70)
+        print(shown(f"  {e.date}  {d['stance']:<11} {source}  [withdrawn on {d['withdrawn_at'][:10]}]"))
     return 0
 
 

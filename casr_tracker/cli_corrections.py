@@ -9,6 +9,7 @@ from collections.abc import Callable
 from . import corrections, db, services, undo
 from .errors import NotFound
 from .models import Document, Event, Evidence, Note, Pledge
+from .neutral import for_terminal as shown  # what is echoed is printed, never obeyed; one line
 from .parsing import parse_id
 
 
@@ -36,7 +37,7 @@ def cmd_retract(args) -> int:
         retraction = corrections.retract(session=session, entry_id=args.entry, reason=args.reason, who=args.user)
         entry = session.get(Event, retraction.subject_id)
         ref = session.get(Pledge, entry.pledge_id).ref
-    print(f"Retracted entry {entry.id} ({entry.kind}) of {ref}: {' '.join(args.reason.split())}")
+    print(shown(f"Retracted entry {entry.id} ({entry.kind}) of {ref}: {' '.join(args.reason.split())}"))
     return 0
 
 
@@ -45,7 +46,7 @@ def cmd_edit_note(args) -> int:
         note = _row(session, Note, args.note, "note", NOTE_IDS)
         services.edit_note(session=session, note=note, text=args.text, who=args.user)
         number = note.id
-    print(f"Note {number} now reads: {' '.join(args.text.split())[:100]}")
+    print(f"Note {number} now reads: {' '.join(shown(args.text).split())[:100]}")
     return 0
 
 
@@ -106,14 +107,14 @@ def cmd_document_edit(args) -> int:
             url=args.url,
         )
         line = f"Document {document.id}: {document.title} · {document.date or 'no date'} · {document.author or '-'}"
-    print(line)
+    print(shown(line))
     return 0
 
 
 def cmd_undo(args) -> int:
     with _session(args) as session:
         _event, sentence = undo.undo_last(session=session, who=args.user)
-    print(sentence)
+    print(shown(sentence))
     return 0
 
 

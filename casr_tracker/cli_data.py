@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from . import atomic, db
 from .errors import BadFile
+from .neutral import for_terminal
 from .seeding import open_tracker
 
 
@@ -75,8 +76,8 @@ def cmd_check(args) -> int:
 
     engine = _as_it_is(args)
     problems = check(engine)
-    for problem in problems:
-        print(problem)
+    for problem in problems:  # they may quote what the tracker holds: printed, never obeyed
+        print(for_terminal(problem))
     if problems:
         print(f"{len(problems)} problems found.", file=sys.stderr)
         return 1

@@ -13,12 +13,19 @@ from .errors import InputError
 from .importer import edits, pipeline, web
 from .importer.documents import load_document
 from .models import Statement
+from .neutral import for_terminal
 
 
 def _cli():
     from . import cli  # the one place engines are opened and JSON printed
 
     return cli
+
+
+def _say(line: str) -> None:
+    """Print a line whose titles, names and pledge texts are printed, never obeyed (no escape
+    sequence, no control character, no line break of their own)."""
+    print(for_terminal(line))
 
 
 def read_statement(source: str):
@@ -62,12 +69,12 @@ def cmd_import_statement(args) -> int:
     if args.json:
         cli._print_json(report.to_json())
         return 0
-    print(report.summary())
+    _say(report.summary())
     if report.created:
-        print(f"  signatories: {', '.join(signed)}")
+        _say(f"  signatories: {', '.join(signed)}")
     for label, refs in (("new", report.new), ("changed", report.changed), ("gone", report.gone)):
         if refs and not report.created:
-            print(f"  {label}: {', '.join(refs)}")
+            _say(f"  {label}: {', '.join(refs)}")
     return 0
 
 
@@ -79,32 +86,32 @@ def _print_proposal(proposal: pipeline.Proposal) -> None:
     )
     if proposal.identical:
         verb = f"is already imported as statement {proposal.statement_id}"
-    print(f"{proposal.title} {verb}.")
-    print(f"  date: {proposal.date or 'none found (give --date)'}")
+    _say(f"{proposal.title} {verb}.")
+    _say(f"  date: {proposal.date or 'none found (give --date)'}")
     names = ", ".join(p["name"] for p in proposal.parties)
     found = "read from the text" if proposal.parties_found else "as you named them"
     if proposal.parties_assumed:
         found = "none found in the text, so these are assumed: name them with --party"
-    print(f"  signatories ({found}): {names}")
+    _say(f"  signatories ({found}): {names}")
     unsure = [p for p in proposal.pledges if not p["sure"]]
-    print(f"  {len(proposal.pledges)} pledges, {len(unsure)} to look at:")
+    _say(f"  {len(proposal.pledges)} pledges, {len(unsure)} to look at:")
     for p in proposal.pledges:
         mark = "?" if not p["sure"] else " "
         parties = "all" if len(p["parties"]) == len(proposal.parties) else ",".join(p["parties"])
         text = textwrap.shorten(" ".join(p["text"].split()), 70, placeholder="…")
         why = f"  ({p['why']})" if p["why"] else ""
-        print(f"  {mark} {p['ref']:<7} {p['strength']:<4} {parties:<10} {text}{why}")
+        _say(f"  {mark} {p['ref']:<7} {p['strength']:<4} {parties:<10} {text}{why}")
     if proposal.gone:
-        print(f"  gone: {', '.join(proposal.gone)}")
+        _say(f"  gone: {', '.join(proposal.gone)}")
     for reason in proposal.stale:
-        print(f"  an earlier correction no longer fits: {reason}")
+        _say(f"  an earlier correction no longer fits: {reason}")
     if proposal.missed:
-        print(
+        _say(
             f"  {len(proposal.missed)} sentences have a commitment's words but were not taken "
             "(add one with 'correct --add'):"
         )
         for m in proposal.missed:
-            print(f"  - {textwrap.shorten(' '.join(m['text'].split()), 90, placeholder='…')}")
+            _say(f"  - {textwrap.shorten(' '.join(m['text'].split()), 90, placeholder='…')}")
 
 
 def cmd_correct(args) -> int:
@@ -129,9 +136,9 @@ def cmd_correct(args) -> int:
 
     # said once it is saved
     ref = (report.new or report.changed or [getattr(args, "ref", "") or ""])[0]
-    print(f"Corrected how {ref} was read: {reading_said(correction_json(kind, value))}.")
+    _say(f"Corrected how {ref} was read: {reading_said(correction_json(kind, value))}.")
     if report.gone and kind != "drop":
-        print(f"  gone: {', '.join(report.gone)}")
+        _say(f"  gone: {', '.join(report.gone)}")
     return 0
 
 
@@ -181,7 +188,7 @@ def cmd_statements(args) -> int:
         return 0
     for row in rows:
         parties = ", ".join(row["signatories"])
-        print(
+        _say(
             f"{row['id']:>3}  {row['date'] or 'no date':<10}  {row['pledges']:>4} pledges  {row['title']}  ({parties})"
         )
     return 0

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from .models import Event, EventKind
+from .neutral import user_name
 
 
 def log(
@@ -30,7 +31,9 @@ def log(
     undoes: int | None = None,
     **data,
 ) -> Event:
-    """Append one event (the caller's transaction commits it with the change it records)."""
+    """Append one event (the caller's transaction commits it with the change it records). `who` is
+    refused (InputError, and the change with it) when it holds a line break or a control character."""
+    who = user_name(who)
     undoes = undoes if undoes is not None else _UNDOING.get()
     event = Event(
         kind=kind.value,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import services
 from ..errors import CasrError
+from ..neutral import user_name
 from ..queries import recent_changes
 from ..scorecard import scorecard, status_by_sphere
 from ..services import statements
@@ -442,6 +443,11 @@ class MainWindow(QMainWindow):
         name = " ".join(name.split())
         if not name:
             self.show_message("Your name cannot be empty: it is recorded with every change.")
+            return False
+        try:
+            user_name(name)
+        except CasrError as error:  # a control character: it would garble the histories it is shown in
+            self.show_message(str(error))
             return False
         self.tracker.user = name
         self.settings.setValue("user", name)

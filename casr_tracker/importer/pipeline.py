@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import ImportProblem
 from ..models import Event, EventKind, Party, Pledge, PledgeParty, Sphere, Statement, StatementParty, utcnow
+from ..neutral import user_name
 from ..wording import counted
 from . import edits, rules, signatories
 from .documents import read_text, sha256_text
@@ -387,6 +388,7 @@ def stored_edits(session: Session, statement_id: int) -> list[edits.Edit]:
 
 
 def _record_edits(session: Session, statement_id: int, new_edits: list[edits.Edit], who: str) -> None:
+    who = user_name(who)  # as events.log: no line break or control character in a name
     pledges = [
         (edits.normalised(p.text), p) for p in session.exec(select(Pledge).where(Pledge.statement_id == statement_id))
     ]

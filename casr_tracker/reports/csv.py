@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..neutral import for_csv
 from .model import Report
 
 #: columns that hold prose or lists (the Excel workbook wraps them), besides the justifications
@@ -41,9 +42,11 @@ def pledge_table(report: Report) -> tuple[list[str], list[list[object]]]:
 
 
 def render_csv(report: Report) -> str:
+    """The pledge table as CSV. Text goes through `neutral.for_csv`: a field that would start a
+    formula gets a quote (') first, what a cell cannot hold is replaced, an over-long text is cut."""
     header, rows = pledge_table(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)  # None is written as an empty field, a date as YYYY-MM-DD
+    writer.writerow([for_csv(name) for name in header])
+    writer.writerows([for_csv(value) for value in row] for row in rows)  # None: an empty field; a date: YYYY-MM-DD
     return buffer.getvalue()

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from ..models import Status
+from ..neutral import for_markdown as md  # user text as typed: raw HTML and Markdown syntax escaped
+from ..neutral import markdown_link
 from ..wording import counted
 from .model import Report, Source
-
-_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-
-
-def md(text: object) -> str:
-    """Escape Markdown and HTML: a note `<script>` or `**x**` prints as typed."""
-    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", value).replace("\n", " ")
 
 
 def _label(status: str) -> str:
     return Status(status).label
 
 
-#: characters that would end or break a URL in <...>, percent-encoded as a browser would
-_URL_BREAKS = {" ": "%20", "<": "%3C", ">": "%3E", "\n": "%0A", "\r": "%0D", "\t": "%09"}
-
-
-def _url(href: str, *, destination: bool) -> str:
-    """A URL inside <...>: an autolink, taken literally, or (`destination`) a link's destination,
-    where a backslash or an entity such as &amp; would change it (so those are escaped)."""
-    text = "".join(_URL_BREAKS.get(char, char) for char in href)
-    if destination:
-        text = re.sub(r"&(?=#?\w+;)", r"\\&", text.replace("\\", "%5C"))
-    return f"<{text}>"
-
-
 def _source(source: Source) -> str:
     """A source's title, linked when its URL may be followed (http, https, file); a bare URL as an
     autolink; a URL that may not be followed, as plain text after the title."""
-    if source.href and source.title == source.url:
-        return _url(source.href, destination=False)
-    if source.href:
-        return f"[{md(source.title)}]({_url(source.href, destination=True)})"
-    if source.url and source.url != source.title:
-        return f"{md(source.title)} ({md(source.url)})"
-    return md(source.title)
+    return markdown_link(source.title, source.url)
 
 
 def render_markdown(report: Report) -> str:
@@ -86,7 +59,7 @@ def render_markdown(report: Report) -> str:
             for c in st.changes:
                 comment = f": {md(c.comment)}" if c.comment else ""
                 move = f"{_label(c.new)}, confirmed" if c.confirmed else f"{_label(c.old)} → {_label(c.new)}"
-                out.append(f"- {c.date} **{c.ref}** {move} ({md(c.who)}){comment}")
+                out.append(f"- {c.date} **{md(c.ref)}** {move} ({md(c.who)}){comment}")
             if st.changes:
                 out += ["", "In date order, each from the status in force just before it."]
                 if any(c.confirmed for c in st.changes):
@@ -100,10 +73,10 @@ def render_markdown(report: Report) -> str:
             for p in sphere.pledges:
                 since = f" since {p.status_date}" if p.status_date else ""
                 comment = f" ({md(p.status_comment)})" if p.status_comment else ""
-                out.append(f"- **{p.ref}** — *{_label(p.status)}*{since}{comment}: {md(p.text)}")
+                out.append(f"- **{md(p.ref)}** — *{_label(p.status)}*{since}{comment}: {md(p.text)}")
                 binds = "all parties" if p.binds_all else ", ".join(p.parties)
                 by = f"; status by {md(p.status_who)}" if p.status_who else ""
-                out.append(f"  - {p.strength}; binds {md(binds)}{by}")
+                out.append(f"  - {md(p.strength)}; binds {md(binds)}{by}")
                 if p.scores:
                     scores = "; ".join(
                         f"{md(s.party)} {s.score:+d}" + (f" ({md(s.justification)})" if s.justification else "")
@@ -116,7 +89,7 @@ def render_markdown(report: Report) -> str:
                     if c.source.is_link and not c.quote:
                         cited = f": {_source(c.source)}"
                     page = f", p. {c.page}" if c.page else ""
-                    out.append(f"  - Evidence [{c.source.number}{page}] {c.stance}{dated}{cited}")
+                    out.append(f"  - Evidence [{c.source.number}{page}] {md(c.stance)}{dated}{cited}")
                 for when, who, text in p.notes:
                     out.append(f"  - Note {when:%Y-%m-%d} {md(who)}: {md(text)}")
     out += ["", "## Sources cited", ""]

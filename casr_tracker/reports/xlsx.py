@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 from ..models import Status
+from ..neutral import for_spreadsheet, text_cell
 from .csv import TEXT_COLUMNS, pledge_table
 from .model import Report, StatementReport
 
@@ -39,10 +40,10 @@ def _pledges(sheet, report: Report) -> None:
     sheet.title = "Pledges"
     header, rows = pledge_table(report)
     status = header.index("status")
-    sheet.append(header)
+    _append(sheet, header)
     for row in rows:
         row[status] = Status(row[status]).label
-        sheet.append(row)
+        _append(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -60,6 +61,14 @@ def _pledges(sheet, report: Report) -> None:
     sheet.auto_filter.ref = sheet.dimensions
 
 
+def _append(sheet, values: list) -> None:
+    """A row of the sheet; its text stays text (neutral: never a formula, only characters a cell can
+    hold, at most a cell's length)."""
+    sheet.append([for_spreadsheet(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        text_cell(cell)
+
+
 def _shown(value: object) -> str:
     if value is None:
         return ""
@@ -71,22 +80,22 @@ def _scorecard(sheet, st: StatementReport, as_of: dt.date) -> None:
     from openpyxl.utils import get_column_letter
 
     card = st.scorecard
-    sheet.append(
-        [f"{st.title}: average score per sphere and party (-1 no compliance, 0 partial, +1 full), as of {as_of}"]
+    _append(
+        sheet, [f"{st.title}: average score per sphere and party (-1 no compliance, 0 partial, +1 full), as of {as_of}"]
     )
     sheet["A1"].font = Font(bold=True)
-    sheet.append(["Sphere", *[p.name for p in card.parties], "All parties"])
+    _append(sheet, ["Sphere", *[p.name for p in card.parties], "All parties"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in st.status_by_sphere:
         total = card.by_sphere.get(row.sphere.id)
         cells = [card.cell(p.id, row.sphere.id) for p in card.parties] + [total]
-        sheet.append([row.sphere.name, *[_rounded(c.average) if c else None for c in cells]])
+        _append(sheet, [row.sphere.name, *[_rounded(c.average) if c else None for c in cells]])
     last_sphere = sheet.max_row
     by_party = [card.by_party.get(p.id) for p in card.parties] + [card.overall]
-    sheet.append(["All spheres", *[_rounded(c.average) if c else None for c in by_party]])
-    sheet.append(["Research Group %", *[round(c.percent) / 100 if c and c.count else None for c in by_party]])
-    sheet.append(["Scores (n)", *[c.count if c else 0 for c in by_party]])
+    _append(sheet, ["All spheres", *[_rounded(c.average) if c else None for c in by_party]])
+    _append(sheet, ["Research Group %", *[round(c.percent) / 100 if c and c.count else None for c in by_party]])
+    _append(sheet, ["Scores (n)", *[c.count if c else 0 for c in by_party]])
     for row in sheet.iter_rows(min_row=3, max_row=last_sphere + 1, min_col=2):
         for cell in row:
             if isinstance(cell.value, float | int):
