@@ -3,10 +3,14 @@ document's metadata (title, byline date, author) in its first lines."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import io
+import logging
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,23 +26,54 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def decode(data: bytes, name: str) -> str:
-    """Bytes → text: UTF-8 when it is, else the encoding charset-normalizer detects; refuses binary."""
-    if not data.strip():
-        raise BadFile(f"{name} is empty.")
-    if b"\x00" in data[:8192]:
-        raise BadFile(f"{name} is a binary file, not text.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
-            raise BadFile(f"{name} is truncated: it ends in the middle of a character.") from None
-        from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
+#: byte-order marks and the codec of the text each starts, longest first (UTF-32 LE's mark begins with
+#: UTF-16 LE's); the codecs take the mark off
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-        best = from_bytes(data).best()
-        if best is None:
-            raise BadFile(f"{name} is not text in any encoding that could be detected.") from None
-        text = str(best)
+
+def bom_codec(data: bytes) -> str | None:
+    """The codec of text that starts with a byte-order mark (UTF-8, UTF-16 or UTF-32), else None."""
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes → text: UTF-16/32 by their byte-order mark, UTF-8 when it is, else the encoding
+    charset-normalizer detects; refuses empty text (a byte-order mark alone is empty), NUL bytes and
+    binary."""
+    wide = bom_codec(data)
+    if wide in ("utf-16", "utf-32"):  # their NUL bytes are text
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            if exc.reason == "truncated data":
+                raise BadFile(f"{name} is truncated: it ends in the middle of a character.") from None
+            raise BadFile(f"{name} starts as {wide.upper()} text but is not valid {wide.upper()}.") from None
+    else:
+        if not data.strip():
+            raise BadFile(f"{name} is empty.")
+        if b"\x00" in data:
+            raise BadFile(f"{name} is a binary file, not text.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                raise BadFile(f"{name} is truncated: it ends in the middle of a character.") from None
+            from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
+
+            best = from_bytes(data).best()
+            if best is None:
+                raise BadFile(f"{name} is not text in any encoding that could be detected.") from None
+            text = str(best)
+    if not text.replace("\ufeff", "").strip():  # a byte-order mark and spaces are no text
+        raise BadFile(f"{name} is empty.")
+    if "\x00" in text:
+        raise BadFile(f"{name} is a binary file, not text.")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     printable = sum(ch.isprintable() or ch in "\n\t" for ch in text[:20000])
     if printable < 0.95 * min(len(text), 20000):
@@ -46,26 +81,69 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, with one clear error for a missing, unreadable or huge file."""
-    path = Path(path)
-    if not path.exists():
-        raise BadFile(f"{path} does not exist.")
-    if path.is_dir():
+#: what a path names when it is not a regular file (read from it, a pipe or a device could block or never end)
+_SPECIAL = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+#: opening never waits (a pipe without a writer, a terminal), nor makes the file this process's terminal
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
         raise BadFile(f"{path} is a folder, not a file.")
+    if not stat.S_ISREG(mode):
+        kind = next((kind for test, kind in _SPECIAL if test(mode)), "a special file")
+        raise BadFile(f"{path} is {kind}, not a regular file; save its contents to a file and import that.")
+
+
+def _too_big(path: Path, size: int | None, limit: int) -> BadFile:
+    over = f"files over {limit / (1024 * 1024):.0f} MB are not imported."
+    if size is None:  # the file said it was smaller than it is (a growing file, /proc)
+        return BadFile(f"{path} is more than {limit / (1024 * 1024):.0f} MB; {over}")
+    return BadFile(f"{path} is {size / 1e6:.0f} MB; {over}")
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A regular file's bytes, at most MAX_BYTES whatever its size claims, with one clear error for a
+    missing, unreadable or huge file and for a folder, a pipe, a device or a socket (refused before it
+    is opened, and again once opened, without waiting, in case the path changed in between)."""
+    path = Path(path)
+    limit = MAX_BYTES
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BadFile(f"{path} is {size / 1e6:.0f} MB; files over 50 MB are not imported.")
-        return path.read_bytes()
+        _check_regular(path, os.stat(path).st_mode)
+        fd = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            _check_regular(path, opened.st_mode)
+            if opened.st_size > limit:
+                raise _too_big(path, opened.st_size, limit)
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise BadFile(f"{path} does not exist.") from None
     except PermissionError:
         raise BadFile(f"{path} cannot be read (permission denied).") from None
     except OSError as exc:
         raise BadFile(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    except ValueError:  # a NUL in the name
+        raise BadFile(f"{str(path)!r} is not a file name that can be opened.") from None
+    if len(data) > limit:
+        raise _too_big(path, None, limit)
+    return data
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a text file, with one clear error for a missing, unreadable, huge, empty or binary one."""
+    """The text of a text file, with one clear error for a missing, unreadable, huge, empty or binary one
+    (or a path that is no regular file)."""
     return decode(read_bytes(path), str(path))
 
 
@@ -196,10 +274,11 @@ def _markup_date(html: str, *, original: bool) -> dt.date | None:
 MIN_PAGE_WORDS = 8
 
 
-def html_to_document(html: str, url: str = "") -> LoadedDocument:
+def html_to_document(html: str, url: str = "", *, name: str = "") -> LoadedDocument:
     """The main text of a web page (navigation, headers, footers, sidebars and comments left out) and
     its title, author and dates, by trafilatura and htmldate; a byline in the text fills what the
-    markup leaves out."""
+    markup leaves out. A page with too few words (a menu, a page built by scripts) is refused, named by
+    its `url` or the `name` of the file it was read from."""
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
@@ -209,7 +288,7 @@ def html_to_document(html: str, url: str = "") -> LoadedDocument:
     lines = [line for line in _clean_lines(found.get("text") or "").splitlines() if line.strip()]
     text = "\n\n".join(lines) + "\n" if lines else ""  # one paragraph per line, a blank line between
     if len(text.split()) < MIN_PAGE_WORDS:  # a menu or a "Loading…" is not an article
-        raise BadFile(f"{url or 'The page'} has no text to import (an empty page, or one built by scripts).")
+        raise BadFile(f"{url or name or 'The page'} has no text to import (an empty page, or one built by scripts).")
     title = " ".join((found.get("title") or "").split())
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
@@ -250,6 +329,7 @@ def _page_text(text: str) -> str:
     """A PDF page's text: ligatures spelt out, a page number alone on its first or last line left out."""
     for ligature, letters in _LIGATURES.items():
         text = text.replace(ligature, letters)
+    text = text.replace("\x00", "")  # a string of NULs shown on a page is no text (and no database keeps it)
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -260,25 +340,52 @@ def _page_text(text: str) -> str:
     return "\n".join(lines)
 
 
+#: the most page content a PDF may inflate to, all pages together (pypdf limits each stream, not their sum)
+MAX_PDF_CONTENT = 100 * 1024 * 1024
+
+#: pypdf reports what it worked around on its logger ("Advanced encoding … not implemented"), at levels up
+#: to ERROR; none of it is the user's one sentence
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
+
+
+def _inflates_too_far(name: str) -> BadFile:
+    return BadFile(
+        f"{name} is not imported: its compressed content inflates to more than any real document holds "
+        "(a damaged or hostile PDF)."
+    )
+
+
 def pdf_to_document(data: bytes, name: str) -> LoadedDocument:
-    """The text of a PDF, page after page, and its title and author from the document information."""
-    import logging
-
+    """The text of a PDF, page after page, and its title and author from the document information.
+    A PDF that pypdf cannot read, in whatever way it fails on a damaged or hostile file, is one sentence;
+    one whose compressed streams inflate past pypdf's limits (a PDF bomb) is refused."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the user's one sentence
+    from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise BadFile(f"{name} is an encrypted PDF; remove the password and import it again.")
-        pages = [_page_text(page.extract_text() or "") for page in reader.pages]
+        inflated = 0
+        for page in reader.pages:  # every page's content inflated (and kept by pypdf) before any is read
+            contents = page.get_contents()
+            inflated += len(contents.get_data()) if contents is not None else 0
+            if inflated > MAX_PDF_CONTENT:
+                raise _inflates_too_far(name)
+        pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
+        title = str(info.title).strip() if info and info.title else ""
+        author = str(info.author).strip() if info and info.author else ""
     except BadFile:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-        raise BadFile(f"{name} is not a readable PDF ({exc}).") from None
+    except LimitReachedError:
+        raise _inflates_too_far(name) from None
+    except MemoryError:
+        raise BadFile(f"{name} is not imported: reading it needs more memory than there is.") from None
+    except Exception as exc:  # on a damaged file pypdf raises its own errors, ValueError, RecursionError, …
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise BadFile(f"{name} is not a readable PDF ({detail}).") from None
+    pages = [_page_text(page) for page in pages]
     text, starts = "", []
     for number, page in enumerate(pages):  # page by page, so that each page's place in the text is known
         cleaned = _clean_lines(page).strip()
@@ -289,8 +396,6 @@ def pdf_to_document(data: bytes, name: str) -> LoadedDocument:
     if not text.strip():
         raise BadFile(f"{name} has no text layer (a scanned PDF?); nothing to import.")
     found = detect_metadata(text)
-    title = str(info.title).strip() if info and info.title else ""
-    author = str(info.author).strip() if info and info.author else ""
     loaded = LoadedDocument(text, DocumentMeta(title or found.title, found.date, author or found.author))
     loaded.page_starts = starts
     return loaded
@@ -311,6 +416,8 @@ def load_document(path: str | Path) -> LoadedDocument:
     path = Path(path)
     data = read_bytes(path)
     suffix = path.suffix.lower()
+    if not data.strip():  # an empty .pdf too
+        raise BadFile(f"{path} is empty.")
     if suffix == ".pdf" or data[:5] == b"%PDF-":
         loaded = pdf_to_document(data, str(path))
         loaded.original, loaded.media_type = data, "application/pdf"
@@ -318,7 +425,7 @@ def load_document(path: str | Path) -> LoadedDocument:
     text = decode(data, str(path))
     head = text[:2000].lower()
     if suffix in (".html", ".htm", ".xhtml") or "<html" in head or "<!doctype html" in head:
-        loaded = html_to_document(text)
+        loaded = html_to_document(text, name=str(path))
     elif suffix in (".md", ".markdown"):
         loaded = markdown_to_document(text)
     else:

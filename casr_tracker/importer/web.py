@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..errors import BadFile, InputError
 from ..models import utcnow
-from .documents import LoadedDocument, decode, html_to_document
+from .documents import LoadedDocument, bom_codec, decode, html_to_document
 
 #: the largest page fetched (a news page is well under this)
 MAX_PAGE_BYTES = 10 * 1024 * 1024
@@ -156,7 +156,7 @@ def load_url(url: str, **limits) -> LoadedDocument:
     """A web page as a document: its main text and metadata, its bytes, its URL and retrieval time."""
     fetched = fetch(url, **limits)
     html = None
-    if fetched.charset:  # the server's word on the encoding comes before any guess
+    if fetched.charset and bom_codec(fetched.data) is None:  # a byte-order mark, then the server, then a guess
         with contextlib.suppress(LookupError, UnicodeDecodeError):
             html = fetched.data.decode(fetched.charset).replace("\r\n", "\n").replace("\r", "\n")
     html = html if html is not None else decode(fetched.data, fetched.url)
