@@ -6,8 +6,11 @@ import argparse
 import contextlib
 import json
 import os
+import re
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
@@ -16,6 +19,7 @@ from . import __version__, cli_corrections, cli_data, cli_statements, db, querie
 from .errors import CasrError, InputError
 from .importer.documents import detect_metadata
 from .models import Status
+from .neutral import for_terminal, user_name
 from .parsing import parse_id
 from .seeding import open_tracker
 from .users import default_user
@@ -26,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake as one line (and the hint to --help)."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: {for_terminal(message)} (see {self.prog} --help)\n")
 
 
 def whole_number(text: str) -> int:
@@ -37,9 +41,14 @@ def whole_number(text: str) -> int:
     return number
 
 
+#: characters JSON may carry raw that a terminal would obey or that turn text around (C1 controls,
+#: direction marks and overrides): written as \u escapes, which every JSON reader reads back the same
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def _print_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 _OPEN: list[Engine] = []
@@ -76,7 +85,7 @@ def cmd_pledges(args) -> int:
         for r in rows:
             text = textwrap.shorten(r.text, 70, placeholder="…")
             parties = "all" if r.binds_all else ",".join(r.party_codes)
-            print(f"{r.ref:<7} {r.status:<19} {r.strength:<4}  {parties:<14} {text}")
+            print(f"{r.ref:<7} {r.status:<19} {r.strength:<4}  {parties:<14} {for_terminal(text)}")
         print(f"{len(rows)} pledge{'' if len(rows) == 1 else 's'}", file=sys.stderr)
     return 0
 
@@ -134,7 +143,7 @@ def cmd_keywords(args) -> int:
         pledge = services.find_pledge(session, args.ref)
         if args.words is not None:
             services.set_keywords(session=session, pledge=pledge, keywords=args.words, who=args.user)
-    print(f"{pledge.ref}: {pledge.keywords or 'no keywords'}")
+    print(f"{pledge.ref}: {for_terminal(pledge.keywords) or 'no keywords'}")
     return 0
 
 
@@ -182,8 +191,8 @@ def cmd_import_document(args) -> int:
         return 0
     if created:
         print(
-            f"Imported document {document.id}: {document.title} "
-            f"({document.date or 'no date found'}; {document.author or 'no author found'})"
+            f"Imported document {document.id}: {for_terminal(document.title)} "
+            f"({document.date or 'no date found'}; {for_terminal(document.author) or 'no author found'})"
         )
         note = "" if document.date else detect_metadata(document.text).date_note
         if note:
@@ -191,7 +200,7 @@ def cmd_import_document(args) -> int:
     else:
         asked = args.title or args.date or args.author or args.url
         hint = f"; change its details with 'casr-tracker document edit {document.id}'" if asked else ""
-        print(f"Already imported as document {document.id}: {document.title}{hint}")
+        print(f"Already imported as document {document.id}: {for_terminal(document.title)}{hint}")
     return 0
 
 
@@ -205,7 +214,8 @@ def cmd_documents(args) -> int:
     if not rows:
         print("No documents yet; add one with 'casr-tracker import-document PATH'.", file=sys.stderr)
     for r in rows:
-        print(f"{r['id']:>4}  {r['date'] or '—':<10}  {textwrap.shorten(r['title'], 60):<60}  {r['author']}")
+        title, author = for_terminal(textwrap.shorten(r["title"], 60)), for_terminal(r["author"])
+        print(f"{r['id']:>4}  {r['date'] or '—':<10}  {title:<60}  {author}")
     return 0
 
 
@@ -231,7 +241,7 @@ def cmd_evidence_add(args) -> int:
             who=args.user,
         )
     where = f"document {document.id} [{evidence.start}:{evidence.end}]" if document else evidence.url
-    print(f"{pledge.ref}: evidence {evidence.id} ({evidence.stance}) from {where}")
+    print(f"{pledge.ref}: evidence {evidence.id} ({evidence.stance}) from {for_terminal(where)}")
     return 0
 
 
@@ -281,9 +291,11 @@ def cmd_suggest(args) -> int:
         if args.json:
             _print_json([p.to_json() for p in proposals])
             return 0
-        print(f"Document {document.id}: {document.title} — {counted(len(proposals), 'passage')} with suggestions")
+        title = for_terminal(document.title)
+        print(f"Document {document.id}: {title} — {counted(len(proposals), 'passage')} with suggestions")
         for p in proposals:
-            print(f"\n[{p.passage.start}:{p.passage.end}] ({p.kind}) {textwrap.shorten(p.passage.text, 100)}")
+            passage = for_terminal(textwrap.shorten(p.passage.text, 100))
+            print(f"\n[{p.passage.start}:{p.passage.end}] ({p.kind}) {passage}")
             for c in p.candidates:
                 print(f"    {c.ref:<7} {c.strength:<7} {c.score:6.2f}")
     return 0
@@ -301,7 +313,7 @@ def cmd_report(args) -> int:
         report = build_report(session, as_of=as_of, since=since, statement_id=args.statement)
     write_report(report, args.output, fmt)  # through the format's publisher (PDF's loads Qt)
     pledges = sum(len(st.pledges) for st in report.statements)
-    print(f"Wrote {args.output} ({fmt}, {pledges} pledges, as of {report.as_of})")
+    print(f"Wrote {for_terminal(args.output)} ({fmt}, {pledges} pledges, as of {report.as_of})")
     return 0
 
 
@@ -441,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "→" (cp1252) gets "?" instead
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
+    terminated = _on_terminate(args)
     try:
         if args.db is not None and not args.db.strip():
             raise InputError(
@@ -448,10 +461,10 @@ def main(argv: list[str] | None = None) -> int:
                 "for the default tracker."
             )
         if args.func is not cmd_gui:
-            args.user = args.user or default_user()
+            args.user = user_name(args.user or default_user())
         return args.func(args)
-    except CasrError as error:
-        print(f"casr-tracker: {error}", file=sys.stderr)
+    except CasrError as error:  # one line, which may quote what the user typed: printed, never obeyed
+        print(f"casr-tracker: {for_terminal(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -461,6 +474,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         while _OPEN:
             _OPEN.pop().dispose()
+        if terminated is not None:
+            signal.signal(signal.SIGTERM, terminated)
+
+
+def _on_terminate(args):
+    """A command stopped with SIGTERM (kill, a closing terminal) unwinds as an interrupted one: its
+    transaction rolls back and its temporary files go. Returns the handler it replaced (None: none)."""
+    if args.func is cmd_gui or threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 if __name__ == "__main__":

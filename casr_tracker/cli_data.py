@@ -7,8 +7,10 @@ import json
 import sys
 from collections.abc import Callable
 
+from sqlalchemy.exc import ArgumentError
+
 from . import atomic, db
-from .errors import BadFile
+from .errors import BadFile, InputError
 from .neutral import for_terminal
 from .seeding import open_tracker
 
@@ -62,6 +64,11 @@ def cmd_import_json(args) -> int:
 def cmd_copy(args) -> int:
     from . import backups, transfer
 
+    for url in (args.source, args.target):
+        try:
+            backups.sqlite_file(url)
+        except ArgumentError:
+            raise InputError(f"{url!r} is not a database URL (try sqlite:///path/to/file.sqlite3).") from None
     source = backups.sqlite_file(args.source)
     if source is not None and not source.is_file() and args.source != args.target:  # opening would make it
         raise BadFile(f"{source} does not exist; check the --from URL.")
