@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from . import atomic
+from . import atomic, trackerfile
 from .errors import BadFile, InputError, StorageError
 
 BACKUP_DIR = "backups"
@@ -80,22 +80,39 @@ def _is_tracker_itself(source: Path, target: Path) -> bool:
 
 
 def _check_tracker_file(path: Path) -> None:
-    """A restore source must be a sound CASR Tracker database."""
+    """A restore source must be one of our own trackers, sound, of a schema this app knows, with no
+    trigger or view but those its migrations make (a trigger of its own would run on every change)."""
     if not path.exists():
         raise BadFile(f"{path} does not exist.")
+    not_a_database = BadFile(f"{path} is not a CASR Tracker backup (it is not a database).")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if not path.is_file() or not trackerfile.is_sqlite(path):
+            raise not_a_database
+        conn = trackerfile.read_only(path)
         try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            found = trackerfile.schema_of(conn)
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0] if found.tables else "ok"
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        raise BadFile(f"{path} is not a CASR Tracker backup (it is not a database).") from None
-    if not {"alembic_version", "pledge", "statement"} <= tables:
+    except (OSError, sqlite3.DatabaseError):
+        raise not_a_database from None
+    if found.application_id not in (0, trackerfile.APPLICATION_ID):
+        raise BadFile(f"{path} is not a CASR Tracker backup (it belongs to another application).")
+    if found.revision is None or not found.tables.keys() >= trackerfile.TRACKER_TABLES:
         raise BadFile(f"{path} is a database, but not a CASR Tracker backup.")
+    if not trackerfile.known(found.revision):
+        raise BadFile(
+            f"{path} was written by a newer version of CASR Tracker (schema {found.revision}); "
+            "update the app to restore it."
+        )
     if ok != "ok":
         raise BadFile(f"{path} is damaged ({ok}); it was not restored.")
+    differences = trackerfile.differences(found)
+    for what, phrase in differences:
+        if what in ("id", "table"):
+            raise BadFile(f"{path} is a database, but not a CASR Tracker backup ({phrase}).")
+    if differences:
+        raise BadFile(f"{path} was not restored: it has {differences[0].phrase}.")
 
 
 def restore(url: str, source: str | Path, *, force: bool = False) -> Path | None:

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from . import db, events
+from . import db, events, trackerfile
 from .models import Assessment, Document, EventKind, Evidence, Note, Pledge, Statement, Status, StatusChange
 from .queries import SEARCH_BODY, SEARCH_KEY
 from .scorecard import statuses_as_of
@@ -34,18 +34,23 @@ def offset_problems(session: Session) -> list[str]:
     texts = {s.id: s.text for s in session.exec(select(Statement))}
     for p in session.exec(select(Pledge).where(Pledge.retired == False)):  # noqa: E712
         source = texts.get(p.statement_id, "")
-        if not (0 <= p.start < p.end <= len(source)):
+        if not (_whole(p.start, p.end) and 0 <= p.start < p.end <= len(source)):
             problems.append(f"offsets: pledge {p.ref} ({p.start}:{p.end}) lies outside its statement")
         elif source[p.start : p.end] != p.text:
             problems.append(f"offsets: pledge {p.ref} does not match its statement at {p.start}:{p.end}")
     documents = {d.id: d.text for d in session.exec(select(Document))}
     for e in session.exec(select(Evidence).where(Evidence.document_id != None)):  # noqa: E711
         source = documents.get(e.document_id, "")
-        if e.start is None or e.end is None or not (0 <= e.start < e.end <= len(source)):
+        if not (_whole(e.start, e.end) and 0 <= e.start < e.end <= len(source)):
             problems.append(f"offsets: evidence {e.id} lies outside document {e.document_id}")
         elif source[e.start : e.end] != e.quote:
             problems.append(f"offsets: evidence {e.id} quote does not match document {e.document_id}")
     return problems
+
+
+def _whole(*values) -> bool:
+    """Whether every value is a whole number (a tampered file can hold text where a number goes)."""
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
 
 
 def ref_problems(session: Session) -> list[str]:
@@ -81,24 +86,40 @@ def event_problems(session: Session) -> list[str]:
         problems += [f"events: {model.__tablename__} {row} has no event" for row in rows if row not in logged]
     notes = {note.id: note for note in session.exec(select(Note))}
     for note_id, log in events.replay(session, events.NOTE_KINDS, notes).items():
-        state, note = events.note_state(log), notes[note_id]
+        try:
+            state, note = events.note_state(log), notes[note_id]
+        except (ValueError, TypeError, AttributeError) as exc:  # events whose data is not what was logged
+            problems.append(f"events: note {note_id}'s events cannot be read ({_one_line(exc)})")
+            continue
         if state["text"] != note.text or state["deleted"] != (note.deleted_at is not None):
             problems.append(f"events: note {note_id} does not read as its events say")
     items = {item.id: item for item in session.exec(select(Evidence))}
     for item_id, log in events.replay(session, events.EVIDENCE_KINDS, items).items():
-        state, item = events.evidence_state(log), items[item_id]
+        try:
+            state, item = events.evidence_state(log), items[item_id]
+        except (ValueError, TypeError, AttributeError) as exc:
+            problems.append(f"events: evidence {item_id}'s events cannot be read ({_one_line(exc)})")
+            continue
         now = {"date": item.date, "stance": item.stance}
         if not log or any(state.get(k, now[k]) != now[k] for k in now) or state["withdrawn"] != bool(item.withdrawn_at):
             problems.append(f"events: evidence {item_id} is not what its events say")
     documents = {d.id: d for d in session.exec(select(Document))}
     for document_id, log in events.replay(session, [EventKind.document_edited], documents).items():
         last: dict = {}
-        for event in log:  # oldest first: the last edit of each detail wins
-            last.update({k: v for k, v in events.data_of(event).items() if k != "before"})
+        try:
+            for event in log:  # oldest first: the last edit of each detail wins
+                last.update({k: v for k, v in events.data_of(event).items() if k != "before"})
+        except (ValueError, TypeError, AttributeError) as exc:
+            problems.append(f"events: document {document_id}'s edits cannot be read ({_one_line(exc)})")
+            continue
         for name, value in last.items():
-            if not _same(getattr(documents[document_id], name), value):
+            if not _same(getattr(documents[document_id], name, None), value):
                 problems.append(f"events: document {document_id}'s {name} is not its last edit")
     return problems
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "orig", exc)).split()).rstrip(".")
 
 
 def _same(current, logged) -> bool:
@@ -130,10 +151,36 @@ def search_problems(session: Session) -> list[str]:
     return problems
 
 
+def schema_problems(engine: Engine) -> list[str]:
+    """On SQLite, the file carries the tracker's application id and exactly the tables, triggers and
+    views a fresh tracker of its revision has: a trigger of its own would run on every change."""
+    if engine.dialect.name != "sqlite":
+        return []
+    with engine.connect() as conn:
+        found = trackerfile.schema_of(conn.connection.dbapi_connection)
+    if found.revision is None or not trackerfile.known(found.revision):
+        return [f"schema: revision {found.revision} is not one this version of CASR Tracker knows"]
+    return [f"schema: {difference.phrase}" for difference in trackerfile.differences(found)]
+
+
+#: each check and the word its problems begin with
+FINDERS = (
+    (offset_problems, "offsets"),
+    (ref_problems, "refs"),
+    (history_problems, "history"),
+    (event_problems, "events"),
+    (search_problems, "search index"),
+)
+
+
 def check(engine: Engine) -> list[str]:
-    """All the checks; an empty list means the tracker is sound."""
-    problems = database_problems(engine)
-    with db.session_scope(engine, write=False) as session:
-        for finder in (offset_problems, ref_problems, history_problems, event_problems, search_problems):
-            problems += finder(session)
+    """All the checks; an empty list means the tracker is sound. A check that cannot finish (a value
+    of the wrong kind where the schema does not stop one, as in a tampered file) is itself a problem."""
+    problems = database_problems(engine) + schema_problems(engine)
+    with db.session_scope(engine, write=False) as session:  # (one snapshot for every check)
+        for finder, area in FINDERS:
+            try:
+                problems += finder(session)
+            except (ValueError, TypeError, AttributeError, LookupError) as exc:
+                problems.append(f"{area}: the check could not finish ({_one_line(exc)})")
     return problems

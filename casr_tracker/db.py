@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
-from . import backups
+from . import backups, trackerfile
 from .changes import Changes, changes_of, data_revision  # (importing it sets the session hooks)
 from .errors import StorageError
 
@@ -88,6 +88,8 @@ def make_engine(url: str) -> Engine:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError:
                 raise StorageError(f"The folder {file.parent} cannot be created.") from None
+            if file.is_file() and (why := trackerfile.belongs_elsewhere(file)):  # (read without writing)
+                raise StorageError(f"{file} is not a CASR Tracker database ({why}).")
             if file.is_file() and _read_only_place(file.parent):
                 # SQLite cannot make the WAL's index file beside a tracker on a read-only disk or in a
                 # folder the user may not write: such a tracker is opened as an unchanging file, to read
@@ -105,7 +107,7 @@ def make_engine(url: str) -> Engine:
 
 #: the newest migration in migrations/versions (a test keeps this in step with Alembic's head);
 #: knowing it lets an up-to-date database open without loading Alembic at all
-HEAD = "0010"
+HEAD = "0011"
 
 
 def alembic_config(connection=None):

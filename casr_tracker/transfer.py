@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from .db import head_revision, session_scope
+from . import export_rules, trackerfile
+from .db import head_revision, session_scope, where
 from .errors import BadFile, InputError
 from .importer.documents import read_text
 from .models import TABLES, Document, Statement, TrackerMeta
@@ -60,20 +61,36 @@ def _typed(model, row: dict) -> dict:
 
 
 def load_export(path: str | Path) -> dict:
-    """Read and check an export file."""
+    """Read an export file and check all of it (export_rules), before anything is imported."""
+    invalid = f"{path} is not a valid CASR Tracker export"
     try:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise BadFile(f"{path} is not valid JSON (line {exc.lineno}).") from None
+    except RecursionError:
+        raise BadFile(f"{invalid}: its JSON nests deeper than an export does.") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise BadFile(f"{invalid}: it holds a number too long to read.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
         raise BadFile(f"{path} is not a CASR Tracker export.")
-    if data.get("version", 0) > FORMAT_VERSION:
+    version, schema = data.get("version", 0), data.get("schema")
+    if type(version) is not int:
+        raise BadFile(f"{invalid}: its version {version!r:.40} is not a whole number.")
+    if version > FORMAT_VERSION:
         raise BadFile(f"{path} was exported by a newer version of CASR Tracker.")
+    if schema is not None and (not isinstance(schema, str) or not trackerfile.known(schema)):
+        raise BadFile(
+            f"{path} was exported by a newer version of CASR Tracker (schema {schema!s:.40}); "
+            "update the app to import it."
+        )
+    if problem := export_rules.first_problem(data["tables"]):
+        raise BadFile(f"{invalid}: {problem}.")
     return data
 
 
 def import_all(session: Session, data: dict) -> dict[str, int]:
-    """Insert an export into an empty tracker, keeping every id; returns rows per table."""
+    """Insert an export (checked by `load_export` or `export_rules`) into an empty tracker, keeping
+    every id; returns rows per table."""
     if session.exec(select(Statement)).first() or session.exec(select(Document)).first():
         raise InputError(
             "The database already holds statements or documents; import into an empty one "
@@ -128,6 +145,8 @@ def copy_tracker(source_url: str, target_url: str) -> dict[str, int]:
     try:
         with session_scope(source, write=False) as session:
             data = export_all(session)
+        if problem := export_rules.first_problem(data["tables"]):  # (a tampered tracker is not carried on)
+            raise BadFile(f"{where(source)} cannot be copied: {problem}.")
     finally:
         source.dispose()
     target = open_tracker(target_url, seed_if_empty=False)
