@@ -145,7 +145,8 @@ def automatic(database: Path, reason: str, when: dt.datetime | None = None) -> P
     folder = backup_folder(database)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{database.stem}-{reason}-{_stamp(when)}.sqlite3"
-    _copy(database, target)
+    with atomic.replacing(target, "The backup") as temporary:  # a killed backup leaves no half file named as whole
+        _copy(database, temporary)
     return target
 
 
