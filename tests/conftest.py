@@ -111,6 +111,31 @@ def run(db_url, capsys):
 
 
 @pytest.fixture
+def run_file(capsys):
+    """Run `casr-tracker --db sqlite:///FILE ARGS...` in-process on a tracker file of the test's own:
+    (code, stdout, stderr); argparse's refusals come back as their exit code."""
+
+    def _run(file, *args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            code = cli.main(["--db", f"sqlite:///{file}", *args])
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 2
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
+
+
+def one_line_refusal(result: tuple[int, str, str]) -> str:
+    """The refusal's one line, after checking that it is one: exit 2, no traceback, a single line."""
+    code, out, err = result
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.fixture
 def snapshot(db_url):
     """The whole tracker as exported JSON: compare before and after to prove nothing changed."""
 

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from casr_tracker import atomic, cli
 from casr_tracker.reports import publishers
 
-from ..conftest import STATEMENT
+from ..conftest import STATEMENT, one_line_refusal
 
 FORMATS = ["md", "csv", "html", "xlsx", "pdf"]
 TITLE = "Joint Statement of the Foreign Ministers of the Central Asia + Russia format"
@@ -31,26 +31,9 @@ def tracker(tmp_path) -> Path:
 
 
 @pytest.fixture
-def run(tracker, capsys):
+def run(tracker, run_file):
     """`casr-tracker --db <a SQLite file> ARGS` in-process: (code, stdout, stderr)."""
-
-    def _run(*args: str):
-        capsys.readouterr()
-        try:
-            code = cli.main(["--db", f"sqlite:///{tracker}", *args])
-        except SystemExit as stop:  # argparse's refusal of a value its type does not take
-            code = stop.code
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
-def one_line_refusal(result) -> str:
-    code, out, err = result
-    assert code == 2, (code, out, err)
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-    return err
+    return lambda *args: run_file(tracker, *args)
 
 
 def temporaries(folder: Path) -> list[str]:
@@ -113,16 +96,23 @@ def test_report_targets_that_are_no_file_are_refused(run, tmp_path, target_kind)
     assert temporaries(tmp_path) == []
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 96 KiB file system (tmpfs), as a full disk: needs the root CI runs as."""
-    mount_point = tmp_path / "disk"
+def mount_tmpfs(mount_point: Path, size: str) -> None:
+    """A file system of `size` at `mount_point` (a new folder): needs the root CI runs as."""
     mount_point.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(mount_point)], capture_output=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True
+    )
     if made.returncode != 0:
         if os.environ.get("CI"):
-            pytest.fail(f"CI could not mount a small tmpfs: {made.stderr.decode().strip()}")
+            pytest.fail(f"CI could not mount a tmpfs: {made.stderr.decode().strip()}")
         pytest.skip("mounting a tmpfs needs root")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 96 KiB file system (tmpfs), as a full disk."""
+    mount_point = tmp_path / "disk"
+    mount_tmpfs(mount_point, "96k")
     yield mount_point
     subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
@@ -296,12 +286,7 @@ def test_a_tracker_on_a_read_only_disk_is_read_and_refuses_changes(run, tmp_path
     assert run("status", "TRD-1", "in_progress")[0] == 0
     source = tmp_path / "tracker.sqlite3"
     disk = tmp_path / "ro"
-    disk.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
-    if made.returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI could not mount a tmpfs: {made.stderr.decode().strip()}")
-        pytest.skip("mounting a tmpfs needs root")
+    mount_tmpfs(disk, "4m")
     try:
         assert cli.main(["--db", f"sqlite:///{source}", "backup", str(disk / "t.sqlite3")]) == 0
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)

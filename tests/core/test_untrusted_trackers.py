@@ -16,25 +16,13 @@ from sqlalchemy import text
 from casr_tracker import cli, db
 from casr_tracker.seeding import open_tracker
 
+from ..conftest import one_line_refusal
+
 
 @pytest.fixture
-def run(capsys):
+def run(run_file):
     """`casr-tracker --db sqlite:///FILE ARGS` in-process: (code, stdout, stderr)."""
-
-    def _run(file: Path, *args: str):
-        capsys.readouterr()
-        code = cli.main(["--db", f"sqlite:///{file}", *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
-def one_line_refusal(result) -> str:
-    code, out, err = result
-    assert code == 2, (code, out, err)
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-    return err.strip()
+    return run_file
 
 
 def digest(path: Path) -> str:
