@@ -80,8 +80,15 @@ FILTERS = (
 
 def search_terms(text: str) -> str:
     """An FTS5 query for what a user typed: every word, as a prefix ("scholar" finds "scholarships")."""
-    words = re.findall(r"\w+", text)
+    words = re.findall(r"[^\W_]+", text)  # letters and digits: where the tokenizer cuts (PostgreSQL's too)
     return " ".join(f'"{word}"*' for word in words)
+
+
+def postgres_query(text: str) -> str:
+    """A PostgreSQL tsquery for what a user typed, as search_terms is for SQLite: every run of letters
+    and digits (where FTS5's tokenizer cuts words) as a prefix, all of them required. Only letters and
+    digits reach the query, so nothing typed is read as a tsquery operator."""
+    return " & ".join(f"'{word}':*" for word in re.findall(r"[^\W_]+", text))
 
 
 #: a pledge's place in the list as the search index knows it (migration 0006): statement × 1,000,000
@@ -99,7 +106,8 @@ SEARCH_BODY = (
 
 
 def _search_clause(session: Session, text: str):
-    """Pledges whose text, notes or evidence quotes contain `text`: FTS5 on SQLite, ILIKE elsewhere."""
+    """Pledges whose text, live notes or unwithdrawn quotes hold every word of `text` (each as a prefix):
+    FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL (the same words), ILIKE on others."""
     if session.get_bind().dialect.name == "sqlite":
         terms = search_terms(text)
         if not terms:
@@ -110,7 +118,17 @@ def _search_clause(session: Session, text: str):
             .select_from(table("pledge_search"))
             .where(literal_column("pledge_search").op("MATCH")(terms))
         )
-    like = f"%{text}%"
+    if session.get_bind().dialect.name == "postgresql":
+        # the same words as SQLite's index (migration 0012), every one a prefix, through the GIN index
+        query = postgres_query(text)
+        if not query:
+            return col(Pledge.id).in_([])
+        return col(Pledge.id).in_(
+            select(literal_column("pledge_id"))
+            .select_from(table("pledge_search"))
+            .where(literal_column("body").op("@@")(func.to_tsquery("simple", query)))
+        )
+    like = f"%{text}%"  # another database: words anywhere, as a substring
     return or_(
         col(Pledge.text).ilike(like),
         col(Pledge.id).in_(select(Note.pledge_id).where(col(Note.text).ilike(like), col(Note.deleted_at).is_(None))),
