@@ -80,8 +80,10 @@ def cmd_copy(args) -> int:
 
 def cmd_check(args) -> int:
     from .checks import check
+    from .cli import _OPEN
 
-    engine = _as_it_is(args)
+    engine = open_tracker(args.db, seed_if_empty=False, refuse_foreign=False)  # to report what is foreign
+    _OPEN.append(engine)
     problems = check(engine)
     for problem in problems:  # they may quote what the tracker holds: printed, never obeyed
         print(for_terminal(problem))

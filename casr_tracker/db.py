@@ -134,7 +134,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> bool:
+def upgrade(engine: Engine, revision: str = "head", *, refuse_foreign: bool = True) -> bool:
     """Bring the schema to `revision` (head by default); True when anything was migrated.
 
     Refuses a database written by a newer version of the app (a revision this one does not know).
@@ -143,6 +143,12 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
         current = current_revision(engine)
     except DatabaseError as exc:
         raise StorageError(_describe(engine, exc)) from None
+    if refuse_foreign and current is not None and engine.dialect.name == "sqlite":
+        # a trigger or view that is not ours (one that deletes rows later) is refused before it can run
+        with engine.connect() as conn:
+            foreign = trackerfile.foreign_objects(conn.connection.dbapi_connection, current)
+        if foreign:
+            raise StorageError(f"{where(engine)} is not opened: it has {foreign}.")
     if revision == "head" and current == HEAD:
         return False
     from alembic import command

@@ -4,6 +4,8 @@ tracker of that revision has (so a file carrying a trigger of its own is caught 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -123,6 +125,37 @@ def differences(found: Schema, revision: str | None = None) -> list[Difference]:
     for kind, name in sorted(want.objects.keys() - found.objects.keys()):
         out.append(Difference(kind, f"no {kind} '{name}', which CASR Tracker makes"))
     return out
+
+
+#: the triggers and views of a fresh tracker at db.HEAD, as a digest (a test keeps it in step): a
+#: tracker at HEAD is checked against it with one query, without building a fresh tracker
+HEAD_OBJECTS = "14378512126bcacac1521b5738f1c930300ee801029153a20df9ba3c75ad6856"
+
+
+def objects_digest(objects: dict[tuple[str, str], str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(objects.items())).encode()).hexdigest()
+
+
+def foreign_objects(conn: sqlite3.Connection, revision: str) -> str | None:
+    """A trigger or view of an open tracker at `revision` that a fresh tracker of that revision does not
+    have, or has otherwise (as a phrase: "a trigger 'wipe' that CASR Tracker does not make"); None when
+    they are all ours. An unknown revision is left to the caller."""
+    from . import db
+
+    objects = {
+        (kind, name): " ".join((sql or "").split())
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+        )
+    }
+    if revision == db.HEAD and objects_digest(objects) == HEAD_OBJECTS:
+        return None
+    if not known(revision):
+        return None
+    found = Schema(0, revision, {}, objects)
+    odd = [d.phrase for d in differences(found) if d.what in ("trigger", "view") and "does not make" in d.phrase]
+    odd += [d.phrase for d in differences(found) if d.what in ("trigger", "view") and "other than" in d.phrase]
+    return odd[0] if odd else None
 
 
 def belongs_elsewhere(path: Path) -> str | None:

@@ -362,3 +362,24 @@ def test_copy_does_not_carry_a_tampered_tracker_on(run, tracker, tmp_path, capsy
     err = one_line_refusal((code, *capsys.readouterr()))
     assert "cannot be copied: assessment 1 has score 7; scores are -1, 0 or +1." in err, err
     assert not target.exists()
+
+
+def test_the_digest_of_a_fresh_trackers_triggers_and_views_is_in_step():
+    """`--db` checks a tracker at HEAD against trackerfile.HEAD_OBJECTS with one query: a new
+    migration that adds or changes a trigger or view must update it."""
+    from casr_tracker import trackerfile
+
+    assert trackerfile.objects_digest(trackerfile.expected(db.HEAD).objects) == trackerfile.HEAD_OBJECTS
+
+
+def test_db_refuses_a_tracker_carrying_a_trigger_of_its_own(tmp_path, run):
+    """A trigger that deletes rows later: `--db` refuses the file before anything runs, and the file
+    is left as it was (restore and check already refused or reported it)."""
+    path = tmp_path / "tracker.sqlite3"
+    assert run(path, "note", "TRD-1", "before")[0] == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TRIGGER wipe AFTER INSERT ON note BEGIN DELETE FROM evidence; END")
+    before = digest(path)
+    err = one_line_refusal(run(path, "note", "TRD-1", "after"))
+    assert "is not opened: it has a trigger 'wipe' that CASR Tracker does not make" in err
+    assert digest(path) == before
