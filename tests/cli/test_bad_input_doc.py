@@ -361,6 +361,14 @@ CASES: list[Case] = [
         db="{dir}/newer.sqlite3",
     ),
     Case(
+        "`--db` a tracker that carries a trigger of its own",
+        ["note", "TRD-1", "hello"],
+        "a message on opening",
+        "`test_untrusted_trackers::test_db_refuses_a_tracker_carrying…`",
+        _backup_with_trigger,
+        db="{dir}/trap.sqlite3",
+    ),
+    Case(
         "`copy --from` a file that does not exist (it was made, empty)",
         ["copy", "--from", "sqlite:///{dir}/typo.sqlite3", "--to", "sqlite:///{dir}/new.sqlite3"],
         "—",
