@@ -97,6 +97,17 @@ def _new_temporary(path: Path) -> Path:
         return name
 
 
+def _keep_permissions(target: Path, temporary: Path) -> None:
+    """A file replaced keeps its mode (a private report stays private) and, where allowed, its owner."""
+    try:
+        before = target.stat()
+    except FileNotFoundError:
+        return
+    os.chmod(temporary, stat.S_IMODE(before.st_mode))
+    with contextlib.suppress(OSError):
+        os.chown(temporary, before.st_uid, before.st_gid)
+
+
 def _flush_to_disk(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -120,6 +131,8 @@ def replacing(path: str | Path, what: str = "The file") -> Iterator[Path]:
     (flushed to the disk, not empty) replaces `path`. On an error, `path` is left as it was and a
     StorageError says so in one sentence (errors the writer raised as CasrError pass unchanged)."""
     target = check_target(path)
+    if target.is_symlink():  # a link is written through: the file it names is replaced, the link stays
+        target = check_target(os.path.realpath(target))
     sweep(target.parent)
     try:
         temporary = _new_temporary(target)
@@ -127,6 +140,7 @@ def replacing(path: str | Path, what: str = "The file") -> Iterator[Path]:
         raise StorageError(f"{what} could not be written to {target}: {exc.strerror or exc}.") from None
     try:
         yield temporary
+        _keep_permissions(target, temporary)
         _flush_to_disk(temporary)
         if temporary.stat().st_size == 0:
             raise StorageError(f"{what} could not be written to {target}: nothing was written.")

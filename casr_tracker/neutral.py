@@ -174,7 +174,15 @@ def user_name(name: str) -> str:
     holds a line break or a control character, which would forge or garble a line of a history."""
     if name and (any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name) or _TERMINAL_CONTROLS.search(name)):
         raise InputError("A user name cannot contain line breaks or control characters.")
+    if name and not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in name):
+        raise InputError("A user name cannot be blank or made only of invisible characters.")
+    if len(name) > MAX_NAME:
+        raise InputError(f"A user name is at most {MAX_NAME} characters.")
     return name
+
+
+#: the longest name recorded with a change (a person's name, not a paragraph)
+MAX_NAME = 100
 
 
 __all__ = [

@@ -57,8 +57,11 @@ class Source:
 
     @property
     def href(self) -> str:
-        """The URL when a reader may follow it (http, https or file), else ""."""
-        return self.url if _FOLLOWABLE.match(self.url) else ""
+        """The URL when a reader may follow it (http, https or file), else "": percent-encoded where a
+        character could end it (a PDF link's `)`, an attribute's `"`), as a browser would send it."""
+        from ..neutral import markdown_url
+
+        return markdown_url(self.url) if _FOLLOWABLE.match(self.url) else ""
 
 
 @dataclass

@@ -300,3 +300,16 @@ def test_a_tracker_on_a_read_only_disk_is_read_and_refuses_changes(run, tmp_path
         assert capsys.readouterr().err.strip().endswith("is read-only; changes cannot be saved.")
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_report_replacing_a_file_keeps_its_mode_and_writes_through_a_link(run, tmp_path):
+    private = tmp_path / "private.md"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    link = tmp_path / "link.md"
+    link.symlink_to(private)
+    assert run("report", "-o", str(private))[0] == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600  # a private report stays private
+    assert run("report", "-o", str(link))[0] == 0
+    assert link.is_symlink() and private.read_text(encoding="utf-8").startswith("#")
+    assert temporaries(tmp_path) == []

@@ -211,6 +211,32 @@ def test_markdown_links_carry_no_character_that_ends_them(hostile_tracker, tmp_p
         assert url in followed, url
 
 
+def test_pdf_and_html_links_carry_no_character_that_ends_them(engine, tmp_path):
+    """A link's `)` ended the PDF's /URI string and the rest became keys of its action (/S
+    /JavaScript /JS …); `"` ends an HTML attribute. Both reports percent-encode them."""
+    from pypdf import PdfReader
+
+    hostile_url = "http://x.example/a)/S/JavaScript/JS(app.alert(1)"
+    broken = 'http://evil.example/a)b<c>"d'
+    with db.session_scope(engine) as s:
+        pledge = services.find_pledge(s, "ENV-1")
+        for url in (hostile_url, broken):
+            services.attach_evidence(session=s, pledge=pledge, url=url, title="report", who="tester")
+    pdf = PdfReader(str(_report(engine, tmp_path, "pdf")), strict=True)
+    actions = [
+        annotation.get_object()["/A"]
+        for page in pdf.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    uris = [action["/URI"] for action in actions]
+    assert all("/JS" not in action and action["/S"] == "/URI" for action in actions)
+    assert {unquote(uri) for uri in uris} >= {hostile_url, broken}
+    assert all(not set(uri) & set("()<>\" \\") for uri in uris), uris
+    html = _report(engine, tmp_path, "html").read_text(encoding="utf-8")
+    assert "http://x.example/a%29/S/JavaScript/JS%28app.alert%281%29" in html
+
+
 # --- the functions, over every hostile string ---------------------------------------------------
 
 
@@ -305,6 +331,12 @@ def test_terminal_text_examples(typed, expected):
 @pytest.mark.parametrize("name", hostile.BAD_NAMES, ids=repr)
 def test_a_name_with_a_line_break_or_a_control_character_is_refused(name):
     with pytest.raises(InputError, match=r"^A user name cannot contain line breaks or control characters\.$"):
+        neutral.user_name(name)
+
+
+@pytest.mark.parametrize("name", ["   ", "\u200b", "\u200b \u2060", "x" * 101])
+def test_a_blank_invisible_or_overlong_name_is_refused(name):
+    with pytest.raises(InputError, match=r"^A user name (cannot be blank|is at most 100 characters)"):
         neutral.user_name(name)
 
 
