@@ -33,8 +33,9 @@ from .qt import (
 )
 
 UNSURE = QColor("#fff3c4")
-#: reads the text again with the signatories typed (None: as read) and the corrections so far
-Again = Callable[[list[str] | None, list[edits.Edit]], Proposal]
+#: reads the text again with the signatories typed (None: as read), the corrections so far and the
+#: title the analyst typed (None: the one read, which names no stored statement; a typed one may)
+Again = Callable[[list[str] | None, list[edits.Edit], str | None], Proposal]
 COLUMNS = ("Keep", "Ref", "Sphere", "Strength", "Parties", "Sentence", "Why asked")
 
 
@@ -113,8 +114,11 @@ class ImportPreview(QDialog):
             button.setDefault(False)
         self.resolve: Callable[[list[str]], tuple[str, ...]] | None = None
         self.chosen: list[edits.Edit] = []
+        self.read_title = proposal.title
+        self.asked_title: str | None = None
         self.show_proposal(proposal)
         self.title.setText(proposal.title)
+        self.title.editingFinished.connect(self._title_edited)
         self.date.setText(proposal.date.isoformat() if proposal.date else "")
         self.only_unsure.setChecked(any(not p["sure"] for p in proposal.pledges))
 
@@ -192,6 +196,14 @@ class ImportPreview(QDialog):
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         item.setToolTip(text)
         return item
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Return confirms a field (the title reads the text again); it never imports: only the Import
+        button does (the button box makes it the dialog's default when shown)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -277,7 +289,7 @@ class ImportPreview(QDialog):
     def _read_again(self, extra: list[edits.Edit]) -> bool:
         state = {pledge["text"]: choice for pledge, *choice in self.rows()}
         try:
-            proposal = self.again(self.party_names(), extra)
+            proposal = self.again(self.party_names(), extra, self.asked_title)
         except CasrError as error:
             self._say(str(error))
             return False
@@ -301,6 +313,15 @@ class ImportPreview(QDialog):
             self.table.cellWidget(row, 3).setCurrentText(strength)
             if self.named_parties is None:
                 self.table.cellWidget(row, 4).setText(parties)
+
+    def _title_edited(self) -> None:
+        """A title typed names the statement to update, as --title does: read again against it, so the
+        summary says what the import will do (an update, and which pledges would go)."""
+        typed = self.title.text().strip()
+        wanted = typed if typed and typed != self.read_title else None
+        if wanted != self.asked_title:
+            self.asked_title = wanted
+            self._read_again(self.extra)
 
     def _reread(self) -> None:
         self._read_again(self.extra)

@@ -328,10 +328,12 @@ class MainWindow(QMainWindow):
         try:
             loaded = read_statement(path)
 
-            def again(party_names, extra):
+            def again(party_names, extra, title=None):
                 def read(session):
                     codes = pipeline.resolve_parties(session, party_names) if party_names else None
-                    return pipeline.propose(session, loaded.text, source_name=name, parties=codes, corrections=extra)
+                    return pipeline.propose(
+                        session, loaded.text, title=title, source_name=name, parties=codes, corrections=extra
+                    )
 
                 return self.tracker.read(read)
 
@@ -352,7 +354,7 @@ class MainWindow(QMainWindow):
         # a title the analyst typed names the statement to update (as --title does); the one read from the
         # text does not (two statements may share a title line)
         typed_title = preview.title.text().strip() if preview else ""
-        title = typed_title if typed_title and typed_title != proposal.title else None
+        title = typed_title if typed_title and typed_title != (preview.read_title if preview else "") else None
         typed_date = preview.date.text().strip() if preview else ""
         names = preview.party_names() if preview else None
         who = self.tracker.user

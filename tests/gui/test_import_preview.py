@@ -332,8 +332,15 @@ def test_an_import_that_would_retire_pledges_asks_first(open_win, qtbot, tmp_pat
     seen: list[str] = []
 
     def import_it(dialog):  # as an update of the seeded statement, named by its title
+        assert "(new statement)" in dialog.summary.text()
+        dialog.title.setFocus()
         dialog.title.selectAll()
         qtbot.keyClicks(dialog.title, title)
+        qtbot.keyClick(dialog.title, Qt.Key.Key_Return)  # the preview reads the text again against that statement
+        assert (
+            "an update of statement 1" in dialog.summary.text() and "Gone from the text: GEN-1" in dialog.summary.text()
+        )
+        assert dialog.table.item(0, 1).text() == "TRD-1" or dialog.proposal.pledges[0]["ref"].startswith("TRD")
         click(qtbot, _button(dialog, "Import"))
 
     def answer(button_text: str):
