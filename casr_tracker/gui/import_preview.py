@@ -11,6 +11,7 @@ from collections.abc import Callable
 from ..errors import CasrError
 from ..importer import edits
 from ..importer.pipeline import Proposal
+from ..wording import counted
 from .dialogs import error_label
 from .qt import (
     QAbstractItemView,
@@ -146,7 +147,7 @@ class ImportPreview(QDialog):
         unsure = sum(1 for p in proposal.pledges if not p["sure"])
         verb = "new statement" if proposal.created else f"an update of statement {proposal.statement_id}"
         self.summary.setText(
-            f"{len(proposal.pledges)} pledges in {len(spheres)} spheres ({verb}); "
+            f"{counted(len(proposal.pledges), 'pledge')} in {counted(len(spheres), 'sphere')} ({verb}); "
             f"{unsure} to look at, marked in yellow."
             + (f" Gone from the text: {', '.join(proposal.gone)}." if proposal.gone else "")
             + "".join(f" An earlier correction no longer fits: {reason}" for reason in proposal.stale)

@@ -55,9 +55,9 @@ class ImportReport:
             return f"Statement {self.statement_id} ({self.title}) is already imported; nothing changed."
         verb = "Imported" if self.created else "Updated"
         said = (
-            f"{verb} statement {self.statement_id} ({self.title}): {counted(self.spheres, 'sphere')}, "
+            f"{verb} statement {self.statement_id} ({self.title}): {counted(self.spheres, 'sphere')}; pledges: "
             f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.gone)} gone pledges."
+            f"{len(self.gone)} gone."
         )
         if self.stale:
             said += f" {counted(len(self.stale), 'earlier correction')} no longer fit: {_stale(self.stale)}"
