@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputError, StorageError
+from .errors import CasrError, InputError, StorageError
 
 PREFIX = ".casr-partial-"
 _OURS = re.compile(re.escape(PREFIX) + r"(\d+)-[0-9a-f]+")
@@ -42,11 +42,23 @@ def check_target(path: str | Path) -> Path:
         raise StorageError(f"{path} cannot be written: {exc.strerror or exc}.") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path} is a folder; give a file name.")
-    if info is not None and not stat.S_ISREG(info.st_mode):
+    if info is not None and not stat.S_ISREG(info.st_mode) or _through_special(path):
         raise InputError(f"{path} is not a regular file (a device, pipe or socket); give a file name.")
     if not path.parent.is_dir():
         raise InputError(f"The folder {path.parent} does not exist.")
     return path
+
+
+def _through_special(path: Path) -> bool:
+    """True when `path` is, or links through, /proc or /dev (`/dev/stdout` → /proc/self/fd/1 → a file
+    the shell opened: replacing that file would replace what the link names, not write to it)."""
+    for _hop in range(40):
+        if str(path.absolute()).startswith(("/proc/", "/dev/")):
+            return True
+        if not path.is_symlink():
+            return False
+        path = path.parent / os.readlink(path)
+    return True
 
 
 def _alive(pid: int) -> bool:
@@ -139,7 +151,10 @@ def replacing(path: str | Path, what: str = "The file") -> Iterator[Path]:
     except OSError as exc:
         raise StorageError(f"{what} could not be written to {target}: {exc.strerror or exc}.") from None
     try:
-        yield temporary
+        try:
+            yield temporary
+        except CasrError as error:  # said of the temporary file: the user knows the target
+            raise type(error)(str(error).replace(str(temporary), str(target))) from None
         _keep_permissions(target, temporary)
         _flush_to_disk(temporary)
         if temporary.stat().st_size == 0:

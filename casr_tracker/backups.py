@@ -31,11 +31,14 @@ def sqlite_file(url: str) -> Path | None:
 def _copy(source: Path, target: Path) -> None:
     """An online, consistent copy of a SQLite database, even while others use it (WAL included)."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        immutable = "&immutable=1" if not os.access(source.parent, os.W_OK) else ""  # (no -shm can be made there)
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro{immutable}", uri=True)
         try:
             dst = sqlite3.connect(target)
             try:
                 src.backup(dst)
+                # a copy in rollback-journal mode is one file: readable where no -wal/-shm can be made
+                dst.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dst.close()
         finally:

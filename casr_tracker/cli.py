@@ -450,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    for name, value in vars(args).items():  # argparse hands a one-value positional over as a list after "--"
+        if isinstance(value, list) and name != "party":
+            setattr(args, name, " ".join(map(str, value)))
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show "→" (cp1252) gets "?" instead
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
@@ -468,6 +471,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except (ValueError, TypeError, AttributeError, LookupError, OSError, RuntimeError) as error:
+        # a mistake of ours, not the user's: one line, the details kept where a report can name them
+        print(f"casr-tracker: {for_terminal(_crash_report(error))}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `casr-tracker pledges | head`: the reader has gone, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -476,6 +483,24 @@ def main(argv: list[str] | None = None) -> int:
             _OPEN.pop().dispose()
         if terminated is not None:
             signal.signal(signal.SIGTERM, terminated)
+
+
+def _crash_report(error: BaseException) -> str:
+    """Write the traceback of an unexpected error to a log in the user's cache folder; the line to say."""
+    import traceback
+
+    import platformdirs
+
+    try:
+        folder = platformdirs.user_cache_path("casr-tracker", appauthor=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "crash.log"
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(error)) + "\n")
+        where = f"; the details are in {log}"
+    except OSError:
+        where = ""
+    return f"Something went wrong that should not have ({type(error).__name__}: {error}){where}. Please report it."
 
 
 def _on_terminate(args):

@@ -45,8 +45,10 @@ def cmd_export(args) -> int:
     if args.output:
         atomic.write_text(args.output, json.dumps(data, ensure_ascii=False, indent=1), "The export")
         print(f"Exported to {args.output}", file=sys.stderr)
-    else:
-        _print_json(data)
+    else:  # UTF-8 whatever the console's encoding: an export is never lossy
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8")) if hasattr(sys.stdout, "buffer") else sys.stdout.write(text)
     return 0
 
 

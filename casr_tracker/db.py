@@ -72,12 +72,20 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, refuse_foreign: bool = True) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite files get WAL, foreign keys and a busy timeout."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+        parsed.port  # noqa: B018 - a port that is no number is refused here, not when connecting
+    except (ArgumentError, ValueError):
         raise StorageError(f"{url!r} is not a database URL (try sqlite:///path/to/file.sqlite3).") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.query:
+        # options after "?" would be read by the driver when connecting (a traceback for ?timeout=abc)
+        # or ignored with a warning (?mode=ro, and the tracker written anyway)
+        raise StorageError(
+            f"{url!r}: a SQLite tracker's URL takes no options after '?'; give the file alone "
+            "(a tracker that cannot be written is opened to read by itself)."
+        )
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database
         if path and path != ":memory:" and not path.startswith("file:"):
@@ -90,6 +98,9 @@ def make_engine(url: str) -> Engine:
                 raise StorageError(f"The folder {file.parent} cannot be created.") from None
             if file.is_file() and (why := trackerfile.belongs_elsewhere(file)):  # (read without writing)
                 raise StorageError(f"{file} is not a CASR Tracker database ({why}).")
+            if refuse_foreign and file.is_file() and (foreign := trackerfile.foreign_in_file(file)):
+                # a trigger or view that is not ours (one that deletes rows later), found before it can run
+                raise StorageError(f"{file} is not opened: it has {foreign}.")
             if file.is_file() and _read_only_place(file.parent):
                 # SQLite cannot make the WAL's index file beside a tracker on a read-only disk or in a
                 # folder the user may not write: such a tracker is opened as an unchanging file, to read
@@ -134,7 +145,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def upgrade(engine: Engine, revision: str = "head", *, refuse_foreign: bool = True) -> bool:
+def upgrade(engine: Engine, revision: str = "head") -> bool:
     """Bring the schema to `revision` (head by default); True when anything was migrated.
 
     Refuses a database written by a newer version of the app (a revision this one does not know).
@@ -143,12 +154,6 @@ def upgrade(engine: Engine, revision: str = "head", *, refuse_foreign: bool = Tr
         current = current_revision(engine)
     except DatabaseError as exc:
         raise StorageError(_describe(engine, exc)) from None
-    if refuse_foreign and current is not None and engine.dialect.name == "sqlite":
-        # a trigger or view that is not ours (one that deletes rows later) is refused before it can run
-        with engine.connect() as conn:
-            foreign = trackerfile.foreign_objects(conn.connection.dbapi_connection, current)
-        if foreign:
-            raise StorageError(f"{where(engine)} is not opened: it has {foreign}.")
     if revision == "head" and current == HEAD:
         return False
     from alembic import command

@@ -61,9 +61,9 @@ def seed(session: Session) -> pipeline.ImportReport:
 def open_tracker(url: str | None = None, *, seed_if_empty: bool = True, refuse_foreign: bool = True) -> Engine:
     """Open (creating and upgrading as needed) the tracker at `url` and seed it on first use. A SQLite
     tracker with a trigger or view of its own is refused (`refuse_foreign`; `check` opens it to say so)."""
-    engine = db.make_engine(url or db.default_url())
+    engine = db.make_engine(url or db.default_url(), refuse_foreign=refuse_foreign)
     try:
-        db.upgrade(engine, refuse_foreign=refuse_foreign)
+        db.upgrade(engine)
         with db.session_scope(engine, write=False) as session:
             parties = {p.code for p in session.exec(select(Party))}
             empty = session.exec(select(Statement)).first() is None

@@ -158,6 +158,23 @@ def foreign_objects(conn: sqlite3.Connection, revision: str) -> str | None:
     return odd[0] if odd else None
 
 
+def foreign_in_file(path: Path) -> str | None:
+    """foreign_objects of a tracker file, read without writing a byte (None when it cannot be read so,
+    or has no revision yet: opening it will say what is wrong)."""
+    try:
+        conn = read_only(path)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "alembic_version" not in tables:
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return foreign_objects(conn, row[0]) if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
 def belongs_elsewhere(path: Path) -> str | None:
     """Why an existing, non-empty file named with --db is not a tracker (None when it is one, or
     may be: an empty database, a tracker from before the application id, one that cannot be read

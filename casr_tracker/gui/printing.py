@@ -184,8 +184,14 @@ def write_pdf(report: Report, path: str) -> int:
         pages = print_report(report, writer)
         del writer
         output.flush()
+        output.close()  # the last bytes go out here: an error can come as late as this
         if output.error() != QFileDevice.FileError.NoError:
             raise StorageError(f"The report could not be written to {path}: {output.errorString()}.")
     finally:
-        output.close()
+        if output.isOpen():
+            output.close()
+    with open(path, "rb") as written:  # a PDF cut short (a disk that filled up) has no end-of-file marker
+        written.seek(max(0, os.path.getsize(path) - 1024))
+        if b"%%EOF" not in written.read():
+            raise StorageError(f"The report could not be written to {path}: the disk may be full.")
     return pages

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import stat
 import subprocess
@@ -313,3 +314,73 @@ def test_a_report_replacing_a_file_keeps_its_mode_and_writes_through_a_link(run,
     assert run("report", "-o", str(link))[0] == 0
     assert link.is_symlink() and private.read_text(encoding="utf-8").startswith("#")
     assert temporaries(tmp_path) == []
+
+
+@pytest.mark.parametrize("free_kib", [16, 48])
+def test_a_pdf_on_a_nearly_full_disk_fails_and_keeps_the_previous_file(run, small_disk, free_kib):
+    """With a little room left, Qt wrote part of the PDF, said nothing, and "Wrote" replaced the
+    previous good report with a cut one."""
+    previous = small_disk / "report.pdf"
+    previous.write_bytes(b"the previous good report\n")
+    with open(small_disk / "filler", "wb") as handle:
+        handle.write(b"x" * ((96 - free_kib) * 1024 - previous.stat().st_size - 8192))
+    err = one_line_refusal(run("report", "-o", str(previous)))
+    assert f"could not be written to {previous}" in err
+    assert previous.read_bytes() == b"the previous good report\n"
+    assert temporaries(small_disk) == []
+
+
+def test_an_export_to_a_console_that_is_not_utf8_loses_nothing(tracker, tmp_path):
+    url = f"sqlite:///{tracker}"
+    assert cli.main(["--db", url, "note", "TRD-1", "Привет 中文 😀"]) == 0
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run(
+        [sys.executable, "-m", "casr_tracker", "--db", url, "export"], env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Привет 中文 😀" in done.stdout.decode("utf-8")
+
+
+def test_a_backup_on_a_read_only_disk_is_restored_and_a_read_only_tracker_backed_up(run, tmp_path):
+    disk = tmp_path / "ro"
+    mount_tmpfs(disk, "4m")
+    try:
+        assert run("status", "TRD-1", "in_progress")[0] == 0
+        assert run("backup", str(disk / "b.sqlite3"))[0] == 0
+        assert not (disk / "b.sqlite3-wal").exists()
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        assert run("restore", str(disk / "b.sqlite3"), "--force")[0] == 0
+        assert "In progress" in run("history", "TRD-1")[1]
+        code, out, err = cli_on(disk / "b.sqlite3", "backup", str(tmp_path / "again.sqlite3"))
+        assert code == 0, err
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def cli_on(file: Path, *args: str):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["--db", f"sqlite:///{file}", *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_link_into_proc_or_dev_is_no_place_for_a_report(run, tmp_path):
+    out = tmp_path / "out"
+    out.symlink_to("/proc/self/fd/1")
+    one_line_refusal(run("export", "-o", str(out)))
+    assert out.is_symlink()
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///{dir}/t.sqlite3?mode=ro", "sqlite:///{dir}/t.sqlite3?timeout=abc", "postgresql://x@h:port/db"]
+)
+def test_database_urls_the_driver_would_choke_on_are_one_line(url, tmp_path, capsys):
+    code = cli.main(["--db", url.replace("{dir}", str(tmp_path)), "note", "TRD-1", "x"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "URL" in err
+    assert not (tmp_path / "t.sqlite3").exists()
+
+
+def test_an_option_value_after_a_double_dash_is_no_traceback(run):
+    for args in (("note", "TRD-1", "--", "--"), ("status", "TRD-1", "--", "--"), ("assess", "TRD-1", "--", "--", "1")):
+        one_line_refusal(run(*args))
