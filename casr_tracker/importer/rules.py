@@ -443,9 +443,7 @@ def _opener_subject(
 _SUBORDINATE = re.compile(r"\b(?:that|which|who|whom|whose|where|whereas|while|if|when|as)\b|;", re.I)
 
 
-def _opening_subject(
-    before: str, statement_parties: tuple[str, ...]
-) -> tuple[tuple[str, ...], bool] | None:
+def _opening_subject(before: str, statement_parties: tuple[str, ...]) -> tuple[tuple[str, ...], bool] | None:
     """The signatories that open a sentence as the subject of its first verb ("We affirm …",
     "The United States and Japan welcome …"), when what follows up to `before`'s end stays in the
     main clause; None otherwise."""
