@@ -55,6 +55,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_uri_options(parsed) -> bool:
+    """The one form of options a SQLite tracker's URL may carry: SQLite's own URI filename
+    (`sqlite:///file:PATH?mode=ro&uri=true`), with a mode it knows."""
+    query = dict(parsed.query)
+    return (
+        (parsed.database or "").startswith("file:")
+        and query.get("uri") == "true"
+        and set(query) <= {"uri", "mode", "immutable"}
+        and query.get("mode", "ro") in ("ro", "rw", "rwc")
+        and query.get("immutable", "0") in ("0", "1")
+    )
+
+
 def _read_only_place(folder: Path) -> bool:
     """True for a folder on a read-only file system, or one this user may not write in."""
     try:
@@ -79,7 +92,7 @@ def make_engine(url: str, *, refuse_foreign: bool = True) -> Engine:
         parsed.port  # noqa: B018 - a port that is no number is refused here, not when connecting
     except (ArgumentError, ValueError):
         raise StorageError(f"{url!r} is not a database URL (try sqlite:///path/to/file.sqlite3).") from None
-    if parsed.get_backend_name() == "sqlite" and parsed.query:
+    if parsed.get_backend_name() == "sqlite" and parsed.query and not _sqlite_uri_options(parsed):
         # options after "?" would be read by the driver when connecting (a traceback for ?timeout=abc)
         # or ignored with a warning (?mode=ro, and the tracker written anyway)
         raise StorageError(
