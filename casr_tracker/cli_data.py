@@ -21,11 +21,11 @@ def _engine(args):
     return _engine(args)
 
 
-def _as_it_is(args):
+def _as_it_is(args, *, refuse_foreign: bool = True):
     """The tracker as it is: an empty one is not seeded (closed when the command ends, as every engine)."""
     from .cli import _OPEN
 
-    engine = open_tracker(args.db, seed_if_empty=False)
+    engine = open_tracker(args.db, seed_if_empty=False, refuse_foreign=refuse_foreign)
     _OPEN.append(engine)
     return engine
 
@@ -82,10 +82,8 @@ def cmd_copy(args) -> int:
 
 def cmd_check(args) -> int:
     from .checks import check
-    from .cli import _OPEN
 
-    engine = open_tracker(args.db, seed_if_empty=False, refuse_foreign=False)  # to report what is foreign
-    _OPEN.append(engine)
+    engine = _as_it_is(args, refuse_foreign=False)  # opened to report what is foreign
     problems = check(engine)
     for problem in problems:  # they may quote what the tracker holds: printed, never obeyed
         print(for_terminal(problem))

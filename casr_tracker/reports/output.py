@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..atomic import check_target, replacing
-from ..errors import CasrError, InputError, StorageError
+from ..errors import InputError, StorageError
 from .model import Report
 from .publishers import EXTENSIONS, FORMATS, publisher
 
@@ -31,5 +31,3 @@ def write_report(report: Report, path: str | Path, fmt: str) -> None:
             chosen.write(report, temporary)
         except (ValueError, TypeError, RecursionError) as exc:  # a writer library refusing what it was given
             raise StorageError(f"The report could not be written to {target}: {exc}.") from None
-        except CasrError as error:  # said of the temporary file: the user knows the target
-            raise type(error)(str(error).replace(str(temporary), str(target))) from None

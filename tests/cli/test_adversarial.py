@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import stat
 import subprocess
@@ -341,7 +340,7 @@ def test_an_export_to_a_console_that_is_not_utf8_loses_nothing(tracker, tmp_path
     assert "Привет 中文 😀" in done.stdout.decode("utf-8")
 
 
-def test_a_backup_on_a_read_only_disk_is_restored_and_a_read_only_tracker_backed_up(run, tmp_path):
+def test_a_backup_on_a_read_only_disk_is_restored_and_a_read_only_tracker_backed_up(run, run_file, tmp_path):
     disk = tmp_path / "ro"
     mount_tmpfs(disk, "4m")
     try:
@@ -351,17 +350,10 @@ def test_a_backup_on_a_read_only_disk_is_restored_and_a_read_only_tracker_backed
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         assert run("restore", str(disk / "b.sqlite3"), "--force")[0] == 0
         assert "In progress" in run("history", "TRD-1")[1]
-        code, out, err = cli_on(disk / "b.sqlite3", "backup", str(tmp_path / "again.sqlite3"))
+        code, out, err = run_file(disk / "b.sqlite3", "backup", str(tmp_path / "again.sqlite3"))
         assert code == 0, err
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
-
-
-def cli_on(file: Path, *args: str):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["--db", f"sqlite:///{file}", *args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_link_into_proc_or_dev_is_no_place_for_a_report(run, tmp_path):
