@@ -101,10 +101,12 @@ def choose_file(qtbot, dialog, path) -> None:
     qtbot.keyClicks(name_box, str(path))
 
     def opened() -> bool:
+        if name_box.text() != str(path):  # the completer may have changed what was typed while the folder loaded
+            name_box.setText(str(path))
         dialog.accept()
         return not dialog.isVisible()
 
-    qtbot.waitUntil(opened, timeout=10000)
+    qtbot.waitUntil(opened, timeout=30000)  # the first file dialog of a busy machine reads its folder slowly
 
 
 def ok_button(dialog) -> QAbstractButton:
