@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from . import events
 from .models import Assessment, Document, Event, EventKind, Evidence, Note, Party, Pledge, Status, StatusChange, page_at
+from .users import signed
 
 
 @dataclass
@@ -27,6 +28,13 @@ class HistoryEntry:
     detail: dict
     id: int = 0
     retracted: dict | None = None
+    #: the account that recorded it (None before migration 0013)
+    login: str | None = None
+
+    @property
+    def signed(self) -> str:
+        """Who, as shown: the display name, and the login beside it when they differ."""
+        return signed(self.who, self.login)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -92,11 +100,11 @@ def history(session: Session, pledge: Pledge) -> list[HistoryEntry]:
             entry.retracted = {
                 "at": _iso(by.recorded_at),
                 "who": by.who,
+                "login": by.login,
                 "reason": events.data_of(by).get("reason", ""),
             }
-            entry.summary += (
-                f"  [retracted {by.recorded_at:%Y-%m-%d} by {by.who or 'someone'}: {entry.retracted['reason']}]"
-            )
+            by_whom = signed(by.who, by.login) or "someone"
+            entry.summary += f"  [retracted {by.recorded_at:%Y-%m-%d} by {by_whom}: {entry.retracted['reason']}]"
         entries.append(entry)
     return entries
 
@@ -112,7 +120,7 @@ def _entry(event, data, changes, scores, evidence, notes, parties, titles, found
     kind, recorded = event.kind, _iso(event.recorded_at)
 
     def line(kind_name: str, date, summary: str, detail: dict) -> HistoryEntry:
-        return HistoryEntry(kind_name, _iso(date), recorded, event.who, summary, detail, event.id)
+        return HistoryEntry(kind_name, _iso(date), recorded, event.who, summary, detail, event.id, login=event.login)
 
     if kind == EventKind.status.value and (change := changes.get(event.subject_id)):
         summary = f"{_status_label(change.old)} → {_status_label(change.new)}"
@@ -236,7 +244,9 @@ def recent_changes(session: Session, limit: int = 15, statement_id: int | None =
     for change, ref in statuses:
         summary = f"{_status_label(change.old)} → {_status_label(change.new)}"
         summary += " (since retracted)" if change.id in retracted else ""
-        out.append(RecentChange(change.pledge_id, ref, "status", change.recorded_at, change.who, summary))
+        out.append(
+            RecentChange(change.pledge_id, ref, "status", change.recorded_at, signed(change.who, change.login), summary)
+        )
     scores = session.exec(
         select(Assessment, Pledge.ref, Party.name)
         .join(Pledge, Pledge.id == Assessment.pledge_id)
@@ -250,7 +260,14 @@ def recent_changes(session: Session, limit: int = 15, statement_id: int | None =
         summary = f"{party} {_score_label(assessment.score)}"
         summary += " (since retracted)" if assessment.id in withdrawn else ""
         out.append(
-            RecentChange(assessment.pledge_id, ref, "assessment", assessment.recorded_at, assessment.who, summary)
+            RecentChange(
+                assessment.pledge_id,
+                ref,
+                "assessment",
+                assessment.recorded_at,
+                signed(assessment.who, assessment.login),
+                summary,
+            )
         )
     for evidence, ref in session.exec(
         select(Evidence, Pledge.ref)
@@ -260,7 +277,11 @@ def recent_changes(session: Session, limit: int = 15, statement_id: int | None =
         .limit(limit)
     ):
         summary = f"{evidence.stance} evidence added" + (" (since withdrawn)" if evidence.withdrawn_at else "")
-        out.append(RecentChange(evidence.pledge_id, ref, "evidence", evidence.recorded_at, evidence.who, summary))
+        out.append(
+            RecentChange(
+                evidence.pledge_id, ref, "evidence", evidence.recorded_at, signed(evidence.who, evidence.login), summary
+            )
+        )
     for note, ref in session.exec(
         select(Note, Pledge.ref)
         .join(Pledge, Pledge.id == Note.pledge_id)
@@ -269,6 +290,6 @@ def recent_changes(session: Session, limit: int = 15, statement_id: int | None =
         .limit(limit)
     ):
         text = note.text + (" (deleted)" if note.deleted_at else "")
-        out.append(RecentChange(note.pledge_id, ref, "note", note.edited_at, note.who, text))
+        out.append(RecentChange(note.pledge_id, ref, "note", note.edited_at, signed(note.who, note.login), text))
     out.sort(key=lambda c: c.recorded_at, reverse=True)
     return out[:limit]

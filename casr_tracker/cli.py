@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
-from . import __version__, cli_corrections, cli_data, cli_statements, db, queries, services
+from . import __version__, cli_corrections, cli_data, cli_statements, cli_team, db, queries, services
 from .errors import CasrError, InputError
 from .importer.documents import detect_metadata
 from .models import Status
@@ -162,7 +162,7 @@ def cmd_history(args) -> int:
         if not entries:
             print("  no history yet")
         for e in entries:
-            who = f" ({e.who})" if e.who else ""
+            who = f" — {e.signed}" if e.signed else ""
             print(shown(f"  #{e.id:<5} {e.date}  {e.kind:<21} {e.summary}{who}"))
     return 0
 
@@ -442,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--statement", type=whole_number, metavar="ID", help="one statement (default: all)")
 
     cli_data.add_commands(command)
+    cli_team.add_commands(command, _Parser)
     return parser
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
-from . import backups, trackerfile
+from . import backups, trackerfile, users  # noqa: F401 (users signs new rows on a file)
 from .changes import Changes, changes_of, data_revision  # (importing it sets the session hooks)
 from .errors import StorageError
 
@@ -131,7 +131,7 @@ def make_engine(url: str, *, refuse_foreign: bool = True) -> Engine:
 
 #: the newest migration in migrations/versions (a test keeps this in step with Alembic's head);
 #: knowing it lets an up-to-date database open without loading Alembic at all
-HEAD = "0012"
+HEAD = "0013"
 
 
 def alembic_config(connection=None):
@@ -192,7 +192,11 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
-    except OperationalError as exc:
+            from . import team
+
+            if team.is_set_up(conn) and team.owns_tracker(conn):  # a new table is granted to the roles
+                team.set_up(conn)
+    except DatabaseError as exc:  # (a login that may not change the schema, too)
         raise StorageError(_describe(engine, exc)) from None
     return True
 
@@ -208,6 +212,12 @@ def _describe(engine: Engine, exc: Exception) -> str:
     where_ = where(engine)
     detail = " ".join(str(getattr(exc, "orig", exc)).split())
     text = detail.lower()
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # insufficient privilege
+        if "for database" in text:
+            return f"{where_} cannot be used by this login: ask an admin to add you (casr-tracker team add-user)."
+        from . import team
+
+        return team.refusal(engine)
     if "not a database" in text:
         return f"{where_} is not a CASR Tracker database (the file is not a database)."
     if "readonly" in text or "read-only" in text:
@@ -219,6 +229,15 @@ def _describe(engine: Engine, exc: Exception) -> str:
     if "connection" in text and ("refused" in text or "failed" in text or "timeout" in text):
         return f"{where_} cannot be reached: {detail.rstrip('.')}."
     return f"{where_} cannot be used: {detail.rstrip('.')}."
+
+
+@contextmanager
+def described(engine: Engine) -> Iterator[None]:
+    """Database errors inside become one sentence (a StorageError), as in `session_scope`."""
+    try:
+        yield
+    except (OperationalError, DatabaseError) as exc:
+        raise StorageError(_describe(engine, exc)) from None
 
 
 @contextmanager

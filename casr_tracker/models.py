@@ -161,6 +161,8 @@ class StatusChange(SQLModel, table=True):
     effective_date: dt.date
     recorded_at: dt.datetime = Field(default_factory=utcnow)
     who: str = ""
+    #: the account that recorded it (migration 0013): written by PostgreSQL, the OS user on a file
+    login: str | None = Field(default=None, max_length=128)
     comment: str = ""
 
 
@@ -177,6 +179,8 @@ class Assessment(SQLModel, table=True):
     date: dt.date
     recorded_at: dt.datetime = Field(default_factory=utcnow)
     who: str = ""
+    #: the account that recorded it (migration 0013): written by PostgreSQL, the OS user on a file
+    login: str | None = Field(default=None, max_length=128)
 
 
 class Document(SQLModel, table=True):
@@ -234,6 +238,8 @@ class Evidence(SQLModel, table=True):
     date: dt.date | None = None
     recorded_at: dt.datetime = Field(default_factory=utcnow)
     who: str = ""
+    #: the account that recorded it (migration 0013): written by PostgreSQL, the OS user on a file
+    login: str | None = Field(default=None, max_length=128)
     withdrawn_at: dt.datetime | None = None
 
 
@@ -247,6 +253,8 @@ class Note(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     edited_at: dt.datetime = Field(default_factory=utcnow)
     who: str = ""
+    #: the account that recorded it (migration 0013): written by PostgreSQL, the OS user on a file
+    login: str | None = Field(default=None, max_length=128)
     version: int = 1
     deleted_at: dt.datetime | None = None
 
@@ -264,6 +272,8 @@ class SuggestionDecision(SQLModel, table=True):
     evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
     recorded_at: dt.datetime = Field(default_factory=utcnow)
     who: str = ""
+    #: the account that recorded it (migration 0013): written by PostgreSQL, the OS user on a file
+    login: str | None = Field(default=None, max_length=128)
 
 
 class EventKind(str, Enum):
@@ -300,6 +310,8 @@ class Event(SQLModel, table=True):
     data: str = "{}"
     recorded_at: dt.datetime = Field(default_factory=utcnow, index=True)
     who: str = ""
+    #: the account that recorded it (migration 0013): written by PostgreSQL, the OS user on a file
+    login: str | None = Field(default=None, max_length=128)
     undoes: int | None = Field(default=None, index=True)
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from . import corrections, events, services
 from .errors import InputError, StaleEdit
 from .models import Document, Event, EventKind, Evidence, Note, Party, Pledge
+from .users import current_login
 
 #: every kind of event can be reversed (a retraction taken back is retracted again)
 #: a correction of the importer's reading is undone by the opposite correction, not by Ctrl+Z
@@ -41,6 +43,14 @@ def _state(links: dict[int, int]):
     return in_effect, is_change
 
 
+def _mine(session: Session, who: str):
+    """The events this analyst made: recorded under this display name by this login (on PostgreSQL
+    the login the database wrote, so a borrowed --user undoes nobody else's work); an event from
+    before logins were recorded (migration 0013) by its name alone."""
+    login = current_login(session)
+    return (Event.who == who) & (or_(Event.login == login, col(Event.login).is_(None)))
+
+
 def _changes_in_effect(session: Session, who: str, limit: int) -> list[Event]:
     """`who`'s latest changes still in effect, latest first: an undo is not itself undone by the next
     undo (which reaches the change before), but a redo is a change again."""
@@ -48,7 +58,7 @@ def _changes_in_effect(session: Session, who: str, limit: int) -> list[Event]:
     in_effect, is_change = _state(links)
     reversed_ = set(links.values())
     ids = session.exec(
-        select(Event.id).where(Event.who == who, col(Event.kind).in_(UNDOABLE)).order_by(col(Event.id).desc())
+        select(Event.id).where(_mine(session, who), col(Event.kind).in_(UNDOABLE)).order_by(col(Event.id).desc())
     ).all()
     found = []
     for event_id in ids:
@@ -110,7 +120,9 @@ def undo_last(*, session: Session, who: str) -> tuple[Event, str]:
     """Undo `who`'s last change. Returns the change undone and a sentence that says what was undone."""
     event = last_change(session, who)
     reading = session.exec(
-        select(Event).where(Event.who == who, Event.kind == EventKind.import_edit.value).order_by(col(Event.id).desc())
+        select(Event)
+        .where(_mine(session, who), Event.kind == EventKind.import_edit.value)
+        .order_by(col(Event.id).desc())
     ).first()
     if reading is not None and (event is None or reading.id > event.id):
         pledge = session.get(Pledge, reading.pledge_id) if reading.pledge_id else None

@@ -268,7 +268,7 @@ class DetailPanel(QWidget):
     def _add_history_entry(self, entry) -> None:
         """One line per entry; a retracted one is struck through and followed by a grey line, not struck,
         saying when, by whom and why it was retracted."""
-        who = f" — {entry.who}" if entry.who else ""
+        who = f" — {entry.signed}" if entry.signed else ""
         summary = entry.summary
         if entry.retracted:  # activity.history appends "  [retracted …]" to the summary: said on its own line
             summary = summary.split(RETRACTED_SUFFIX, 1)[0]
