@@ -212,9 +212,9 @@ def _describe(engine: Engine, exc: Exception) -> str:
     where_ = where(engine)
     detail = " ".join(str(getattr(exc, "orig", exc)).split())
     text = detail.lower()
+    if "does not have connect privilege" in text:
+        return f"{where_} cannot be used by this login: ask an admin to add you (casr-tracker team add-user)."
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # insufficient privilege
-        if "for database" in text:
-            return f"{where_} cannot be used by this login: ask an admin to add you (casr-tracker team add-user)."
         from . import team
 
         return team.refusal(engine)

@@ -39,6 +39,16 @@ MOVES = {
     "document": ("title", "date", "author", "url"),
     "tracker_meta": ("value",),
 }
+#: row-level security where a grant is too coarse: an analyst writes the tracker's change counter and
+#: no other fact of it, and appends any event but a correction of what the importer read (an admin's)
+ROW_RULES = {
+    "tracker_meta": {
+        "casr_count": "FOR ALL TO {analyst} USING (key = 'data_revision') WITH CHECK (key = 'data_revision')",
+    },
+    "event": {
+        "casr_record": "FOR INSERT TO {analyst} WITH CHECK (kind <> 'import_edit')",
+    },
+}
 LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,62}")
 
 
@@ -130,18 +140,17 @@ def set_up(connection: Connection) -> None:
     ]
     for statement in statements:
         connection.execute(text(statement))
-    if owns_tracker(
-        connection
-    ):  # row-level security: an analyst writes the change counter, no other fact of the tracker
-        connection.execute(text("ALTER TABLE tracker_meta ENABLE ROW LEVEL SECURITY"))
-        policies = {
-            "casr_read": f"FOR SELECT TO {viewer} USING (true)",
-            "casr_count": f"FOR ALL TO {analyst} USING (key = 'data_revision') WITH CHECK (key = 'data_revision')",
-            "casr_admin": f"FOR ALL TO {admin} USING (true) WITH CHECK (true)",
-        }
-        for name, rule in policies.items():
-            connection.execute(text(f"DROP POLICY IF EXISTS {name} ON tracker_meta"))
-            connection.execute(text(f"CREATE POLICY {name} ON tracker_meta {rule}"))
+    if owns_tracker(connection):
+        for table, analysts in ROW_RULES.items():
+            connection.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+            policies = {
+                "casr_read": f"FOR SELECT TO {viewer} USING (true)",
+                "casr_admin": f"FOR ALL TO {admin} USING (true) WITH CHECK (true)",
+                **{name: rule.format(analyst=analyst) for name, rule in analysts.items()},
+            }
+            for name, rule in policies.items():
+                connection.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+                connection.execute(text(f"CREATE POLICY {name} ON {table} {rule}"))
 
 
 def owns_tracker(connection: Connection) -> bool:
