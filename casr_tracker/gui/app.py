@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
 
-from .. import atomic, backups
+from .. import atomic, backups, team
 from ..errors import CasrError
 from ..seeding import open_tracker
 from ..users import default_user
@@ -63,6 +64,9 @@ def open_window(
 
     def opened(engine) -> None:
         tracker.engine = engine
+        with contextlib.suppress(CasrError):  # (the role is asked again by the server at each write)
+            tracker.role = tracker.read(lambda session: team.role_of(session.connection()))
+        window.apply_role()
         window.load_all()
         QTimer.singleShot(0, lambda: back_up(engine))
         ref = select or window.settings.value("last_ref")

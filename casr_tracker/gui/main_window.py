@@ -458,7 +458,21 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_user(self) -> None:
-        self.user_label.setText(f"You: {self.tracker.user}")
+        role = "" if self.tracker.role == "admin" else f" · {self.tracker.role}"
+        read_only = " (read only)" if self.tracker.read_only else ""
+        self.user_label.setText(f"You: {self.tracker.user}{role}{read_only}")
+
+    def apply_role(self) -> None:
+        """Shape the workspace to what the login may do: a viewer's shows everything and hides every
+        way to record a change (imports, statuses, scores, notes, evidence, undo)."""
+        read_only = self.tracker.read_only
+        self.setWindowTitle("CASR Tracker — read only" if read_only else "CASR Tracker")
+        for action in self.write_actions:
+            action.setVisible(not read_only)
+        self.detail.set_read_only(read_only)
+        self.documents.set_read_only(read_only)
+        self.setAcceptDrops(not read_only)
+        self._show_user()
 
     def show_message(self, text: str) -> None:
         """A user-facing message: one sentence, in a non-blocking box and the status bar."""

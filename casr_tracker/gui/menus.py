@@ -26,15 +26,17 @@ def build_menus(window) -> None:
 
     bar = window.menuBar()
     file = bar.addMenu("&File")
-    add(
+    importing = add(
         file,
         "Import &statement…",
         window.choose_statement,
         "Ctrl+Shift+O",
         "Import a statement's pledges (again: update it)",
     )
-    add(file, "&Import documents…", window.import_documents, "Ctrl+O", "Add documents to the library")
-    add(file, "Import from &URL…", window.import_from_url, "Ctrl+Shift+U", "Fetch a web page into the library")
+    documents = add(file, "&Import documents…", window.import_documents, "Ctrl+O", "Add documents to the library")
+    fetching = add(
+        file, "Import from &URL…", window.import_from_url, "Ctrl+Shift+U", "Fetch a web page into the library"
+    )
     file.addSeparator()
     add(file, "&Print report…", lambda: window.report_action("print"), QKeySequence.StandardKey.Print)
     add(file, "Print pre&view…", lambda: window.report_action("preview"), "Ctrl+Shift+P")
@@ -63,6 +65,8 @@ def build_menus(window) -> None:
     window.pledges.table.addAction(reading)
     attach = add(edit, "&Attach selected passage…", window.attach_from_reader, "Ctrl+E")
     attach.setStatusTip("In the Documents tab: attach the selected passage to a pledge")
+    #: what a viewer's workspace hides (their shortcuts go with them)
+    window.write_actions = [importing, documents, fetching, undo, redo, bulk, reading, attach]
     view = bar.addMenu("&View")
     for n, name in enumerate(("&Pledges", "&Documents", "Dash&board")):
         add(view, name, lambda i=n: window.tabs.setCurrentIndex(i), f"Ctrl+{n + 1}")

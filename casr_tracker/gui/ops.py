@@ -11,8 +11,9 @@ import shiboken6
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from .. import db
+from .. import db, team
 from ..changes import Changes
+from ..errors import StorageError
 from .qt import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -27,6 +28,8 @@ class Tracker(QObject):
         super().__init__(parent)
         self.engine = engine
         self.user = user
+        #: what this login may do here (team.role_of): a viewer's window writes nothing
+        self.role = "admin"
         #: the data revision this window has seen (its own writes included)
         self.known_revision = -1
         #: what the last write changed (its events are what an undo of it reverses)
@@ -38,9 +41,19 @@ class Tracker(QObject):
 
     def write(self, fn: Callable[[Session], Any]) -> Any:
         """Run `fn` in one transaction; announce what it changed once it committed. Errors propagate."""
+        self._may_write()
         written = db.write(self.engine, fn)
         self._announce(written)
         return written.result
+
+    @property
+    def read_only(self) -> bool:
+        return self.role == "viewer"
+
+    def _may_write(self) -> None:
+        """A viewer's window does not ask the server for what it will refuse (it would, too)."""
+        if self.read_only:
+            raise StorageError(team.READ_ONLY)
 
     def _announce(self, written: db.Written) -> None:
         # someone else wrote since this window last looked: what they changed is not known, so all of it
@@ -62,9 +75,10 @@ class Tracker(QObject):
         """`write`, off the GUI thread (Anki's CollectionOp): `fn(session)` (or `fn(session,
         progress)`) runs in one transaction on the thread pool; back on the GUI thread what it
         changed is announced, then `on_done(result)` runs."""
-        engine = self.engine
+        engine, may_write = self.engine, self._may_write
 
         def work(*progress):
+            may_write()
             return db.write(engine, lambda session: fn(session, *progress))
 
         def done(written: db.Written) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ... import services
+from ... import services, team
 from ...errors import CasrError
 from ...models import Note, Status
 from ...queries import PledgeDetail, pledge_detail
@@ -61,6 +61,8 @@ class DetailPanel(QWidget):
         self._note_saved_text = ""
         self._note_version: int | None = None
         self._loading = False
+        #: a viewer's workspace: everything is shown, nothing can be recorded (set_read_only)
+        self.read_only = False
         self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_note)
 
@@ -141,10 +143,13 @@ class DetailPanel(QWidget):
         self.status_error = error_label()
         grid.addWidget(QLabel("Now:"), 0, 0)
         grid.addWidget(self.status_badge, 0, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
-        grid.addWidget(QLabel("New status:"), 1, 0)
+        new_label, comment_label = QLabel("New status:"), QLabel("Comment:")
+        #: what records a status, hidden in a viewer's workspace
+        self.status_editors = (new_label, comment_label, self.status_combo, self.status_date, self.status_comment)
+        grid.addWidget(new_label, 1, 0)
         grid.addWidget(self.status_combo, 1, 1)
         grid.addWidget(self.status_date, 1, 2)
-        grid.addWidget(QLabel("Comment:"), 2, 0)
+        grid.addWidget(comment_label, 2, 0)
         grid.addWidget(self.status_comment, 2, 1, 1, 2)
         grid.addWidget(self.status_error, 3, 0, 1, 3)
         grid.addWidget(self.status_button, 4, 2, Qt.AlignmentFlag.AlignRight)
@@ -235,6 +240,21 @@ class DetailPanel(QWidget):
         self.status_comment.clear()
         self.status_date.clear()
         self.status_error.hide()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A viewer's workspace: statuses, scores, notes, evidence and history are shown; what would
+        record a change is hidden (the server refuses it anyway)."""
+        self.read_only = read_only
+        for widget in (*self.status_editors, self.status_button, self.scores_button, self.new_note_button):
+            widget.setVisible(not read_only)
+        self.retract_button.setVisible(not read_only)
+        self.note_edit.setReadOnly(read_only)
+        self.note_edit.setPlaceholderText(
+            "You can read this tracker but not change it." if read_only else "Write a note on this pledge…"
+        )
+        self.evidence.set_read_only(read_only)
+        if self.detail is not None:
+            self._fill_scores()
 
     def refresh(self, changes: Changes | None = None) -> None:
         if self.detail and (changes is None or not changes.pledge_ids or self.detail.pledge.id in changes.pledge_ids):
@@ -338,6 +358,8 @@ class DetailPanel(QWidget):
             combo.setCurrentIndex([v for _l, v in SCORES].index(score))
             reason = QLineEdit(latest.justification if score is not None else "")
             reason.setPlaceholderText("Justification and source")
+            combo.setEnabled(not self.read_only)
+            reason.setReadOnly(self.read_only)
             if score is not None:
                 cell.add(score)
             self.scores_grid.addWidget(plain_label(party.name, wrap=False), row, 0)
@@ -383,6 +405,10 @@ class DetailPanel(QWidget):
 
     def record_status(self) -> None:
         if not self.detail:
+            return
+        if self.read_only:  # Ctrl+Return in a viewer's workspace
+            self.status_error.setText(team.READ_ONLY)
+            self.status_error.show()
             return
         try:
             effective = services.parse_date(self.status_date.text())

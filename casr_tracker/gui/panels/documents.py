@@ -153,6 +153,7 @@ class DocumentsPanel(QWidget):
         right_layout.addWidget(self.reader, 1)
         right_layout.addLayout(row)
         self.suggestions = SuggestionsPanel(tracker, undo_stack)
+        self.read_only = False
         self.suggestions.passages_changed.connect(self._passages_changed)
         self.suggestions.passage_focused.connect(self._passage_focused)
         self.suggestions.evidence_attached.connect(self.evidence_attached)
@@ -369,8 +370,19 @@ class DocumentsPanel(QWidget):
         text = self.document.text
         return whole_words(text, python_index(text, cursor.selectionStart()), python_index(text, cursor.selectionEnd()))
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A viewer reads the library and its suggestions; importing, attaching and editing are hidden."""
+        self.read_only = read_only
+        for button in (self.import_button, self.attach_button, self.edit_button):
+            button.setVisible(not read_only)
+        self.suggestions.set_read_only(read_only)
+        self._selection_changed()
+
     def _selection_changed(self) -> None:
         span = self.selection()
+        if self.read_only:
+            self.selection_info.setText("You can read this tracker but not change it.")
+            return
         self.attach_button.setEnabled(span is not None)
         if span:
             words = len(self.document.text[span[0] : span[1]].split())

@@ -71,6 +71,12 @@ class EvidenceBox(QGroupBox):
         keywords.addWidget(self.keywords_button)
         layout.addLayout(keywords)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A viewer reads evidence and keywords; adding, editing, withdrawing and keywords are hidden."""
+        for button in (self.add_link_button, self.withdraw_button, self.edit_evidence_button, self.keywords_button):
+            button.setVisible(not read_only)
+        self.keywords.setReadOnly(read_only)
+
     def save_keywords(self) -> None:
         """Record the keywords typed (an undoable change; the suggestions use them from now on)."""
         if self.detail is None or self.keywords.text().strip() == self.detail.pledge.keywords:

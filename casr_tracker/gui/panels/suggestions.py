@@ -240,6 +240,11 @@ class SuggestionsPanel(QWidget):
 
     # --- decisions ------------------------------------------------------------------------------
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A viewer sees what is suggested; accepting, rejecting and choosing are hidden."""
+        for widget in (self.stance, self.accept_button, self.reject_button, self.other_button):
+            widget.setVisible(not read_only)
+
     def accept(self, nth: int | None = None, pledge_id: int | None = None, ref: str | None = None) -> bool:
         """Accept the current candidate (or the nth, or a pledge chosen elsewhere) as evidence."""
         proposal = self.current_proposal()
