@@ -16,6 +16,7 @@ from .db import head_revision, session_scope, where
 from .errors import BadFile, InputError
 from .importer.documents import read_text
 from .models import TABLES, Document, Statement, TrackerMeta
+from .users import keep_logins
 
 FORMAT = "casr-tracker"
 FORMAT_VERSION = 1
@@ -96,6 +97,7 @@ def import_all(session: Session, data: dict) -> dict[str, int]:
             "The database already holds statements or documents; import into an empty one "
             "(a new --db together with --empty)."
         )
+    keep_logins(session)  # the logins the rows carry, not the copier's
     counts = {}
     try:
         for model in TABLES:
