@@ -76,6 +76,11 @@ class EvidenceBox(QGroupBox):
         for button in (self.add_link_button, self.withdraw_button, self.edit_evidence_button, self.keywords_button):
             button.setVisible(not read_only)
         self.keywords.setReadOnly(read_only)
+        self.evidence_empty.setText(
+            "No evidence yet."
+            if read_only
+            else "No evidence yet. Select a passage in a document (Documents tab) and press Ctrl+E, or add a link."
+        )
 
     def save_keywords(self) -> None:
         """Record the keywords typed (an undoable change; the suggestions use them from now on)."""
