@@ -412,6 +412,18 @@ CASES: list[Case] = [
         _write("deep.json", "[" * 200_000 + "]" * 200_000),
         db="{dir}/empty.sqlite3",
     ),
+    Case(
+        "`team add-user` on a tracker that is a file",
+        ["team", "add-user", "aigerim", "--role", "analyst", "--password-stdin"],
+        "—",
+        "`test_team` (a viewer's write, an analyst's import, a bad login name on PostgreSQL)",
+    ),
+    Case(
+        "`team add-user` with a role that does not exist",
+        ["team", "add-user", "aigerim", "--role", "boss"],
+        "—",
+        "`test_team`",
+    ),
 ]
 
 

@@ -268,6 +268,13 @@ def command(place: Place) -> st.SearchStrategy[list[str]]:
         line(st.just(["backup"]), one(out), flag("--force")),
         line(st.just(["restore"]), one(p), flag("--force")),
         line(st.just(["import-json"]), one(p)),
+        line(
+            st.just(["team", "add-user"]),
+            one(st.one_of(text, st.sampled_from(["aigerim", "pg_x", "casr_admin"]))),
+            option("--role", st.sampled_from(["viewer", "analyst", "admin", "boss"])),
+            flag("--password-stdin"),
+        ),
+        line(st.just(["team", "list"]), flag("--json")),
     ]
     return st.one_of(templates)
 
@@ -312,6 +319,7 @@ def test_the_fuzzer_reaches_every_command(place):
     covered = {"statements", "import-statement", "correct", "pledges", "status", "assess", "note", "keywords"}
     covered |= {"history", "import-document", "documents", "evidence", "retract", "edit-note", "delete-note"}
     covered |= {"document", "undo", "suggest", "report", "export", "copy", "check", "backup", "restore", "import-json"}
+    covered |= {"team"}
     assert names == covered
 
 
