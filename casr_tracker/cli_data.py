@@ -3,13 +3,13 @@ backup and restore. Each works on the whole tracker."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 
 from sqlalchemy.exc import ArgumentError
 
 from . import atomic, db
+from .cli_progress import ProgressBar
 from .errors import BadFile, InputError
 from .neutral import for_terminal
 from .seeding import open_tracker
@@ -40,25 +40,46 @@ def cmd_export(args) -> int:
     from . import transfer
 
     engine = _engine(args)
-    with db.session_scope(engine, write=False) as session:
-        data = transfer.export_all(session)
+    to_terminal = not args.output and _is_terminal(sys.stdout)  # (a bar would mix with the JSON)
+    with ProgressBar(enabled=not to_terminal) as bar, db.session_scope(engine, write=False) as session:
+        if args.output:
+            with (
+                atomic.replacing(args.output, "The export") as temporary,
+                open(temporary, "w", encoding="utf-8", newline="") as handle,
+            ):
+                transfer.write_export(session, handle.write, indent=1, progress=bar)
+        else:  # UTF-8 whatever the console's encoding: an export is never lossy
+            sys.stdout.flush()
+            if hasattr(sys.stdout, "buffer"):
+
+                def write(text: str) -> None:
+                    sys.stdout.buffer.write(text.encode("utf-8"))
+            else:
+                write = sys.stdout.write
+            transfer.write_export(session, write, indent=2, progress=bar)
+            write("\n")
     if args.output:
-        atomic.write_text(args.output, json.dumps(data, ensure_ascii=False, indent=1), "The export")
         print(f"Exported to {args.output}", file=sys.stderr)
-    else:  # UTF-8 whatever the console's encoding: an export is never lossy
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8")) if hasattr(sys.stdout, "buffer") else sys.stdout.write(text)
     return 0
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def cmd_import_json(args) -> int:
     from . import transfer
+    from .exportfile import ExportFile
 
-    data = transfer.load_export(args.path)
-    engine = _as_it_is(args)
-    with db.session_scope(engine) as session:
-        counts = transfer.import_all(session, data)
+    export = ExportFile(args.path)
+    with ProgressBar() as bar:
+        export.check(bar)  # all of it, before the tracker is even opened
+        engine = _as_it_is(args)
+        with db.session_scope(engine) as session:
+            counts = transfer.import_file(session, export, bar)
     print("Imported " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
     return 0
 
@@ -74,7 +95,8 @@ def cmd_copy(args) -> int:
     source = backups.sqlite_file(args.source)
     if source is not None and not source.is_file() and args.source != args.target:  # opening would make it
         raise BadFile(f"{source} does not exist; check the --from URL.")
-    counts = transfer.copy_tracker(args.source, args.target)
+    with ProgressBar() as bar:
+        counts = transfer.copy_tracker(args.source, args.target, progress=bar)
     total = sum(counts.values())
     print(f"Copied {total} rows: " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
     return 0

@@ -14,6 +14,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import BadFile
 from .bylines import Byline, dates_in, find_byline, page_convention
@@ -113,29 +114,47 @@ def _too_big(path: Path, size: int | None, limit: int) -> BadFile:
     return BadFile(f"{path} is {size / 1e6:.0f} MB; {over}")
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A regular file's bytes, at most MAX_BYTES whatever its size claims, with one clear error for a
-    missing, unreadable or huge file and for a folder, a pipe, a device or a socket (refused before it
-    is opened, and again once opened, without waiting, in case the path changed in between)."""
+def _unreadable(path: Path, exc: Exception) -> BadFile:
+    """The one sentence for a file that could not be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return BadFile(f"{path} does not exist.")
+    if isinstance(exc, PermissionError):
+        return BadFile(f"{path} cannot be read (permission denied).")
+    if isinstance(exc, OSError):
+        return BadFile(f"{path} cannot be read: {exc.strerror or exc}.")
+    return BadFile(f"{str(path)!r} is not a file name that can be opened.")  # a NUL in the name
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """A regular file opened to read in binary, with one clear error for a missing or unreadable file
+    and for a folder, a pipe, a device or a socket (refused before it is opened, and again once
+    opened, without waiting, in case the path changed in between)."""
     path = Path(path)
-    limit = MAX_BYTES
     try:
         _check_regular(path, os.stat(path).st_mode)
-        fd = os.open(path, _OPEN_FLAGS)
-        with os.fdopen(fd, "rb") as handle:
-            opened = os.fstat(handle.fileno())
-            _check_regular(path, opened.st_mode)
-            if opened.st_size > limit:
-                raise _too_big(path, opened.st_size, limit)
+        handle = os.fdopen(os.open(path, _OPEN_FLAGS), "rb")
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+    try:
+        _check_regular(path, os.fstat(handle.fileno()).st_mode)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A regular file's bytes (`open_regular`), at most MAX_BYTES whatever its size claims."""
+    path = Path(path)
+    limit = MAX_BYTES
+    with open_regular(path) as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise _too_big(path, size, limit)
             data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise BadFile(f"{path} does not exist.") from None
-    except PermissionError:
-        raise BadFile(f"{path} cannot be read (permission denied).") from None
-    except OSError as exc:
-        raise BadFile(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    except ValueError:  # a NUL in the name
-        raise BadFile(f"{str(path)!r} is not a file name that can be opened.") from None
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
     if len(data) > limit:
         raise _too_big(path, None, limit)
     return data
