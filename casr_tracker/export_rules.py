@@ -16,7 +16,7 @@ import json
 import sqlite3
 import tempfile
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -212,13 +212,17 @@ class _Ids:
         return at >= 0 and value <= self._ends[at]
 
 
+#: the characters of statement and document texts a check holds in memory before it spills them to a file
+TEXT_BUDGET = 32 << 20
+
+
 class Texts:
     """The statement and document texts an export holds, for the offsets of the rows after them: in
     memory up to `budget` characters, beyond that in a temporary SQLite file (read back through a
     small cache), so an export's documents need not fit in memory."""
 
-    def __init__(self, budget: int = 64 << 20, cache: int = 16 << 20) -> None:
-        self._budget, self._cache_budget = budget, cache
+    def __init__(self, budget: int | None = None, cache: int = 16 << 20) -> None:
+        self._budget, self._cache_budget = TEXT_BUDGET if budget is None else budget, cache
         self._held: dict[tuple[str, int], str] = {}
         self._size = 0
         self._lengths: dict[tuple[str, int], int] = {}
@@ -400,15 +404,14 @@ class Checker:
             elif table == "evidence" and self.texts.get("document", did)[start:end] != row.get("quote", ""):
                 self._found(key, f"{name} quotes what document {did} does not say at {start}:{end}")
 
-    def rescan(self, table: str, rows: Iterable[dict]) -> None:
-        """A table whose keys came out of order, again: the first row whose key repeats (as a check of
-        the whole table at once finds it)."""
+    def rescan(self, table: str, rows: Callable[[], Iterable[dict]]) -> None:
+        """A table whose keys came out of order, read twice more (`rows()` each time): the first row
+        whose key repeats, as a check of the whole table at once finds it."""
         if self.stage < KEYS:
             return
         keys = self._plans[table].keys
-        rows = list(rows)  # (only an export put out of order by hand comes here)
-        seen = Counter(tuple(row[k] for k in keys) for row in rows)
-        for index, row in enumerate(rows):
+        seen = Counter(tuple(row[k] for k in keys) for row in rows())
+        for index, row in enumerate(rows()):
             if seen[tuple(row[k] for k in keys)] > 1:
                 self._found((KEYS, 0, self._order[table], 0, index), _repeated(table, keys, row, index))
                 return
@@ -487,7 +490,7 @@ def first_problem(tables: Any) -> str | None:
                 for index, row in enumerate(rows):
                     checker.row(table, index, row)
         for table in checker.unsorted:
-            checker.rescan(table, tables[table])
+            checker.rescan(table, lambda table=table: tables[table])
         return checker.problem()
     finally:
         checker.close()

@@ -365,7 +365,7 @@ class ExportFile:
                 checker = Checker()
                 self._table_by_table(checker)
             for table in checker.unsorted:
-                checker.rescan(table, (row for _, row in self._rows_of(table)))
+                checker.rescan(table, lambda table=table: (row for _, row in self._rows_of(table)))
             if problem := checker.problem():
                 raise BadFile(f"{self._invalid}: {problem}.")
         finally:

@@ -120,17 +120,23 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def export_rows(session: Session) -> Iterator[tuple[str, list[dict]]]:
-    """Every exported table's rows in primary-key order as JSON-ready dicts, a batch at a time, tables
-    in the order they are inserted in; a table without rows is one empty batch."""
+def _table_batches(session: Session) -> Iterator[tuple[str, list[dict]]]:
+    """Every exported table's rows a batch at a time, tables in the order they are inserted in; a
+    table without rows is one empty batch."""
     connection = _snapshot(session)
     for name, model in EXPORTED.items():
         empty = True
         for batch in batches(connection, model):
             empty = False
-            yield name, [{k: _plain(v) for k, v in row.items()} for row in batch]
+            yield name, batch
         if empty:
             yield name, []
+
+
+def export_rows(session: Session) -> Iterator[tuple[str, list[dict]]]:
+    """Every exported table's rows in primary-key order as JSON-ready dicts, a batch at a time."""
+    for name, batch in _table_batches(session):
+        yield name, [{k: _plain(v) for k, v in row.items()} for row in batch]
 
 
 def write_export(
@@ -145,19 +151,16 @@ def write_export(
     total, done = _total(_snapshot(session), progress), 0
     current: str | None = None
     wrote = False
-    for name, batch in export_rows(session):
+    for name, batch in _table_batches(session):
         if name != current:
             if current is not None:
                 write(f"\n{pad[2]}]," if wrote else "],")
             write(f"\n{pad[2]}{_json(name)}: [")
             current, wrote = name, False
-        parts = []
-        for row in batch:
-            parts.append(f",\n{pad[3]}{{\n" if wrote else f"\n{pad[3]}{{\n")
-            parts.append(",\n".join(f"{pad[4]}{_json(k)}: {_json(v)}" for k, v in row.items()))
-            parts.append(f"\n{pad[3]}}}")
+        for row in batch:  # (a row at a time: a batch's text is never held whole)
+            fields = f",\n{pad[4]}".join(f"{_json(k)}: {_json(_plain(v))}" for k, v in row.items())
+            write(f"{',' if wrote else ''}\n{pad[3]}{{\n{pad[4]}{fields}\n{pad[3]}}}")
             wrote = True
-        write("".join(parts))
         done += len(batch)
         if progress:
             progress("Exporting", done, total, "rows")
@@ -331,6 +334,11 @@ def _database_rows(connection: Connection) -> Iterator[tuple[str, dict]]:
             yield from ((name, row) for row in batch)
 
 
+def _plain_rows(connection: Connection, name: str) -> Iterator[tuple[str, dict]]:
+    for batch in batches(connection, EXPORTED[name]):
+        yield from ((name, {k: _plain(v) for k, v in row.items()}) for row in batch)
+
+
 def _first_problem(connection: Connection, total: int, progress: Progress | None) -> str | None:
     """Check a tracker's rows as an export of it would be checked, a batch at a time."""
     checker, done = Checker(), 0
@@ -346,10 +354,7 @@ def _first_problem(connection: Connection, total: int, progress: Progress | None
                 if progress:
                     progress("Checking", done, total, "rows")
         for name in checker.unsorted:  # (a database hands rows out in key order: not expected)
-            plain = (
-                {k: _plain(v) for k, v in row.items()} for batch in batches(connection, EXPORTED[name]) for row in batch
-            )
-            checker.rescan(name, plain)
+            checker.rescan(name, lambda name=name: (row for _, row in _plain_rows(connection, name)))
         return checker.problem()
     finally:
         checker.close()
