@@ -22,6 +22,8 @@ def _password(args, login: str, *, new: bool) -> str | None:
     """The password: the first line of standard input with --password-stdin, else asked twice on the
     terminal (for a new login; an existing one keeps its password unless --password-stdin gives one)."""
     if args.password_stdin:
+        if sys.stdin.isatty():
+            raise InputError("--password-stdin reads a password piped in; at a terminal leave it out to be asked.")
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
             raise InputError("--password-stdin read no password: give it on the first line of standard input.")
@@ -43,9 +45,16 @@ def _password(args, login: str, *, new: bool) -> str | None:
 def cmd_add_user(args) -> int:
     engine = _engine(args)
     team.check_login(args.login)
+    team.prepare(engine)  # (one who may not add users is told so before typing a password)
     new = team.is_new_login(engine, args.login)
     created, sentence = team.add_user(engine, args.login, args.role, _password(args, args.login, new=new))
     print(for_terminal(sentence))
+    return 0
+
+
+def cmd_remove_user(args) -> int:
+    engine = _engine(args)
+    print(for_terminal(team.remove_user(engine, args.login)))
     return 0
 
 
@@ -80,5 +89,12 @@ def add_commands(command: Callable[..., argparse.ArgumentParser], parser_class) 
     p.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of standard input"
     )
+    p = command(
+        "remove-user",
+        cmd_remove_user,
+        "Take a login off this tracker's team (a login made for it and used for nothing else is dropped).",
+        actions,
+    )
+    p.add_argument("login", metavar="LOGIN")
     p = command("list", cmd_list, "List the logins of this tracker and their roles.", actions)
     p.add_argument("--json", action="store_true")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from .db import described
 from .errors import CasrError, InputError
@@ -49,7 +50,7 @@ ROW_RULES = {
         "casr_record": "FOR INSERT TO {analyst} WITH CHECK (kind <> 'import_edit')",
     },
 }
-LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,62}")
+LOGIN = re.compile(r"[a-z_][a-z0-9_.@-]{0,62}")
 
 
 class NotATeam(CasrError):
@@ -111,7 +112,7 @@ def refusal(engine: Engine) -> str:
 
 def set_up(connection: Connection) -> None:
     """Create the three group roles when missing and grant them their rights on every table (run by
-    the owner or an admin; again after each migration, so a new table is covered)."""
+    the owner; again after each migration, so a new table is covered)."""
     groups = _groups(connection)
     existing = set(
         connection.execute(text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:n)"), {"n": list(groups.values())})
@@ -176,12 +177,167 @@ def is_set_up(connection: Connection) -> bool:
 
 
 def check_login(login: str) -> None:
-    """Refuse a login name PostgreSQL would need quoting tricks for, or that names a group."""
-    if not LOGIN.fullmatch(login) or login.lower().startswith(("pg_", "casr_")):
+    """Refuse a login name PostgreSQL would need quoting tricks for, or that names a group. Capitals
+    are refused: `psql -U Aigerim` looks for "aigerim"."""
+    if not LOGIN.fullmatch(login) or login.startswith(("pg_", "casr_")):
         raise InputError(
-            f"{login!r:.70} cannot be a login: use up to 63 letters, digits, '_', '.', '@' or '-', "
+            f"{login!r:.70} cannot be a login: use up to 63 small letters, digits, '_', '.', '@' or '-', "
             "beginning with a letter (and not with pg_ or casr_)."
         )
+
+
+#: what the team function (below) raises, as sentences ({login} filled in)
+FUNCTION_SAYS = {
+    "casr:owner": "{login} owns this tracker and is its admin already.",
+    "casr:manager": (
+        "{login} is a superuser or manages roles on this server, or owns a database; team commands do not change it."
+    ),
+    "casr:elsewhere": (
+        "{login} already logs in to this server for something else, so its password is not changed here "
+        "(leave out --password-stdin to add it with the password it has)."
+    ),
+    "casr:unknown": "{login} is not on this tracker's team ('casr-tracker team list' shows who is).",
+    "casr:password": "{login} is a new login and needs a password (from the prompt or --password-stdin).",
+}
+
+#: the one way logins are added, changed and removed: a function that runs with the tracker owner's
+#: rights, which only this tracker's admins may call, and which touches only this tracker's groups and
+#: logins that manage nothing (so an admin of a tracker is no administrator of the server)
+TEAM_FUNCTION = """
+CREATE OR REPLACE FUNCTION casr_team_set(login text, new_group text, verifier text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+DECLARE
+  groups text[] := ARRAY[{groups}];
+  marker text := 'casr-tracker login of ' || current_database();
+  target record;
+  g text;
+BEGIN
+  IF new_group IS NOT NULL AND NOT new_group = ANY(groups) THEN RAISE EXCEPTION 'casr:group'; END IF;
+  SELECT r.oid, r.rolsuper, r.rolcreaterole, shobj_description(r.oid, 'pg_authid') AS note INTO target
+    FROM pg_roles r WHERE r.rolname = login;
+  IF NOT FOUND THEN
+    IF new_group IS NULL THEN RAISE EXCEPTION 'casr:unknown'; END IF;
+    IF verifier IS NULL THEN RAISE EXCEPTION 'casr:password'; END IF;
+    EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', login, verifier);
+    EXECUTE format('COMMENT ON ROLE %I IS %L', login, marker);
+    EXECUTE format('GRANT %I TO %I', new_group, login);
+    RETURN 'created';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = target.oid AND d.datname = current_database()) THEN
+    RAISE EXCEPTION 'casr:owner';
+  END IF;
+  IF target.rolsuper OR target.rolcreaterole OR EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = target.oid) THEN
+    RAISE EXCEPTION 'casr:manager';
+  END IF;
+  IF new_group IS NULL AND NOT EXISTS (
+      SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+      WHERE m.member = target.oid AND r.rolname = ANY(groups)) THEN
+    RAISE EXCEPTION 'casr:unknown';
+  END IF;
+  IF verifier IS NOT NULL THEN
+    IF target.note IS DISTINCT FROM marker OR EXISTS (
+        SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+        WHERE m.member = target.oid AND NOT r.rolname = ANY(groups)) THEN
+      RAISE EXCEPTION 'casr:elsewhere';
+    END IF;
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier);
+  END IF;
+  FOREACH g IN ARRAY groups LOOP
+    IF g IS DISTINCT FROM new_group AND pg_has_role(login, g, 'MEMBER') THEN
+      EXECUTE format('REVOKE %I FROM %I', g, login);
+    END IF;
+  END LOOP;
+  IF new_group IS NOT NULL THEN
+    EXECUTE format('GRANT %I TO %I', new_group, login);
+    RETURN 'changed';
+  END IF;
+  IF target.note = marker AND NOT EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = target.oid) THEN
+    BEGIN  -- a login made for this tracker and used for nothing else goes with its membership
+      EXECUTE format('DROP ROLE %I', login);
+      RETURN 'dropped';
+    EXCEPTION WHEN dependent_objects_still_exist THEN
+      RETURN 'removed';
+    END;
+  END IF;
+  RETURN 'removed';
+END
+$body$
+"""
+
+
+def _install_function(connection: Connection, groups: dict[str, str]) -> None:
+    names = ", ".join(f"'{groups[role]}'" for role in ROLES)
+    connection.execute(text(TEAM_FUNCTION.replace("{groups}", names)))
+    signature = "casr_team_set(text, text, text)"
+    connection.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+    connection.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {_quoted(groups['admin'])}"))
+    owner = connection.execute(
+        text("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
+    ).scalar_one()
+    connection.execute(text(f"ALTER FUNCTION {signature} OWNER TO {_quoted(owner)}"))
+
+
+def _owner_may_create_logins(connection: Connection) -> tuple[str, bool]:
+    return tuple(
+        connection.execute(
+            text(
+                "SELECT r.rolname, r.rolsuper OR r.rolcreaterole FROM pg_database d JOIN pg_roles r "
+                "ON r.oid = d.datdba WHERE d.datname = current_database()"
+            )
+        ).one()
+    )
+
+
+def prepare(engine: Engine) -> None:
+    """Before a team change: set the team up when the owner (or a superuser) runs it, and refuse at
+    once — before any password is asked — whoever may not manage users, or an owner that the
+    server does not let create logins."""
+    _require_postgres(engine)
+    with described(engine), engine.begin() as connection:
+        owner, may_create = _owner_may_create_logins(connection)
+        if owns_tracker(connection):
+            if not may_create:
+                raise InputError(
+                    f"The tracker's owner {owner} may not create logins on this server: its administrator "
+                    f"runs ALTER ROLE {owner} CREATEROLE (see the README's team section)."
+                )
+            set_up(connection)
+            _install_function(connection, _groups(connection))
+        elif (
+            not is_set_up(connection)
+            or not connection.execute(
+                text("SELECT has_function_privilege('casr_team_set(text, text, text)', 'EXECUTE')")
+            ).scalar_one()
+        ):
+            raise InputError(READ_ONLY if role_of(connection) == "viewer" else ADMIN_ONLY)
+
+
+def _verifier(connection: Connection, login: str, password: str) -> str:
+    """The password as the server stores it (SCRAM), computed here: the password itself never reaches
+    the server, nor its log if a statement fails."""
+    if "\x00" in password:
+        raise InputError("A password cannot hold a NUL character.")
+    if not password.strip():
+        raise InputError("A password of spaces only is not accepted.")
+    pgconn = connection.connection.driver_connection.pgconn
+    return pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode("ascii")
+
+
+def _call(engine: Engine, login: str, role: str | None, password: str | None) -> str:
+    with described(engine):
+        try:
+            with engine.begin() as connection:
+                group = _groups(connection)[role] if role else None
+                verifier = _verifier(connection, login, password) if password else None
+                return connection.execute(
+                    text("SELECT casr_team_set(:login, :group, :verifier)"),
+                    {"login": login, "group": group, "verifier": verifier},
+                ).scalar_one()
+        except DBAPIError as exc:
+            said = str(getattr(exc.orig, "diag", None) and exc.orig.diag.message_primary or "")
+            if said in FUNCTION_SAYS:
+                raise InputError(FUNCTION_SAYS[said].format(login=login)) from None
+            raise
 
 
 def is_new_login(engine: Engine, login: str) -> bool:
@@ -193,47 +349,29 @@ def is_new_login(engine: Engine, login: str) -> bool:
 
 def add_user(engine: Engine, login: str, role: str, password: str | None) -> tuple[bool, str]:
     """Make `login` a `role` of this tracker, creating the login (with `password`) when it is new;
-    returns (created, the sentence to say)."""
+    returns (created, the sentence to say). Call `prepare` first."""
     _require_postgres(engine)
     if role not in ROLES:
         raise InputError(f"{role!r} is not a role; roles are viewer, analyst or admin.")
     check_login(login)
-    with described(engine), engine.begin() as connection:
-        groups = _groups(connection)
-        if not is_set_up(connection) or owns_tracker(connection):
-            set_up(connection)
-        found = connection.execute(
-            text("SELECT rolsuper FROM pg_roles WHERE rolname = :n"), {"n": login}
-        ).scalar_one_or_none()
-        if found:
-            raise InputError(f"{login} is a superuser of the server; roles cannot narrow what it may do.")
-        created = found is None
-        if created:
-            if not password:
-                raise InputError(f"{login} is a new login and needs a password (from the prompt or --password-stdin).")
-            connection.execute(text(f"CREATE ROLE {_quoted(login)} LOGIN PASSWORD {_literal(connection, password)}"))
-        elif password:
-            connection.execute(text(f"ALTER ROLE {_quoted(login)} LOGIN PASSWORD {_literal(connection, password)}"))
-        for other in ROLES:
-            if other != role:
-                connection.execute(text(f"REVOKE {_quoted(groups[other])} FROM {_quoted(login)}"))
-        connection.execute(text(f"GRANT {_quoted(groups[role])} TO {_quoted(login)}"))
-        # an admin adds users: creating a login and granting a group needs CREATEROLE (PostgreSQL 15)
-        attribute = "CREATEROLE" if role == "admin" else "NOCREATEROLE"
-        connection.execute(text(f"ALTER ROLE {_quoted(login)} {attribute}"))
+    prepare(engine)
+    done = _call(engine, login, role, password)
     article = "an" if role[0] in "aeiou" else "a"
-    if created:
+    if done == "created":
         return True, f"{login} can now log in as {article} {role} of this tracker."
-    return False, f"{login} is now {article} {role} of this tracker" + ("" if password else " (password unchanged).")
+    told = "; its password was changed." if password else " (password unchanged)."
+    return False, f"{login} is now {article} {role} of this tracker{told}"
 
 
-def _literal(connection: Connection, value: str) -> str:
-    """A string as a SQL literal (CREATE ROLE takes no bound parameters)."""
-    if "\x00" in value:
-        raise InputError("A password cannot hold a NUL character.")
-    standard = connection.execute(text("SHOW standard_conforming_strings")).scalar_one() == "on"
-    escaped = value.replace("'", "''") if standard else value.replace("\\", "\\\\").replace("'", "''")
-    return f"'{escaped}'"
+def remove_user(engine: Engine, login: str) -> str:
+    """Take `login` off this tracker's team (a login made for it and used for nothing else is dropped
+    from the server too); the sentence to say."""
+    check_login(login)
+    prepare(engine)
+    done = _call(engine, login, None, None)
+    if done == "dropped":
+        return f"{login} is no longer on this tracker's team, and the login is gone from the server."
+    return f"{login} is no longer on this tracker's team."
 
 
 def members(engine: Engine) -> list[Member]:

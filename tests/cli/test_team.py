@@ -244,8 +244,12 @@ def test_team_commands_refuse_bad_input_in_one_sentence(crew, tmp_path):
     )
     assert "needs a password" in one_line_refusal(crew.run("team", "add-user", new, "--role", "viewer", stdin=""))
     assert crew.sql("SELECT count(*) FROM pg_roles WHERE rolname = :n", n=new) == [(0,)]
-    superuser = make_url(POSTGRES).username
-    assert "superuser" in one_line_refusal(crew.run("team", "add-user", superuser, "--role", "viewer"))
+    owner = make_url(POSTGRES).username  # (the tests' superuser owns the tracker)
+    assert "owns this tracker" in one_line_refusal(crew.run("team", "add-user", owner, "--role", "viewer"))
+    assert "small letters" in one_line_refusal(crew.run("team", "add-user", "Aigerim", "--role", "viewer"))
+    assert "spaces only" in one_line_refusal(
+        crew.run("team", "add-user", new, "--role", "viewer", "--password-stdin", stdin="   \n")
+    )
     # a login nobody added cannot use the tracker: one sentence, not a traceback
     stranger = f"stranger_{uuid.uuid4().hex[:6]}"
     crew.extra.append(stranger)
@@ -267,3 +271,86 @@ def test_on_a_file_the_change_is_the_os_users_whatever_the_name(run_file, tmp_pa
     code, out, _ = run_file(file, "history", "TRD-1", "--json")
     entry = __import__("json").loads(out)[0]
     assert (entry["who"], entry["login"]) == ("Display Name", os_login())
+
+
+def test_an_admin_manages_this_team_and_nothing_else_on_the_server(crew):
+    admin = crew.logins["admin"]
+    assert crew.sql("SELECT rolcreaterole FROM pg_roles WHERE rolname = :n", n=admin) == [(False,)]
+    with pytest.raises(ProgrammingError, match="must have admin option"):
+        crew.sql("GRANT pg_execute_server_program TO " + admin, who="admin")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        crew.sql(f"ALTER ROLE {crew.logins['viewer']} PASSWORD 'taken over'", who="admin")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        crew.sql(f"CREATE ROLE sneaky_{uuid.uuid4().hex[:6]} LOGIN", who="admin")
+
+    # a login of the server that is not this team's keeps its password; a manager of roles is left alone
+    outsider, manager = (f"{kind}_{uuid.uuid4().hex[:6]}" for kind in ("outsider", "manager"))
+    crew.extra += [outsider, manager]
+    crew.sql(f"CREATE ROLE {outsider} LOGIN PASSWORD 'its own'")
+    crew.sql(f"CREATE ROLE {manager} LOGIN CREATEROLE")
+    before = crew.sql("SELECT rolpassword FROM pg_authid WHERE rolname = :n", n=outsider)
+    refusal = one_line_refusal(
+        crew.run("team", "add-user", outsider, "--role", "viewer", "--password-stdin", who="admin", stdin="new one\n")
+    )
+    assert "already logs in to this server for something else" in refusal
+    assert crew.sql("SELECT rolpassword FROM pg_authid WHERE rolname = :n", n=outsider) == before
+    code, out, err = crew.run("team", "add-user", outsider, "--role", "viewer", who="admin")
+    assert (code, out.strip()) == (0, f"{outsider} is now a viewer of this tracker (password unchanged)."), err
+    assert "manages roles on this server" in one_line_refusal(
+        crew.run("team", "add-user", manager, "--role", "viewer", who="admin")
+    )
+
+    # the password reaches the server as a SCRAM verifier, never as itself
+    typo = f"aigerm_{uuid.uuid4().hex[:6]}"
+    crew.extra.append(typo)
+    code, out, err = crew.run(
+        "team", "add-user", typo, "--role", "analyst", "--password-stdin", who="admin", stdin="Tr1cky 'pass'\n"
+    )
+    assert code == 0, err
+    stored = crew.sql("SELECT rolpassword FROM pg_authid WHERE rolname = :n", n=typo)[0][0]
+    assert stored.startswith("SCRAM-SHA-256$") and "Tr1cky" not in stored
+    # … and a typo is taken back: the login made for this tracker goes from the server
+    code, out, err = crew.run("team", "remove-user", typo, who="admin")
+    assert (code, out.strip()) == (
+        0,
+        f"{typo} is no longer on this tracker's team, and the login is gone from the server.",
+    )
+    assert crew.sql("SELECT count(*) FROM pg_roles WHERE rolname = :n", n=typo) == [(0,)]
+    code, out, err = crew.run("team", "remove-user", outsider, who="admin")
+    assert (code, out.strip()) == (0, f"{outsider} is no longer on this tracker's team.")
+    assert crew.sql("SELECT count(*) FROM pg_roles WHERE rolname = :n", n=outsider) == [(1,)]  # not ours to drop
+    assert "is not on this tracker's team" in one_line_refusal(crew.run("team", "remove-user", outsider, who="admin"))
+
+
+def test_one_who_may_not_add_users_is_told_before_typing_a_password(crew):
+    # no --password-stdin and no terminal: a viewer or analyst hears why, not that a password is missing
+    assert (
+        one_line_refusal(crew.run("team", "add-user", "someone_else", "--role", "viewer", who="viewer"))
+        == VIEWER_REFUSAL
+    )
+    assert one_line_refusal(crew.run("team", "add-user", "someone_else", "--role", "viewer", who="analyst")) == (
+        "casr-tracker: " + team.ADMIN_ONLY
+    )
+
+
+def test_an_owner_the_server_lets_create_no_logins_is_told_what_to_ask_for(capsys, monkeypatch):
+    for url in fresh_postgres_database():
+        owner = f"plainowner_{uuid.uuid4().hex[:6]}"
+        database = make_url(url).database
+        superuser = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        with superuser.connect() as connection:
+            connection.execute(text(f"CREATE ROLE {owner} LOGIN"))
+            connection.execute(text(f'ALTER DATABASE "{database}" OWNER TO {owner}'))
+        crew = Team(make_url(url).set(username=owner).render_as_string(hide_password=False), capsys, monkeypatch)
+        try:
+            assert crew.run("pledges", "--status", "fulfilled")[0] == 0
+            refusal = one_line_refusal(crew.run("team", "add-user", "someone_new", "--role", "viewer"))
+            assert refusal == (
+                f"casr-tracker: The tracker's owner {owner} may not create logins on this server: its administrator "
+                f"runs ALTER ROLE {owner} CREATEROLE (see the README's team section)."
+            )
+        finally:
+            with superuser.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                connection.execute(text(f"DROP ROLE IF EXISTS {owner}"))
+            superuser.dispose()
