@@ -76,6 +76,8 @@ class _Feed:
         self._slow_after = slow_after
         self._on_read = on_read
         self.given = 0  # bytes handed to the parser
+        self.ended = False  # the parser was told the file ended
+        self._last = b""
         self.raw = 0  # bytes read from the file
         self.lines = 0
         self.surrogates = False
@@ -91,8 +93,19 @@ class _Feed:
             size = 1 if self.given >= self._slow_after else min(size, self._slow_after - self.given)
         out, self._pending = self._pending[:size], self._pending[size:]
         self.given += len(out)
-        self.lines += out.count(b"\n") + out.count(b"\r") - out.count(b"\r\n")
+        if out:
+            # lines as text reads them: \r\n, \r and \n each end one (a \r\n may come in two reads)
+            self.lines += out.count(b"\n") + out.count(b"\r") - out.count(b"\r\n")
+            self.lines -= self._last == b"\r" and out[:1] == b"\n"
+            self._last = out[-1:]
+        else:
+            self.ended = True
         return out
+
+    def line(self) -> int:
+        """The line the last byte handed out is on (the parser stopped at it), or the last line."""
+        ends_line = self._last == b"\n" or self._last == b"\r"
+        return self.lines + 1 - (ends_line and not self.ended)
 
     def drain(self) -> None:
         """Read (and check) the rest of the file."""
@@ -327,7 +340,7 @@ class ExportFile:
                     pass
             except (ijson.JSONError, BadFile):
                 pass
-        return feed.lines + 1
+        return feed.line()
 
     # --- pass 1 -------------------------------------------------------------------------------------
 
