@@ -472,13 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `casr-tracker pledges | head`: the reader has gone, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, TypeError, AttributeError, LookupError, OSError, RuntimeError) as error:
         # a mistake of ours, not the user's: one line, the details kept where a report can name them
         print(f"casr-tracker: {for_terminal(_crash_report(error))}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `casr-tracker pledges | head`: the reader has gone, which is fine
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     finally:
         while _OPEN:
             _OPEN.pop().dispose()

@@ -212,6 +212,8 @@ def _describe(engine: Engine, exc: Exception) -> str:
     where_ = where(engine)
     detail = " ".join(str(getattr(exc, "orig", exc)).split())
     text = detail.lower()
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+        return f"{where_}: the server knows no such login, or not with this password."
     if "does not have connect privilege" in text:
         return f"{where_} cannot be used by this login: ask an admin to add you (casr-tracker team add-user)."
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # insufficient privilege

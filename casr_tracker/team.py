@@ -35,7 +35,7 @@ ADMIN_ONLY = (
 RECORDS = ("status_change", "assessment", "evidence", "note", "suggestion_decision", "event", "document")
 MOVES = {
     "pledge": ("status", "version", "updated_at", "keywords"),
-    "note": ("text", "edited_at", "version", "deleted_at", "who"),
+    "note": ("text", "edited_at", "version", "deleted_at"),
     "evidence": ("date", "stance", "title", "withdrawn_at"),
     "document": ("title", "date", "author", "url"),
     "tracker_meta": ("value",),

@@ -44,9 +44,10 @@ def _state(links: dict[int, int]):
 
 
 def _mine(session: Session, who: str):
-    """The events this analyst made: recorded under this display name by this login (on PostgreSQL
-    the login the database wrote, so a borrowed --user undoes nobody else's work); an event from
-    before logins were recorded (migration 0013) by its name alone."""
+    """The events this analyst made: recorded under this display name by this login — on PostgreSQL
+    the login the database wrote, so a borrowed --user undoes nobody else's work, and two people who
+    share one login still undo only their own; an event from before logins were recorded (migration
+    0013) by its name alone."""
     login = current_login(session)
     return (Event.who == who) & (or_(Event.login == login, col(Event.login).is_(None)))
 

@@ -24,6 +24,7 @@ from ..parsing import (
     parse_score,
     parse_status,
 )
+from ..users import signed
 from .lookups import pledge_parties
 from .rows import _save
 
@@ -74,7 +75,8 @@ def _refuse_stale(session: Session, pledge: Pledge, expected: int) -> None:
         for model in (StatusChange, Assessment)
     ]
     latest = max((c for c in candidates if c is not None), key=lambda c: c.recorded_at, default=None)
-    who = f" by {latest.who} at {latest.recorded_at:%Y-%m-%d %H:%M}" if latest and latest.who else ""
+    by = signed(latest.who, latest.login) if latest else ""
+    who = f" by {by} at {latest.recorded_at:%Y-%m-%d %H:%M}" if by else ""
     raise StaleEdit(
         f"{pledge.ref} was changed{who} (it is now version {pledge.version}, you had version {expected}); "
         "reload it and apply your change again."
