@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import atomic, backups, team
 from ..errors import CasrError
 from ..seeding import open_tracker
-from ..users import default_user
+from ..users import current_login, default_user
 from .main_window import MainWindow
 from .ops import Tracker, run_in_background
 from .qt import QApplication, QEventLoop, QIcon, QSettings, QTimer
@@ -66,6 +66,8 @@ def open_window(
         tracker.engine = engine
         with contextlib.suppress(CasrError):  # (the role is asked again by the server at each write)
             tracker.role = tracker.read(lambda session: team.role_of(session.connection()))
+            if engine.dialect.name == "postgresql":
+                tracker.login = tracker.read(current_login)
         window.apply_role()
         window.load_all()
         QTimer.singleShot(0, lambda: back_up(engine))

@@ -11,6 +11,7 @@ from ..neutral import user_name
 from ..queries import recent_changes
 from ..scorecard import scorecard, status_by_sphere
 from ..services import statements
+from ..users import signed
 from ..wording import counted
 from .dialogs import BulkStatusDialog, ReadingDialog
 from .import_preview import ImportPreview
@@ -33,6 +34,8 @@ from .qt import (
     QSplitter,
     Qt,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
     Signal,
 )
 from .style import status_label
@@ -84,7 +87,22 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.tabs)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([260, 1340])
-        self.setCentralWidget(self.main_splitter)
+        #: a viewer's workspace says so above everything
+        self.read_only_banner = QLabel(
+            "Read only: you are a viewer of this tracker. You can read, search and make reports; "
+            "ask an admin for the analyst role to record."
+        )
+        self.read_only_banner.setStyleSheet(
+            "background: palette(tooltip-base); color: palette(tooltip-text); padding: 4px 8px;"
+        )
+        self.read_only_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
         build_menus(self)
         self.status_count = QLabel()
         self.user_label = QLabel()
@@ -458,9 +476,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_user(self) -> None:
-        role = "" if self.tracker.role == "admin" else f" · {self.tracker.role}"
+        role = "" if self.tracker.role == "admin" and not self.tracker.login else f" · {self.tracker.role}"
         read_only = " (read only)" if self.tracker.read_only else ""
-        self.user_label.setText(f"You: {self.tracker.user}{role}{read_only}")
+        self.user_label.setText(f"You: {signed(self.tracker.user, self.tracker.login)}{role}{read_only}")
 
     def apply_role(self) -> None:
         """Shape the workspace to what the login may do: a viewer's shows everything and hides every
@@ -469,6 +487,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CASR Tracker — read only" if read_only else "CASR Tracker")
         for action in self.write_actions:
             action.setVisible(not read_only)
+        for action in self.admin_actions:
+            action.setVisible(self.tracker.role == "admin")
+        self.read_only_banner.setVisible(read_only)
         self.detail.set_read_only(read_only)
         self.documents.set_read_only(read_only)
         self.setAcceptDrops(not read_only)

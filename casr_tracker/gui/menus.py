@@ -67,6 +67,8 @@ def build_menus(window) -> None:
     attach.setStatusTip("In the Documents tab: attach the selected passage to a pledge")
     #: what a viewer's workspace hides (their shortcuts go with them)
     window.write_actions = [importing, documents, fetching, undo, redo, bulk, reading, attach]
+    #: what only an admin may do (an analyst's workspace hides these)
+    window.admin_actions = [importing, reading]
     view = bar.addMenu("&View")
     for n, name in enumerate(("&Pledges", "&Documents", "Dash&board")):
         add(view, name, lambda i=n: window.tabs.setCurrentIndex(i), f"Ctrl+{n + 1}")
@@ -86,14 +88,17 @@ def menu_actions(bar: QMenuBar) -> list[QAction]:
     return found
 
 
-def shortcut_table(actions: list[QAction]) -> list[tuple[str, str]]:
-    """(keys, what they do) for every action with a shortcut, then the keys of the panels."""
+def shortcut_table(actions: list[QAction], *, read_only: bool = False) -> list[tuple[str, str]]:
+    """(keys, what they do) for every action shown with a shortcut, then the keys of the panels (which
+    record: none in a viewer's workspace)."""
     rows = []
     for action in actions:
+        if not action.isVisible():
+            continue
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if _typed(k)]
         if keys:
             rows.append((" or ".join(keys), action.text().replace("&", "").rstrip("…")))
-    return rows + list(PANEL_KEYS)
+    return rows + ([] if read_only else list(PANEL_KEYS))
 
 
 def show_shortcuts(window) -> None:
@@ -101,7 +106,7 @@ def show_shortcuts(window) -> None:
     rows = "".join(
         f"<tr><td style='padding-right:18px; white-space:nowrap'><b>{html.escape(keys)}</b></td>"
         f"<td style='white-space:nowrap'>{html.escape(what)}</td></tr>"
-        for keys, what in shortcut_table(menu_actions(window.menuBar()))
+        for keys, what in shortcut_table(menu_actions(window.menuBar()), read_only=window.tracker.read_only)
     )
     box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts", "", QMessageBox.StandardButton.Ok, window)
     box.setTextFormat(Qt.TextFormat.RichText)

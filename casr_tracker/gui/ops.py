@@ -30,6 +30,8 @@ class Tracker(QObject):
         self.user = user
         #: what this login may do here (team.role_of): a viewer's window writes nothing
         self.role = "admin"
+        #: the login the server records changes under (PostgreSQL; None on a file)
+        self.login: str | None = None
         #: the data revision this window has seen (its own writes included)
         self.known_revision = -1
         #: what the last write changed (its events are what an undo of it reverses)

@@ -7,12 +7,13 @@ import os
 import uuid
 
 import pytest
+from PySide6.QtTest import QTest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from casr_tracker import team
 from casr_tracker.gui.app import open_window
-from casr_tracker.gui.qt import QApplication, QDialog, QSettings
+from casr_tracker.gui.qt import QApplication, QDialog, QSettings, Qt
 from casr_tracker.seeding import open_tracker
 
 from ..conftest import POSTGRES, fresh_postgres_database
@@ -72,10 +73,20 @@ def _status(url: str, ref: str):
     return tuple(row)
 
 
+def _count(url: str, table: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return found
+
+
 def test_a_viewer_sees_every_pledge_and_no_way_to_change_one(qtbot, logins, settings_path):
     window = _open(qtbot, logins["viewer"], settings_path)
     assert window.windowTitle() == "CASR Tracker — read only"
-    assert window.user_label.text() == "You: Dana · viewer (read only)"
+    assert window.user_label.text() == f"You: Dana (login {logins['viewer_login']}) · viewer (read only)"
+    assert window.read_only_banner.isVisible()
+    assert window.read_only_banner.text().startswith("Read only: you are a viewer of this tracker.")
     assert window.pledges.table_model.rowCount() == 41
     assert window.pledges.select_ref("TRD-1")
     detail = window.detail
@@ -107,16 +118,45 @@ def test_a_viewer_sees_every_pledge_and_no_way_to_change_one(qtbot, logins, sett
     assert detail.status_error.text() == team.READ_ONLY
     assert _status(logins["owner"], "TRD-1")[0] == "not_assessed"
 
+    # F1 lists only the keys that do something here
+    press(qtbot, window, "F1")
+    qtbot.waitUntil(lambda: getattr(window, "shortcuts_box", None) is not None and window.shortcuts_box.isVisible())
+    listed = window.shortcuts_box.text()
+    assert "Print report" in listed and "Import statement" not in listed and "Record the status" not in listed
+    window.shortcuts_box.close()
+
     window.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.documents.table.model().rowCount() > 0, timeout=10000)
     assert not window.documents.import_button.isVisible()
     assert window.documents.selection_info.text() == "You can read this tracker but not change it."
 
+    # the suggestions are there to read; their decision keys only say why they do nothing
+    window.documents.show_document(1)
+    panel = window.documents.suggestions
+    qtbot.waitUntil(lambda: not panel.loading and panel.model.rowCount() > 0, timeout=15000)
+    assert not panel.accept_button.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    panel.tree.setFocus()
+    panel.tree.setCurrentIndex(panel.model.index(0, 0))
+    for key in (Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_O, Qt.Key.Key_Return):
+        window.statusBar().clearMessage()
+        QTest.keyClick(panel.tree, key)
+        assert window.statusBar().currentMessage() == team.READ_ONLY, key
+    qtbot.wait(200)
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()] == []
+    assert _count(logins["owner"], "evidence") == _count(logins["owner"], "suggestion_decision") == 0
+
 
 def test_an_analysts_status_is_recorded_under_their_login(qtbot, logins, settings_path):
     window = _open(qtbot, logins["analyst"], settings_path)
     assert window.windowTitle() == "CASR Tracker"
-    assert window.user_label.text() == "You: Dana · analyst"
+    assert window.user_label.text() == f"You: Dana (login {logins['analyst_login']}) · analyst"
+    assert not window.read_only_banner.isVisible()
+    menu = {a.text().replace("&", ""): a for top in window.menuBar().actions() for a in top.menu().actions()}
+    assert not menu["Import statement…"].isVisible()  # an admin's
+    assert not menu["Correct how the pledge was read…"].isVisible()
+    assert menu["Set status of selected pledges…"].isVisible() and menu["Import documents…"].isVisible()
     assert window.pledges.select_ref("TRD-2")
     detail = window.detail
     detail.status_combo.setCurrentIndex(detail.status_combo.findData("in_progress"))

@@ -171,7 +171,7 @@ class DetailPanel(QWidget):
         self.body.addWidget(self.scores_box)
 
     def _build_notes(self) -> None:
-        box = QGroupBox("Notes (saved as you type)")
+        self.notes_box = box = QGroupBox("Notes (saved as you type)")
         layout = QVBoxLayout(box)
         self.notes_list = QListWidget()
         self.notes_list.setMaximumHeight(80)
@@ -249,6 +249,7 @@ class DetailPanel(QWidget):
             widget.setVisible(not read_only)
         self.retract_button.setVisible(not read_only)
         self.note_edit.setReadOnly(read_only)
+        self.notes_box.setTitle("Notes" if read_only else "Notes (saved as you type)")
         self.note_edit.setPlaceholderText(
             "You can read this tracker but not change it." if read_only else "Write a note on this pledge…"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from ... import db, services
+from ... import db, services, team
 from ...errors import CasrError
 from ...models import Document
 from ...progress import STANCE_OF
@@ -245,10 +245,16 @@ class SuggestionsPanel(QWidget):
         for widget in (self.stance, self.accept_button, self.reject_button, self.other_button):
             widget.setVisible(not read_only)
 
+    def _refused(self) -> bool:
+        """In a viewer's workspace the decision keys (A, R, O, 1-3, Return) only say why they do nothing."""
+        if self.tracker.read_only:
+            self.window().statusBar().showMessage(team.READ_ONLY, 8000)
+        return self.tracker.read_only
+
     def accept(self, nth: int | None = None, pledge_id: int | None = None, ref: str | None = None) -> bool:
         """Accept the current candidate (or the nth, or a pledge chosen elsewhere) as evidence."""
         proposal = self.current_proposal()
-        if proposal is None:
+        if proposal is None or self._refused():
             return False
         if pledge_id is None:
             if nth is not None:
@@ -264,13 +270,13 @@ class SuggestionsPanel(QWidget):
 
     def reject(self) -> bool:
         proposal, candidate = self.current_proposal(), self.current_candidate()
-        if proposal is None or candidate is None:
+        if proposal is None or candidate is None or self._refused():
             return False
         return self._decide(proposal, candidate.pledge_id, candidate.ref, accept=False)
 
     def choose_other(self) -> bool:
         proposal = self.current_proposal()
-        if proposal is None:
+        if proposal is None or self._refused():
             return False
         chooser = PledgeChooser(
             lambda text: self.tracker.read(lambda s: pledges_to_choose(s, text)), proposal.passage.text, self
