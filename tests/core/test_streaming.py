@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import random
 import re
 import shutil
@@ -37,7 +36,7 @@ def _main(*args: str) -> int:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """A tracker of ~15,000 rows: the benchmark corpus's shape (12 statements, 150 documents), a few
+    """A tracker of ~10,000 rows: the benchmark corpus's shape (12 statements, 150 documents), a few
     originals, and changes made through the command line (events, logins, Unicode)."""
     path = tmp_path_factory.mktemp("streaming") / "built.sqlite3"
     corpus.build(path, statements=12, documents=150)
@@ -91,8 +90,10 @@ def test_export_and_import_json_round_trip_is_exact_over_many_batches(tracker, t
     first = _export(f"sqlite:///{tracker}", tmp_path / "first.json")
     data = json.loads(first)
     assert _rows(first) > 100 * transfer.BATCH_ROWS and len(first) > 200 * 4096  # many batches, many chunks
-    with db.session_scope(db.make_engine(f"sqlite:///{tracker}"), write=False) as session:
+    engine = db.make_engine(f"sqlite:///{tracker}")
+    with db.session_scope(engine, write=False) as session:
         whole = transfer.export_all(session)
+    engine.dispose()
     assert first == json.dumps(whole, ensure_ascii=False, indent=1).encode("utf-8")  # what the export always was
     assert any(row["login"] for row in data["tables"]["event"])  # (a column added later travels too)
 
@@ -330,6 +331,8 @@ def _stderr_of(args: list[str], *, terminal: bool) -> bytes:
         )
         assert done.returncode == 0, done.stderr
         return done.stderr
+    import pty  # (POSIX)
+
     parent, child = pty.openpty()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=child)
     os.close(child)
@@ -347,6 +350,7 @@ def _stderr_of(args: list[str], *, terminal: bool) -> bytes:
     return seen
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
 @pytest.mark.parametrize("what", ["Exporting", "Copying", "Importing"])
 def test_a_progress_bar_on_a_terminal_and_nothing_else_otherwise(built, tmp_path, what):
     source, out, target = f"sqlite:///{built}", tmp_path / "export.json", tmp_path / "target.sqlite3"
