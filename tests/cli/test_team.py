@@ -144,6 +144,15 @@ def test_an_analyst_records_under_the_login_the_server_knows_whatever_the_name_g
         crew.sql("DELETE FROM status_change", who="analyst")
     with pytest.raises(ProgrammingError, match="permission denied"):
         crew.sql("UPDATE pledge SET text = 'rewritten' WHERE ref = 'TRD-1'", who="analyst")
+    # nor change a recorded row without leaving its event: the server refuses the commit
+    for statement in (
+        "UPDATE pledge SET status = 'fulfilled' WHERE ref = 'TRD-1'",
+        "UPDATE note SET text = 'forged words'",
+    ):
+        with pytest.raises(ProgrammingError, match="without its event in the history"):
+            crew.sql(statement, who="analyst")
+    assert _status(crew, "TRD-1") == "in_progress"
+    assert crew.sql("SELECT text FROM note") == [("Seen at the summit",)]
     # row-level security: the change counter is the only fact of the tracker an analyst writes
     assert (
         crew.sql("UPDATE tracker_meta SET value = 'x' WHERE key <> 'data_revision' RETURNING key", who="analyst") == []

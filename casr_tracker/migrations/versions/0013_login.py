@@ -10,8 +10,12 @@ admin (a role that may insert statements) keeps the logins of the rows it carrie
 asks to (`SET LOCAL casr.keep_login = 'on'`). The search-index functions of 0012 run with their
 owner's rights (SECURITY DEFINER), so a role that may add a note need not be able to write the index.
 
-On a SQLite file the app writes the operating-system user (changes.py). Rows recorded before this
+On a SQLite file the app writes the operating-system user (users.py). Rows recorded before this
 migration have no login.
+
+Also on PostgreSQL: no change without its event. The server notes in each event the transaction that
+wrote it (`event.tx`), and a transaction that updates a pledge, note, evidence or document must have
+appended an event by the time it commits, unless an admin runs it (an import updates pledges).
 
 Revision ID: 0013
 Revises: 0012
@@ -30,6 +34,8 @@ depends_on = None
 
 #: the tables whose rows say who made them
 SIGNED = ("status_change", "assessment", "evidence", "note", "suggestion_decision", "event")
+#: the tables whose rows a change updates, each such change recorded by an event
+UNDER_HISTORY = ("pledge", "note", "evidence", "document")
 
 
 def upgrade() -> None:
@@ -49,10 +55,41 @@ def upgrade() -> None:
         )
     for function in ("casr_search_refresh(integer)", "casr_search_pledge()", "casr_search_child()"):
         op.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path FROM CURRENT")
+    # no change without its event: the server notes in each event the transaction that wrote it, and a
+    # transaction that updates a recorded row (a status, a note's words, evidence, a document's details)
+    # must have appended an event by the time it commits (an admin's import updates pledges by itself)
+    op.execute("ALTER TABLE event ADD COLUMN tx bigint")
+    op.execute("CREATE INDEX ix_event_tx ON event (tx)")
+    op.execute(
+        "CREATE FUNCTION casr_event_tx() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "NEW.tx := txid_current(); RETURN NEW; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER casr_event_tx BEFORE INSERT OR UPDATE ON event FOR EACH ROW EXECUTE FUNCTION casr_event_tx()"
+    )
+    op.execute(
+        "CREATE FUNCTION casr_needs_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF has_table_privilege(session_user, 'statement', 'INSERT') "
+        "OR EXISTS (SELECT 1 FROM event WHERE tx = txid_current()) THEN RETURN NULL; END IF; "
+        "RAISE EXCEPTION USING ERRCODE = '42501', "
+        "MESSAGE = format('a change to %s without its event in the history', TG_TABLE_NAME); END $$"
+    )
+    for table in UNDER_HISTORY:
+        op.execute(
+            f"CREATE CONSTRAINT TRIGGER casr_needs_event_{table} AFTER UPDATE ON {table} "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION casr_needs_event()"
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (checks pending in this transaction run now, not after)
+        for table in UNDER_HISTORY:
+            op.execute(f"DROP TRIGGER IF EXISTS casr_needs_event_{table} ON {table}")
+        op.execute("DROP TRIGGER IF EXISTS casr_event_tx ON event")
+        op.execute("DROP FUNCTION IF EXISTS casr_needs_event()")
+        op.execute("DROP FUNCTION IF EXISTS casr_event_tx()")
+        op.execute("ALTER TABLE event DROP COLUMN IF EXISTS tx")
         for function in ("casr_search_refresh(integer)", "casr_search_pledge()", "casr_search_child()"):
             op.execute(f"ALTER FUNCTION {function} SECURITY INVOKER RESET search_path")
         for table in SIGNED:
