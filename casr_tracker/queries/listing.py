@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import case, func, literal_column, or_, table
+from sqlalchemy import any_, case, func, literal_column, or_, table
 from sqlmodel import Session, col, select
 
 from ..errors import InputError
@@ -123,11 +123,14 @@ def _search_clause(session: Session, text: str):
         query = postgres_query(text)
         if not query:
             return col(Pledge.id).in_([])
-        return col(Pledge.id).in_(
+        matches = (
             select(literal_column("pledge_id"))
             .select_from(table("pledge_search"))
             .where(literal_column("body").op("@@")(func.to_tsquery("simple", query)))
         )
+        # the matches as one array, each pledge then found by its key: given `IN (matches)`, the planner
+        # hashes them and scans every pledge instead (twice the time for a few thousand matches at 100k)
+        return col(Pledge.id) == any_(func.array(matches.scalar_subquery()))
     like = f"%{text}%"  # another database: words anywhere, as a substring
     return or_(
         col(Pledge.text).ilike(like),
@@ -203,29 +206,33 @@ def count_pledges(session: Session, **filters) -> int:
 ORDERS = ("ref", "sphere", "text", "strength", "status", "evidence", "last_change")
 
 
+def _order_terms(key: str) -> list:
+    """The columns that sort the pledge table by `key` (built only for the key asked for: the others'
+    subqueries cost a few milliseconds to build on every list)."""
+    if key == "ref":
+        return [Pledge.statement_id, Pledge.seq]
+    if key == "sphere":
+        return [Sphere.order]
+    if key == "text":
+        return [Pledge.text]
+    if key == "strength":
+        return [Pledge.strength]
+    if key == "status":
+        return [case({s.value: n for n, s in enumerate(Status)}, value=Pledge.status, else_=99)]
+    if key == "evidence":
+        evidence = select(func.count()).where(Evidence.pledge_id == Pledge.id, col(Evidence.withdrawn_at).is_(None))
+        return [evidence.scalar_subquery()]
+    if key == "last_change":
+        last_change = select(func.max(StatusChange.effective_date)).where(
+            StatusChange.pledge_id == Pledge.id, not_retracted(EventKind.status, StatusChange.id)
+        )
+        return [last_change.scalar_subquery()]
+    raise InputError(f"{key!r} is not an order; use one of: {', '.join(ORDERS)}.")
+
+
 def _order_by(key: str, descending: bool):
     """SQL ORDER BY terms for a column of the pledge table (document order breaks ties)."""
-    evidence = (
-        select(func.count())
-        .where(Evidence.pledge_id == Pledge.id, col(Evidence.withdrawn_at).is_(None))
-        .scalar_subquery()
-    )
-    last_change = select(func.max(StatusChange.effective_date)).where(
-        StatusChange.pledge_id == Pledge.id, not_retracted(EventKind.status, StatusChange.id)
-    )
-    status_rank = case({s.value: n for n, s in enumerate(Status)}, value=Pledge.status, else_=99)
-    keys = {
-        "ref": [Pledge.statement_id, Pledge.seq],
-        "sphere": [Sphere.order],
-        "text": [Pledge.text],
-        "strength": [Pledge.strength],
-        "status": [status_rank],
-        "evidence": [evidence],
-        "last_change": [last_change.scalar_subquery()],
-    }
-    if key not in keys:
-        raise InputError(f"{key!r} is not an order; use one of: {', '.join(ORDERS)}.")
-    terms = [term.desc() if descending else term.asc() for term in keys[key]]
+    terms = [term.desc() if descending else term.asc() for term in _order_terms(key)]
     # list order breaks ties (sorting "ref" again by the same columns would cost SQLite a second sort)
     return terms if key == "ref" else [*terms, Pledge.statement_id, Pledge.seq]
 
@@ -324,7 +331,8 @@ def pledge_list(session: Session, *, order: str = "ref", descending: bool = Fals
     if filters.get("sphere") or order == "sphere":  # the only filter and order that need the sphere
         query = query.join(Sphere, Sphere.id == Pledge.sphere_id)
     query = _filtered(query.order_by(*_order_by(order, descending)), session, **filters)
-    return PledgeList(list(session.exec(query)))
+    # rows unpacked as they come from the connection: half the time of the ORM's or of scalars() for 100,000 ids
+    return PledgeList([pledge_id for (pledge_id,) in session.connection().execute(query)])
 
 
 def rows_for(session: Session, found: PledgeList, handles: list[int]) -> dict[int, PledgeRow]:
