@@ -49,7 +49,7 @@ def test_history_of_a_tracker_that_holds_a_forged_name(run, db_url):
     engine.dispose()
     out = run("history", "TRD-3").out
     assert unsafe(out) == set() and len(out.splitlines()) == 2
-    assert "(bob   #1" in out
+    assert "— bob   #1" in out
 
 
 @pytest.mark.parametrize("name", BAD_NAMES, ids=repr)
