@@ -77,7 +77,7 @@ def summary_text(card: Scorecard, pledge_count: int) -> str:
 def change_line(change: RecentChange) -> str:
     """One line of the recent-changes list: local time, pledge, kind, what changed, who."""
     when = change.recorded_at if change.recorded_at.tzinfo else change.recorded_at.replace(tzinfo=dt.timezone.utc)
-    who = f"  ({change.who})" if change.who else ""
+    who = f"  — {change.who}" if change.who else ""
     summary = _elide(change.summary, 80)
     return f"{when.astimezone():%Y-%m-%d %H:%M}  {change.ref:<7}  {change.kind:<10}  {summary}{who}"
 

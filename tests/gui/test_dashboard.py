@@ -10,6 +10,7 @@ from casr_tracker.gui.dashboard import EMPTY_CHANGES, EMPTY_SCORES, DashboardVie
 from casr_tracker.gui.qt import Qt
 from casr_tracker.models import Status
 from casr_tracker.scorecard import scorecard, status_by_sphere
+from casr_tracker.users import os_login, signed
 
 Role = Qt.ItemDataRole
 
@@ -202,8 +203,9 @@ def test_recent_changes_newest_first_and_click_asks_for_the_pledge(qtbot, dashbo
     score_kz_on_trd3(engine)
     dashboard.set_data(*figures(engine))
     lines = [dashboard.recent_list.item(i).text() for i in range(dashboard.recent_list.count())]
-    assert lines[0].endswith("  TRD-3    assessment  Kazakhstan +1  (ana)")
-    assert lines[1].endswith("  TRD-3    status      Not assessed → Fulfilled  (ana)")
+    ana = signed("ana", os_login())  # the name given, and the OS account on a file
+    assert lines[0].endswith(f"  TRD-3    assessment  Kazakhstan +1  — {ana}")
+    assert lines[1].endswith(f"  TRD-3    status      Not assessed → Fulfilled  — {ana}")
     with qtbot.waitSignal(dashboard.filter_requested) as blocker:
         dashboard.recent_list.itemClicked.emit(dashboard.recent_list.item(1))
     with db.session_scope(engine) as s:
@@ -216,6 +218,6 @@ def test_user_text_is_not_rendered_as_markup(dashboard, engine):
         services.add_note(session=s, pledge=services.find_pledge(s, "TRD-3"), text="<b>bold</b> & more", who="<i>x</i>")
     dashboard.set_data(*figures(engine))
     item = dashboard.recent_list.item(0)
-    assert item.text().endswith("note        <b>bold</b> & more  (<i>x</i>)")
+    assert item.text().endswith(f"note        <b>bold</b> & more  — {signed('<i>x</i>', os_login())}")
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in item.toolTip()
     assert dashboard.summary_label.textFormat() == Qt.TextFormat.PlainText
