@@ -40,13 +40,20 @@ POSTGRES = os.environ.get("CASR_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    """Each test that uses the database runs on SQLite and on the PostgreSQL server .ci/run starts."""
-    if request.param == "postgresql" and not POSTGRES:
+def require_postgres() -> str:
+    """The PostgreSQL server's URL; without one a test is skipped, and fails in CI (which starts one)."""
+    if not POSTGRES:
         if os.environ.get("CI"):
             pytest.fail("CASR_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL (.ci/postgres.sh).")
         pytest.skip("no PostgreSQL server: source .ci/postgres.sh to run these")
+    return POSTGRES
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Each test that uses the database runs on SQLite and on the PostgreSQL server .ci/run starts."""
+    if request.param == "postgresql":
+        require_postgres()
     return request.param
 
 

@@ -16,9 +16,7 @@ from sqlalchemy.exc import ProgrammingError
 from casr_tracker import cli, team
 from casr_tracker.users import os_login
 
-from ..conftest import POSTGRES, fresh_postgres_database, one_line_refusal
-
-pytestmark = pytest.mark.skipif(not POSTGRES, reason="no PostgreSQL server: source .ci/postgres.sh to run these")
+from ..conftest import POSTGRES, fresh_postgres_database, one_line_refusal, require_postgres
 
 VIEWER_REFUSAL = "casr-tracker: You can read this tracker but not change it: ask an admin for the analyst role."
 
@@ -64,6 +62,7 @@ class Team:
 
 @pytest.fixture
 def crew(capsys, monkeypatch):
+    require_postgres()
     for url in fresh_postgres_database():
         crew = Team(url, capsys, monkeypatch)
         assert crew.run("pledges", "--status", "fulfilled")[0] == 0  # seeds the tracker, as its owner
@@ -343,6 +342,7 @@ def test_one_who_may_not_add_users_is_told_before_typing_a_password(crew):
 
 
 def test_an_owner_the_server_lets_create_no_logins_is_told_what_to_ask_for(capsys, monkeypatch):
+    require_postgres()
     for url in fresh_postgres_database():
         owner = f"plainowner_{uuid.uuid4().hex[:6]}"
         database = make_url(url).database

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from sqlmodel import select
 
 from casr_tracker import db, services
@@ -14,7 +13,7 @@ from casr_tracker.gui.app import open_window
 from casr_tracker.gui.qt import QSettings
 from casr_tracker.models import Note, StatusChange
 
-from ..conftest import POSTGRES, fresh_postgres_database
+from ..conftest import fresh_postgres_database, require_postgres
 
 
 def other_analyst(url: str, *args: str) -> None:
@@ -52,10 +51,7 @@ def test_own_changes_do_not_count_as_outside_changes(win, qtbot):
 
 
 def test_postgresql_notify_refreshes_without_polling(qtbot, tmp_path):
-    if not POSTGRES:
-        if os.environ.get("CI"):
-            pytest.fail("CASR_TEST_POSTGRES_URL is not set in CI")
-        pytest.skip("no PostgreSQL server")
+    require_postgres()
     database = fresh_postgres_database()
     url = next(database)
     try:

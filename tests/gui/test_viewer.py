@@ -3,7 +3,6 @@ analyst's window records under the login the server knows."""
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -16,17 +15,14 @@ from casr_tracker.gui.app import open_window
 from casr_tracker.gui.qt import QApplication, QDialog, QSettings, Qt
 from casr_tracker.seeding import open_tracker
 
-from ..conftest import POSTGRES, fresh_postgres_database
+from ..conftest import POSTGRES, fresh_postgres_database, require_postgres
 from .person import click, press, type_into
 
 
 @pytest.fixture
 def logins():
     """A seeded team database with a viewer and an analyst: {role: URL}."""
-    if not POSTGRES:
-        if os.environ.get("CI"):
-            pytest.fail("CASR_TEST_POSTGRES_URL is not set in CI")
-        pytest.skip("no PostgreSQL server")
+    require_postgres()
     database = fresh_postgres_database()
     url = next(database)
     owner = open_tracker(url)
