@@ -91,8 +91,9 @@ def postgres_query(text: str) -> str:
     return " & ".join(f"'{word}':*" for word in re.findall(r"[^\W_]+", text))
 
 
-#: a pledge's place in the list as the search index knows it (migration 0006): statement × 1,000,000
-#: + its position in the statement; retired pledges: minus their id. SQLite only.
+#: a pledge's place in the list as the search index knows it: statement × 1,000,000 + its position in
+#: the statement; retired pledges: minus their id. SQLite's row id (migration 0006); PostgreSQL's
+#: `list_key` (migration 0014) is the same number.
 SEARCH_KEY = "(CASE WHEN pledge.retired THEN -pledge.id ELSE pledge.statement_id * 1000000 + pledge.seq END)"
 _STATEMENT_KEYS = 1000000
 #: what the search index holds for a pledge: its text, live notes and unwithdrawn evidence quotes
@@ -290,43 +291,59 @@ class PledgeList:
 
 def _by_search_key(session: Session, order: str, descending: bool, filters: dict) -> bool:
     """Whether the search index alone gives the list: a search in list order, within one statement or
-    all, with no other filter (on SQLite)."""
+    all, with no other filter."""
     others = {k: v for k, v in filters.items() if k not in ("search", "statement_id")}
     return (
         order == "ref"
         and not descending
         and not any(others.values())
         and bool((filters.get("search") or "").strip())
-        and session.get_bind().dialect.name == "sqlite"
+        and session.get_bind().dialect.name in ("sqlite", "postgresql")
     )
+
+
+def _from_search_index(session: Session, text: str, statement_id: int | None) -> PledgeList:
+    """The pledges matching `text` in list order, read straight out of the search index, whose keys are
+    the list's order (live pledges only: a retired one's key is below zero; a statement's are a range).
+    SQLite gives its row ids (migration 0006) as the handles; PostgreSQL the pledge ids, in the order of
+    its `list_key` (migration 0014), so neither looks the matches up in `pledge` nor sorts them there."""
+    low, high = (
+        (statement_id * _STATEMENT_KEYS, (statement_id + 1) * _STATEMENT_KEYS)
+        if statement_id is not None
+        else (1, 2**62)
+    )
+    if session.get_bind().dialect.name == "sqlite":
+        by_key, terms = True, search_terms(text)
+        sql = "SELECT rowid FROM pledge_search WHERE pledge_search MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid"
+        parameters: tuple = (terms, low, high)
+    else:
+        by_key, terms = False, postgres_query(text)
+        # the range written out: given as parameters, the statement psycopg prepares after five runs gets a
+        # generic plan that reads the whole list_key index into a bitmap to AND with the words' (twice the time)
+        sql = (
+            "SELECT pledge_id FROM pledge_search WHERE body @@ to_tsquery('simple', %s) AND "
+            + (f"list_key >= {int(low)} AND list_key < {int(high)}" if statement_id is not None else "list_key > 0")
+            + " ORDER BY list_key"
+        )
+        parameters = (terms,)
+    if not terms:
+        return PledgeList([], by_key=by_key)
+    cursor = session.connection().connection.cursor()  # rows as they come: no ORM, no result objects
+    try:
+        cursor.execute(sql, parameters)
+        return PledgeList([handle for (handle,) in cursor.fetchall()], by_key=by_key)
+    finally:
+        cursor.close()
 
 
 def pledge_list(session: Session, *, order: str = "ref", descending: bool = False, **filters) -> PledgeList:
     """The pledges that pass the filters (those of pledge_rows), in order, as handles.
 
-    A search in list order reads the matches straight out of the search index, whose row ids are the
-    list's order (migration 0006); anything else is one query for the pledge ids."""
+    A search in list order reads the matches straight out of the search index, which knows the list's
+    order (migrations 0006 and 0014); anything else is one query for the pledge ids."""
     _check_filters(filters)
     if _by_search_key(session, order, descending, filters):
-        terms = search_terms(filters["search"])
-        if not terms:
-            return PledgeList([], by_key=True)
-        statement_id = filters.get("statement_id")
-        low, high = (
-            (statement_id * _STATEMENT_KEYS, (statement_id + 1) * _STATEMENT_KEYS)
-            if statement_id is not None
-            else (1, 2**62)
-        )
-        cursor = session.connection().connection.cursor()
-        try:
-            cursor.execute(
-                "SELECT rowid FROM pledge_search WHERE pledge_search MATCH ? AND rowid >= ? AND rowid < ?"
-                " ORDER BY rowid",
-                (terms, low, high),
-            )
-            return PledgeList([key for (key,) in cursor.fetchall()], by_key=True)
-        finally:
-            cursor.close()
+        return _from_search_index(session, filters["search"], filters.get("statement_id"))
     query = select(Pledge.id)
     if filters.get("sphere") or order == "sphere":  # the only filter and order that need the sphere
         query = query.join(Sphere, Sphere.id == Pledge.sphere_id)

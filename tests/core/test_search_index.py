@@ -11,6 +11,14 @@ from casr_tracker.queries import count_pledges, pledge_list, pledge_rows, rows_f
 
 NEW_PLEDGE = "We will also hold annual consultations on water diplomacy."
 FIRST_AGENDA = "to discuss important items on the global and regional agendas."
+GONE = "We will continue working with the WHO along these lines."
+
+
+def edited_statement(statement_text: str) -> str:
+    """The seeded statement with a pledge added near the top (every later pledge moves one place down)
+    and one removed (it is retired)."""
+    assert FIRST_AGENDA in statement_text and GONE in statement_text
+    return statement_text.replace(FIRST_AGENDA, f"{FIRST_AGENDA} {NEW_PLEDGE}").replace(GONE, "")
 
 
 def listed(session, **filters) -> list[str]:
@@ -93,13 +101,8 @@ def test_a_reimport_that_moves_every_pledge_keeps_the_index_true(engine, stateme
     with db.session_scope(engine) as s:
         services.add_note(session=s, pledge=services.find_pledge(s, "ENV-2"), text="Talks on the quokka basin")
         before = {r.ref: r.text for r in pledge_rows(s)}
-    assert FIRST_AGENDA in statement_text
-    edited = statement_text.replace(FIRST_AGENDA, f"{FIRST_AGENDA} {NEW_PLEDGE}")
-    gone = "We will continue working with the WHO along these lines."
-    assert gone in edited
-    edited = edited.replace(gone, "")
     with db.session_scope(engine) as s:
-        report = pipeline.import_statement(s, edited)
+        report = pipeline.import_statement(s, edited_statement(statement_text))
     assert report.new and report.gone
     assert checks.check(engine) == []
     with db.session_scope(engine, write=False) as s:
@@ -121,8 +124,20 @@ def test_a_reimport_that_moves_every_pledge_keeps_the_index_true(engine, stateme
 
 
 def test_check_notices_a_search_index_out_of_step(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the search index is SQLite's")
+    if engine.dialect.name == "postgresql":
+        with db.session_scope(engine) as s:
+            s.connection().exec_driver_sql("DELETE FROM pledge_search WHERE pledge_id = (SELECT max(id) FROM pledge)")
+        problems = checks.check(engine)
+        assert (
+            len(problems) == 1 and problems[0].startswith("search index: pledge ") and problems[0].endswith("missing")
+        )
+        with db.session_scope(engine) as s:
+            s.connection().exec_driver_sql(
+                "UPDATE pledge_search SET list_key = list_key + 1 WHERE pledge_id = (SELECT min(id) FROM pledge)"
+            )
+        problems = checks.check(engine)
+        assert len(problems) == 2 and problems[0].endswith("out of place")
+        return
     with db.session_scope(engine) as s:
         s.connection().exec_driver_sql("DELETE FROM pledge_search WHERE rowid = (SELECT max(rowid) FROM pledge_search)")
     problems = checks.check(engine)
