@@ -40,6 +40,8 @@ MOVES = {
     "document": ("title", "date", "author", "url"),
     "tracker_meta": ("value",),
 }
+#: the history: rows are added, never updated or deleted, by anyone the roles cover
+APPEND_ONLY = ("status_change", "assessment", "event")
 #: row-level security where a grant is too coarse: an analyst writes the tracker's change counter and
 #: no other fact of it, and appends any event but a correction of what the importer read (an admin's)
 ROW_RULES = {
@@ -119,16 +121,24 @@ def set_up(connection: Connection) -> None:
         .scalars()
         .all()
     )
+    if existing and not _is_marked(connection):  # made by someone before this tracker's team was set up
+        raise InputError(
+            f"The role {sorted(existing)[0]} already exists on this server but was not made for this tracker; "
+            "the server's administrator removes it before the team is set up."
+        )
     for name in groups.values():
         if name not in existing:
             connection.execute(text(f"CREATE ROLE {_quoted(name)} NOLOGIN"))
+    connection.execute(
+        text("INSERT INTO tracker_meta (key, value) VALUES ('team', 'set up') ON CONFLICT (key) DO NOTHING")
+    )
     viewer, analyst, admin = (_quoted(groups[r]) for r in ROLES)
     database = _quoted(connection.execute(text("SELECT current_database()")).scalar_one())
     schema = _quoted(connection.execute(text("SELECT current_schema()")).scalar_one())
     statements = [
         f"GRANT {viewer} TO {analyst}",
         f"GRANT {analyst} TO {admin}",
-        f"REVOKE CONNECT ON DATABASE {database} FROM PUBLIC",
+        f"REVOKE CONNECT, TEMPORARY ON DATABASE {database} FROM PUBLIC",
         f"GRANT CONNECT ON DATABASE {database} TO {viewer}",
         f"GRANT USAGE ON SCHEMA {schema} TO {viewer}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {viewer}",
@@ -136,8 +146,11 @@ def set_up(connection: Connection) -> None:
         f"GRANT INSERT ON {', '.join(RECORDS)} TO {analyst}",
         f"GRANT INSERT ON tracker_meta TO {analyst}",
         *(f"GRANT UPDATE ({', '.join(columns)}) ON {table} TO {analyst}" for table, columns in MOVES.items()),
-        f"GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {admin} WITH GRANT OPTION",
-        f"GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {admin} WITH GRANT OPTION",
+        # an admin imports and corrects (and may do so in psql), but the history stays append-only
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {admin}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {admin}",
+        f"REVOKE UPDATE, DELETE ON {', '.join(APPEND_ONLY)} FROM {admin}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {admin}",
     ]
     for statement in statements:
         connection.execute(text(statement))
@@ -154,6 +167,13 @@ def set_up(connection: Connection) -> None:
                 connection.execute(text(f"CREATE POLICY {name} ON {table} {rule}"))
 
 
+def _is_marked(connection: Connection) -> bool:
+    """True when this tracker's team was set up here (its groups are its own, not squatted names)."""
+    if connection.execute(text("SELECT to_regclass('tracker_meta')")).scalar_one() is None:  # (an early schema)
+        return False
+    return bool(connection.execute(text("SELECT count(*) FROM tracker_meta WHERE key = 'team'")).scalar_one())
+
+
 def owns_tracker(connection: Connection) -> bool:
     """True when the connected login owns the tracker's tables (or is a superuser)."""
     return bool(
@@ -166,14 +186,8 @@ def owns_tracker(connection: Connection) -> bool:
 
 
 def is_set_up(connection: Connection) -> bool:
-    """True when this tracker database has its group roles (a team has been set up)."""
-    if connection.dialect.name != "postgresql":
-        return False
-    return bool(
-        connection.execute(
-            text("SELECT count(*) FROM pg_roles WHERE rolname = :n"), {"n": _groups(connection)["viewer"]}
-        ).scalar_one()
-    )
+    """True when this tracker's team has been set up (its groups made for it, noted in tracker_meta)."""
+    return connection.dialect.name == "postgresql" and _is_marked(connection)
 
 
 def check_login(login: str) -> None:
@@ -190,13 +204,16 @@ def check_login(login: str) -> None:
 FUNCTION_SAYS = {
     "casr:owner": "{login} owns this tracker and is its admin already.",
     "casr:manager": (
-        "{login} is a superuser or manages roles on this server, or owns a database; team commands do not change it."
+        "{login} is a superuser, manages roles or replication on this server, is a group, or owns a database; "
+        "team commands do not change it."
     ),
     "casr:elsewhere": (
         "{login} already logs in to this server for something else, so its password is not changed here "
         "(leave out --password-stdin to add it with the password it has)."
     ),
     "casr:unknown": "{login} is not on this tracker's team ('casr-tracker team list' shows who is).",
+    "casr:self": "You cannot take yourself off the team; another admin can.",
+    "casr:name": "{login} cannot be a login of a team.",
     "casr:password": "{login} is a new login and needs a password (from the prompt or --password-stdin).",
 }
 
@@ -213,7 +230,11 @@ DECLARE
   g text;
 BEGIN
   IF new_group IS NOT NULL AND NOT new_group = ANY(groups) THEN RAISE EXCEPTION 'casr:group'; END IF;
-  SELECT r.oid, r.rolsuper, r.rolcreaterole, shobj_description(r.oid, 'pg_authid') AS note INTO target
+  IF login !~ '^[a-z_][a-z0-9_.@-]{0,62}$' OR login ~ '^(pg_|casr_)' THEN RAISE EXCEPTION 'casr:name'; END IF;
+  IF login = session_user AND new_group IS NULL THEN RAISE EXCEPTION 'casr:self'; END IF;
+  SELECT r.oid, r.rolsuper OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls OR NOT r.rolcanlogin
+         OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = r.oid) AS special,
+         shobj_description(r.oid, 'pg_authid') AS note INTO target
     FROM pg_roles r WHERE r.rolname = login;
   IF NOT FOUND THEN
     IF new_group IS NULL THEN RAISE EXCEPTION 'casr:unknown'; END IF;
@@ -226,7 +247,7 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = target.oid AND d.datname = current_database()) THEN
     RAISE EXCEPTION 'casr:owner';
   END IF;
-  IF target.rolsuper OR target.rolcreaterole OR EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = target.oid) THEN
+  IF target.special OR EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = target.oid) THEN
     RAISE EXCEPTION 'casr:manager';
   END IF;
   IF new_group IS NULL AND NOT EXISTS (
@@ -309,7 +330,7 @@ def prepare(engine: Engine) -> None:
                 text("SELECT has_function_privilege('casr_team_set(text, text, text)', 'EXECUTE')")
             ).scalar_one()
         ):
-            raise InputError(READ_ONLY if role_of(connection) == "viewer" else ADMIN_ONLY)
+            raise InputError(ADMIN_ONLY)
 
 
 def _verifier(connection: Connection, login: str, password: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from casr_tracker import cli, team
 from casr_tracker.users import os_login
@@ -304,7 +304,7 @@ def test_an_admin_manages_this_team_and_nothing_else_on_the_server(crew):
     assert crew.sql("SELECT rolpassword FROM pg_authid WHERE rolname = :n", n=outsider) == before
     code, out, err = crew.run("team", "add-user", outsider, "--role", "viewer", who="admin")
     assert (code, out.strip()) == (0, f"{outsider} is now a viewer of this tracker (password unchanged)."), err
-    assert "manages roles on this server" in one_line_refusal(
+    assert "manages roles or replication on this server" in one_line_refusal(
         crew.run("team", "add-user", manager, "--role", "viewer", who="admin")
     )
 
@@ -334,7 +334,7 @@ def test_one_who_may_not_add_users_is_told_before_typing_a_password(crew):
     # no --password-stdin and no terminal: a viewer or analyst hears why, not that a password is missing
     assert (
         one_line_refusal(crew.run("team", "add-user", "someone_else", "--role", "viewer", who="viewer"))
-        == VIEWER_REFUSAL
+        == "casr-tracker: " + team.ADMIN_ONLY
     )
     assert one_line_refusal(crew.run("team", "add-user", "someone_else", "--role", "viewer", who="analyst")) == (
         "casr-tracker: " + team.ADMIN_ONLY
@@ -362,4 +362,57 @@ def test_an_owner_the_server_lets_create_no_logins_is_told_what_to_ask_for(capsy
             with superuser.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
                 connection.execute(text(f"DROP ROLE IF EXISTS {owner}"))
+            superuser.dispose()
+
+
+def test_no_login_of_the_team_reaches_past_its_role_through_sql(crew):
+    """What a second walkthrough tried in psql: a temporary table or view standing in for `statement`
+    or `pledge` inside our functions, calling them directly, names the team function should refuse,
+    rewriting the history as an admin, and an event the app cannot read."""
+    for who in ("viewer", "analyst", "admin"):
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            crew.sql("CREATE TEMP TABLE statement (x int)", who=who)
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            crew.sql("SELECT casr_search_refresh(1)", who=who)
+    for forbidden in ("UPDATE event SET who = 'x'", "DELETE FROM status_change", "TRUNCATE event"):
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            crew.sql(forbidden, who="admin")
+    database = make_url(crew.url).database
+    for name in (f"casr_{database}x_admin", "pg_execute_server_program", team.group(database, "viewer")):
+        with pytest.raises(DBAPIError, match="casr:name"):
+            crew.sql("SELECT casr_team_set(:n, :g, NULL)", who="admin", n=name, g=team.group(database, "viewer"))
+    admin = crew.logins["admin"]
+    assert one_line_refusal(crew.run("team", "remove-user", admin, who="admin")) == (
+        "casr-tracker: You cannot take yourself off the team; another admin can."
+    )
+    for kind, data in (("status", "not json{"), ("note", "{}"), ("status", "[1]")):
+        with pytest.raises(DBAPIError, match="event_(kind|data)|invalid input syntax for type json"):
+            crew.sql(
+                "INSERT INTO event (kind, data, recorded_at, who) VALUES (:k, :d, now(), 'x')",
+                who="analyst",
+                k=kind,
+                d=data,
+            )
+
+
+def test_a_group_name_taken_before_the_team_is_set_up_is_refused(capsys, monkeypatch):
+    require_postgres()
+    for url in fresh_postgres_database():
+        squatter = team.group(make_url(url).database, "admin")
+        crew = Team(url, capsys, monkeypatch)
+        superuser = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        try:
+            with superuser.connect() as connection:
+                connection.execute(text(f'CREATE ROLE "{squatter}" LOGIN'))
+            assert crew.run("pledges", "--status", "fulfilled")[0] == 0
+            refusal = one_line_refusal(crew.run("team", "add-user", "someone_new", "--role", "viewer"))
+            assert refusal == (
+                f"casr-tracker: The role {squatter} already exists on this server but was not made for this "
+                "tracker; the server's administrator removes it before the team is set up."
+            )
+        finally:
+            with superuser.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+                for role in team.ROLES:
+                    connection.execute(text(f'DROP ROLE IF EXISTS "{team.group(make_url(url).database, role)}"'))
             superuser.dispose()

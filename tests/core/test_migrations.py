@@ -164,3 +164,16 @@ def test_0009_turns_the_history_recorded_before_it_into_events_with_the_same_rep
     assert reports() == before and lines_of_trd3() == lines
     assert check(engine) == []
     engine.dispose()
+
+
+def test_the_event_kinds_the_server_allows_are_the_apps():
+    """Migration 0013's CHECK on event.kind (PostgreSQL) names every kind the app records."""
+    import importlib.util
+
+    from casr_tracker.models import EventKind
+
+    path = db.MIGRATIONS / "versions" / "0013_login.py"
+    spec = importlib.util.spec_from_file_location("migration_0013", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert set(module.EVENT_KINDS) == {kind.value for kind in EventKind}

@@ -38,6 +38,24 @@ SIGNED = ("status_change", "assessment", "evidence", "note", "suggestion_decisio
 UNDER_HISTORY = ("pledge", "note", "evidence", "document")
 
 
+#: the kinds of event there are (models.EventKind as this migration knows them)
+EVENT_KINDS = (
+    "status", "score", "note_added", "note_edited", "note_deleted", "note_restored", "evidence_attached",
+    "evidence_edited", "evidence_withdrawn", "evidence_restored", "document_edited", "keywords", "import_edit",
+    "retraction", "unretraction",
+)  # fmt: skip
+
+
+def pin(function: str, *, definer: bool = False) -> None:
+    """A function of ours looks up names in the tracker's schema and then pg_temp, never a session's
+    temporary table or view first (which could stand in for `pledge` or `statement`), and nobody may
+    call it directly (its trigger calls it)."""
+    schema = op.get_bind().exec_driver_sql("SELECT quote_ident(current_schema())").scalar()
+    rights = "SECURITY DEFINER " if definer else ""
+    op.execute(f"ALTER FUNCTION {function} {rights}SET search_path = {schema}, pg_temp")
+    op.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
+
+
 def upgrade() -> None:
     for table in SIGNED:
         op.add_column(table, sa.Column("login", sa.String(length=128), nullable=True))
@@ -54,7 +72,7 @@ def upgrade() -> None:
             f"CREATE TRIGGER casr_login_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION casr_login()"
         )
     for function in ("casr_search_refresh(integer)", "casr_search_pledge()", "casr_search_child()"):
-        op.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path FROM CURRENT")
+        pin(function, definer=True)
     # no change without its event: the server notes in each event the transaction that wrote it, and a
     # transaction that updates a recorded row (a status, a note's words, evidence, a document's details)
     # must have appended an event by the time it commits (an admin's import updates pledges by itself)
@@ -74,6 +92,12 @@ def upgrade() -> None:
         "RAISE EXCEPTION USING ERRCODE = '42501', "
         "MESSAGE = format('a change to %s without its event in the history', TG_TABLE_NAME); END $$"
     )
+    for function in ("casr_login()", "casr_event_tx()", "casr_needs_event()"):
+        pin(function)
+    # what an event holds is read by the app: the server keeps it readable
+    kinds = ", ".join(f"'{kind}'" for kind in EVENT_KINDS)
+    op.execute(f"ALTER TABLE event ADD CONSTRAINT event_kind_known CHECK (kind IN ({kinds}))")
+    op.execute("ALTER TABLE event ADD CONSTRAINT event_data_json CHECK (jsonb_typeof(data::jsonb) = 'object')")
     for table in UNDER_HISTORY:
         op.execute(
             f"CREATE CONSTRAINT TRIGGER casr_needs_event_{table} AFTER UPDATE ON {table} "
@@ -84,6 +108,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (checks pending in this transaction run now, not after)
+        op.execute("ALTER TABLE event DROP CONSTRAINT IF EXISTS event_kind_known")
+        op.execute("ALTER TABLE event DROP CONSTRAINT IF EXISTS event_data_json")
         for table in UNDER_HISTORY:
             op.execute(f"DROP TRIGGER IF EXISTS casr_needs_event_{table} ON {table}")
         op.execute("DROP TRIGGER IF EXISTS casr_event_tx ON event")

@@ -74,8 +74,10 @@ def _functions(with_key: bool) -> None:
     op.execute(
         f"CREATE OR REPLACE FUNCTION casr_search_pledge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {pledge} END $$"
     )
+    schema = op.get_bind().exec_driver_sql("SELECT quote_ident(current_schema())").scalar()
     for function in FUNCTIONS:  # (a function replaced loses them: as 0013 set them)
-        op.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path FROM CURRENT")
+        op.execute(f"ALTER FUNCTION {function} SECURITY DEFINER SET search_path = {schema}, pg_temp")
+        op.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
     op.execute("DROP TRIGGER IF EXISTS pledge_search_pledge ON pledge")
     op.execute(
         f"CREATE TRIGGER pledge_search_pledge AFTER INSERT OR UPDATE OF {columns} ON pledge "
