@@ -83,7 +83,7 @@ class SuggestionsPanel(QWidget):
         self.other_button = other = make_button("Other pledge…", self.choose_other, "Attach it to another pledge (O)")
         for widget in (self.stance, accept, reject, other):
             row.addWidget(widget)
-        keys = plain_label(HELP)
+        self.keys_help = keys = plain_label(HELP)
         keys.setStyleSheet("color: palette(mid);")
         layout.addWidget(self.title)
         layout.addWidget(self.remaining)
@@ -242,7 +242,7 @@ class SuggestionsPanel(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         """A viewer sees what is suggested; accepting, rejecting and choosing are hidden."""
-        for widget in (self.stance, self.accept_button, self.reject_button, self.other_button):
+        for widget in (self.stance, self.accept_button, self.reject_button, self.other_button, self.keys_help):
             widget.setVisible(not read_only)
 
     def _refused(self) -> bool:
