@@ -196,7 +196,12 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
 
             if team.is_set_up(conn) and team.owns_tracker(conn):  # a new table is granted to the roles
                 team.set_up(conn)
-    except DatabaseError as exc:  # (a login that may not change the schema, too)
+    except DatabaseError as exc:
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":  # a team login, not the owner
+            raise StorageError(
+                f"{where(engine)} needs its schema brought up to date ({current} to {target}), which only its "
+                "owner may do: the owner opens it once with this version of CASR Tracker."
+            ) from None
         raise StorageError(_describe(engine, exc)) from None
     return True
 

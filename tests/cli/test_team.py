@@ -416,3 +416,21 @@ def test_a_group_name_taken_before_the_team_is_set_up_is_refused(capsys, monkeyp
                 for role in team.ROLES:
                     connection.execute(text(f'DROP ROLE IF EXISTS "{team.group(make_url(url).database, role)}"'))
             superuser.dispose()
+
+
+def test_a_team_login_is_told_the_owner_must_bring_the_schema_up_to_date(crew):
+    from alembic import command
+
+    from casr_tracker import db
+
+    engine = create_engine(crew.url)
+    with engine.begin() as connection:  # as if this version of the app were newer than the tracker
+        command.downgrade(db.alembic_config(connection), "0013")
+    engine.dispose()
+    refusal = one_line_refusal(crew.run("pledges", "--status", "fulfilled", who="viewer"))
+    assert refusal.endswith(
+        f"needs its schema brought up to date (0013 to {db.HEAD}), which only its owner may do: the owner "
+        "opens it once with this version of CASR Tracker."
+    )
+    assert crew.run("pledges", "--status", "fulfilled")[0] == 0  # the owner opens it: brought up to date
+    assert crew.run("pledges", "--status", "fulfilled", who="viewer")[0] == 0
