@@ -127,7 +127,7 @@ def _same(current, logged) -> bool:
 
 
 #: a pledge row `p`'s place in the list as PostgreSQL's search index holds it (migration 0014's `key`)
-POSTGRES_LIST_KEY = "(CASE WHEN p.retired THEN -p.id ELSE p.statement_id::bigint * 1000000 + p.seq END)"
+POSTGRES_LIST_KEY = SEARCH_KEY.replace("pledge.", "p.").replace("p.statement_id", "p.statement_id::bigint")
 
 
 def search_problems(session: Session) -> list[str]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import ArgumentError
 
 from . import atomic, db
-from .cli_progress import ProgressBar
+from .cli_progress import ProgressBar, is_terminal
 from .errors import BadFile, InputError
 from .neutral import for_terminal
 from .seeding import open_tracker
@@ -40,7 +40,7 @@ def cmd_export(args) -> int:
     from . import transfer
 
     engine = _engine(args)
-    to_terminal = not args.output and _is_terminal(sys.stdout)  # (a bar would mix with the JSON)
+    to_terminal = not args.output and is_terminal(sys.stdout)  # (a bar would mix with the JSON)
     with ProgressBar(enabled=not to_terminal) as bar, db.session_scope(engine, write=False) as session:
         if args.output:
             with (
@@ -61,13 +61,6 @@ def cmd_export(args) -> int:
     if args.output:
         print(f"Exported to {args.output}", file=sys.stderr)
     return 0
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def cmd_import_json(args) -> int:

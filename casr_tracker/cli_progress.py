@@ -10,19 +10,28 @@ import time
 from typing import TextIO
 
 
+def is_terminal(stream) -> bool:
+    """True when `stream` is a terminal (False for one with no isatty, or a closed one)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class ProgressBar:
     """Called as `bar(what, done, total, unit)` ("Copying", 1200, 50000, "rows"); a context manager
     that erases the bar when the block ends."""
 
     def __init__(self, stream: TextIO | None = None, *, enabled: bool = True) -> None:
         self.stream = stream if stream is not None else sys.stderr
-        try:
-            self.on = enabled and self.stream.isatty()
-        except (AttributeError, ValueError):  # no isatty, or a closed stream
-            self.on = False
+        self.on = enabled and is_terminal(self.stream)
         self._what: str | None = None
         self._drawn_at = 0.0
         self._width = 0
+
+    def __bool__(self) -> bool:
+        """False when nothing is drawn: callers then skip the counting a bar needs."""
+        return self.on
 
     def __call__(self, what: str, done: int, total: int, unit: str = "rows") -> None:
         if not self.on:

@@ -47,7 +47,8 @@ def cmd_add_user(args) -> int:
     team.check_login(args.login)
     team.prepare(engine)  # (one who may not add users is told so before typing a password)
     new = team.is_new_login(engine, args.login)
-    created, sentence = team.add_user(engine, args.login, args.role, _password(args, args.login, new=new))
+    password = _password(args, args.login, new=new)
+    _created, sentence = team.add_user(engine, args.login, args.role, password, prepared=True)
     print(for_terminal(sentence))
     return 0
 

@@ -368,14 +368,18 @@ def is_new_login(engine: Engine, login: str) -> bool:
         return not connection.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :n"), {"n": login}).scalar()
 
 
-def add_user(engine: Engine, login: str, role: str, password: str | None) -> tuple[bool, str]:
+def add_user(
+    engine: Engine, login: str, role: str, password: str | None, *, prepared: bool = False
+) -> tuple[bool, str]:
     """Make `login` a `role` of this tracker, creating the login (with `password`) when it is new;
-    returns (created, the sentence to say). Call `prepare` first."""
+    returns (created, the sentence to say). `prepared`: the caller has checked the login and run
+    `prepare` already (the CLI does, before asking for the password)."""
     _require_postgres(engine)
     if role not in ROLES:
         raise InputError(f"{role!r} is not a role; roles are viewer, analyst or admin.")
-    check_login(login)
-    prepare(engine)
+    if not prepared:
+        check_login(login)
+        prepare(engine)
     done = _call(engine, login, role, password)
     article = "an" if role[0] in "aeiou" else "a"
     if done == "created":
